@@ -1,0 +1,126 @@
+# prune: build, run and test. See README.md.
+#
+# There is no x86_64-elf cross compiler package in Debian 12, so the kernel is
+# built with the host gcc and these flags turn it into a kernel compiler:
+#   -ffreestanding -nostdinc    no hosted libc; only gcc's own headers
+#                               (stdint.h, stddef.h, stdarg.h, stdbool.h)
+#   -mno-red-zone               interrupts push onto the stack below %rsp:
+#                               the SysV 128-byte red zone would be clobbered
+#   -mcmodel=kernel             code and data live in the top 2 GiB
+#   -mgeneral-regs-only         no SSE/x87 in the kernel: user FPU state is
+#                               left alone, no save/restore on kernel entry
+#   -fno-pie -fno-pic           Debian's gcc defaults to PIE
+#   -fno-stack-protector        no libc canary support
+#   -fcf-protection=none        Debian's gcc defaults to CET (endbr64 everywhere)
+#   -fno-omit-frame-pointer     %rbp chains make the panic backtrace possible
+#   -Wall -Wextra -Werror       warnings are bugs
+# The kernel is linked twice: the second pass embeds the symbol table of the
+# first (tools/gensyms.sh) for symbolized backtraces.
+
+CC      := gcc
+LD      := ld
+NASM    := nasm
+BUILD   := build
+QEMU_RUN := tools/qemu-run
+
+# DEBUG=1 (default) turns on the debug checks (lock owners, audits, poison).
+DEBUG   ?= 1
+SMP     ?= 1
+MEM     ?= 512M
+CMDLINE ?=
+# The ISO's default command line (make run CMDLINE=... patches a copy instead).
+ISO_CMDLINE ?=
+
+KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
+    -isystem $(shell $(CC) -print-file-name=include) \
+    -mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
+    -fno-pie -fno-pic -fno-stack-protector -fcf-protection=none \
+    -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+    -Wall -Wextra -Werror -I. -MMD -MP
+ifeq ($(DEBUG),1)
+KERNEL_CFLAGS += -DDEBUG
+endif
+LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
+
+KERNEL_C   := $(wildcard arch/x86_64/*.c mm/*.c kernel/*.c tests/kernel/*.c)
+KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
+KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
+
+HOST_CFLAGS := -std=gnu11 -g -O1 -I. -Wall -Wextra -Werror \
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
+
+.PHONY: all iso kernel run debug test host-tests deps clean disasm
+all: iso
+
+kernel: $(BUILD)/prune.elf
+iso: $(BUILD)/prune.iso
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -g -F dwarf -MD $(@:.o=.d) $< -o $@
+
+$(BUILD)/ksyms.pass1.o: tools/gensyms.sh
+	@mkdir -p $(BUILD)
+	tools/gensyms.sh > $(BUILD)/ksyms.pass1.S
+	$(CC) -c $(BUILD)/ksyms.pass1.S -o $@
+
+$(BUILD)/prune.pass1.elf: $(KERNEL_OBJ) $(BUILD)/ksyms.pass1.o linker.ld
+	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms.pass1.o
+
+$(BUILD)/prune.elf: $(BUILD)/prune.pass1.elf
+	tools/gensyms.sh $< > $(BUILD)/ksyms.S
+	$(CC) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
+	$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms.o
+	@tools/gensyms.sh $@ | cmp -s - $(BUILD)/ksyms.S || \
+	    { echo "error: symbols moved between the two link passes"; rm -f $@; exit 1; }
+
+$(BUILD)/initrd.cpio: $(wildcard user/*) tools/mkinitrd.sh
+	tools/mkinitrd.sh $@
+
+$(BUILD)/prune.iso: $(BUILD)/prune.elf $(BUILD)/initrd.cpio boot/grub.cfg tools/grubcfg.sh
+	rm -rf $(BUILD)/isodir
+	mkdir -p $(BUILD)/isodir/boot/grub
+	cp $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(BUILD)/isodir/boot/
+	tools/grubcfg.sh "$(ISO_CMDLINE)" < boot/grub.cfg > $(BUILD)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isodir
+
+# The kernel's disassembly and symbol table, for reading and debugging.
+disasm: $(BUILD)/prune.elf
+	objdump -d -M intel -S $< > $(BUILD)/prune.asm
+	nm -n $< > $(BUILD)/prune.sym
+	@echo "wrote $(BUILD)/prune.asm and $(BUILD)/prune.sym"
+
+deps:
+	@tools/install-deps.sh
+
+run: deps iso
+	$(QEMU_RUN) $(BUILD)/prune.iso --interactive --smp $(SMP) --mem $(MEM) \
+	    $(if $(CMDLINE),--cmdline "$(CMDLINE)") $(if $(UEFI),--uefi)
+
+debug: deps iso
+	@echo "QEMU waits for gdb on :1234; in another terminal: gdb -x tools/gdbinit"
+	$(QEMU_RUN) $(BUILD)/prune.iso --interactive --gdb --smp $(SMP) --mem $(MEM) \
+	    $(if $(CMDLINE),--cmdline "$(CMDLINE)")
+
+$(BUILD)/host/%: tests/host/%.c $(wildcard tests/host/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $< -o $@
+
+$(BUILD)/ktap: tools/ktap.c tools/ktap_parse.c tools/ktap_parse.h
+	@mkdir -p $(BUILD)
+	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. tools/ktap.c tools/ktap_parse.c -o $@
+
+host-tests: $(HOST_TESTS) $(BUILD)/ktap
+
+test: deps iso host-tests
+	@tools/run-tests.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(KERNEL_OBJ:.o=.d)

@@ -1,0 +1,6 @@
+/* Placeholder until the trap code lands. */
+#include "arch/x86_64/trap.h"
+
+void trap_init(void)
+{
+}

@@ -1,0 +1,52 @@
+/* printk and the console list; see kernel/printk.h. */
+#include "kernel/printk.h"
+
+#include <stdbool.h>
+
+#include "kernel/format.h"
+#include "kernel/spinlock.h"
+
+static struct spinlock console_lock = SPINLOCK_INIT("console");
+static struct console *consoles; /* console_lock */
+static bool panic_mode;
+
+void console_register(struct console *console)
+{
+    uint64_t flags = spin_lock_irqsave(&console_lock);
+    struct console **tail = &consoles;
+    while (*tail)
+        tail = &(*tail)->next;
+    console->next = NULL;
+    *tail = console;
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+    char buf[512];
+    int len = format_v(buf, sizeof(buf), fmt, ap);
+    if (len >= (int)sizeof(buf))
+        len = sizeof(buf) - 1;
+
+    uint64_t flags = irq_save();
+    if (!panic_mode)
+        spin_lock(&console_lock);
+    for (struct console *c = consoles; c; c = c->next)
+        c->write(buf, len);
+    if (!panic_mode)
+        spin_unlock(&console_lock);
+    irq_restore(flags);
+}
+
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+}
+
+void printk_panic_mode(void)
+{
+    panic_mode = true;
+}

@@ -1,0 +1,26 @@
+/*
+ * Kernel messages. printk() formats (kernel/format.h) and writes the text to
+ * every registered console: COM1 always, then VGA text or the framebuffer.
+ * A console's write() is called with the console lock held and interrupts
+ * off; it must not call printk().
+ */
+#ifndef KERNEL_PRINTK_H
+#define KERNEL_PRINTK_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct console {
+    const char *name;
+    void (*write)(const char *text, size_t len);
+    struct console *next;
+};
+
+void console_register(struct console *console);
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vprintk(const char *fmt, va_list ap);
+
+/* For panic(): stop taking the console lock (another CPU may hold it forever). */
+void printk_panic_mode(void);
+
+#endif

@@ -1,0 +1,44 @@
+/* The in-kernel test runner; see tests/kernel/ktest.h. */
+#include "tests/kernel/ktest.h"
+
+#include "kernel/printk.h"
+#include "kernel/string.h"
+
+extern const struct ktest __ktests_start[], __ktests_end[];
+
+static int current_failures;
+
+bool ktest_check(bool cond, const char *expr, const char *file, int line)
+{
+    if (!cond) {
+        current_failures++;
+        printk("    # %s:%d: expected %s\n", file, line, expr);
+    }
+    return cond;
+}
+
+static bool selected(const struct ktest *t, const char *filter)
+{
+    return strcmp(filter, "all") == 0 || strstr(t->name, filter) != NULL;
+}
+
+int ktest_run(const char *filter)
+{
+    int total = 0, failed = 0, number = 0;
+    for (const struct ktest *t = __ktests_start; t < __ktests_end; t++)
+        total += selected(t, filter);
+
+    printk("KTAP version 1\n1..%d\n", total);
+    for (const struct ktest *t = __ktests_start; t < __ktests_end; t++) {
+        if (!selected(t, filter))
+            continue;
+        current_failures = 0;
+        t->run();
+        number++;
+        if (current_failures)
+            failed++;
+        printk("%s %d %s\n", current_failures ? "not ok" : "ok", number, t->name);
+    }
+    printk("# ktest: %d passed, %d failed\n", total - failed, failed);
+    return failed;
+}

@@ -1,0 +1,60 @@
+#!/bin/bash
+# Runs every test layer and prints one summary line "N passed, N failed".
+# Called by "make test" after the ISO and the host tests are built.
+#   1. host unit tests (tests/host/, with ASan and UBSan), KTAP each;
+#   2. kernel tests: the ISO booted with ktest=all in several machines;
+#      each boot also counts as a test of its own (it must end cleanly);
+# Logs are kept in build/test-logs/.
+set -u
+cd "$(dirname "$0")/.."
+logs=build/test-logs
+rm -rf "$logs"
+mkdir -p "$logs"
+iso=build/prune.iso
+
+echo "== host tests"
+for t in build/host/test_*; do
+    name=$(basename "$t")
+    "$t" > "$logs/host-$name.ktap" 2>&1
+    echo "$name: exit $?"
+done
+
+# name | expected qemu-run status | what the log must contain | qemu-run arguments
+boots=(
+    "bios-smp1-128M|0||--smp 1 --mem 128M --cmdline ktest=all"
+    "bios-64M|0||--mem 64M --cmdline ktest=all"
+    "bios-3G|0||--mem 3G --cmdline ktest=all"
+    "bios-8G|0||--mem 8G --cmdline ktest=all"
+    "uefi-512M|0||--uefi --mem 512M --cmdline ktest=all --timeout 120"
+    "bios-16M-too-small|125|prune needs at least|--mem 16M --cmdline ktest=all"
+)
+
+echo "== boots"
+boot_ktap="$logs/boots.ktap"
+printf 'KTAP version 1\n1..%d\n' "${#boots[@]}" > "$boot_ktap"
+n=0
+for b in "${boots[@]}"; do
+    IFS='|' read -r name expect pattern args <<< "$b"
+    n=$((n + 1))
+    log="$logs/boot-$name.log"
+    start=$(date +%s.%N)
+    # shellcheck disable=SC2086
+    tools/qemu-run "$iso" $args > "$log" 2>&1
+    rc=$?
+    secs=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")
+    verdict=ok
+    [ "$rc" = "$expect" ] || verdict="not ok"
+    if [ -n "$pattern" ] && ! grep -q "$pattern" "$log"; then verdict="not ok"; fi
+    printf '%s %d boot-%s # status %s (expected %s), %ss\n' "$verdict" $n "$name" "$rc" "$expect" "$secs" \
+        | tee -a "$boot_ktap"
+    [ "$verdict" = ok ] || tail -n 30 "$log" | sed 's/^/    | /'
+done
+
+echo "== summary"
+# Kernel test results count only from boots that were meant to run them.
+files=("$logs"/host-*.ktap "$boot_ktap")
+for b in "${boots[@]}"; do
+    IFS='|' read -r name expect pattern args <<< "$b"
+    [ "$expect" = 0 ] && files+=("$logs/boot-$name.log")
+done
+build/ktap "${files[@]}"
