@@ -26,7 +26,10 @@ boots=(
     "bios-3G|0||--mem 3G --cmdline ktest=all"
     "bios-8G|0||--mem 8G --cmdline ktest=all"
     "uefi-512M|0||--uefi --mem 512M --cmdline ktest=all --timeout 120"
+    "bios-smp4-acpi|0|acpi: MADT: 4 CPU(s)|--smp 4 --cmdline ktest=acpi"
     "bios-16M-too-small|125|prune needs at least|--mem 16M --cmdline ktest=all"
+    "panic-selftest|125|RIP: .*selftest_page_fault+0x|--mem 128M --cmdline selftest=panic"
+    "double-fault-selftest|125|on IST stack 1 (#DF)|--mem 128M --cmdline selftest=double-fault"
 )
 
 echo "== boots"
