@@ -7,6 +7,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
+#include "kernel/percpu.h"
 #include "kernel/poweroff.h"
 #include "kernel/printk.h"
 #include "kernel/serial.h"
@@ -26,6 +27,7 @@ static void print_banner(void)
 
 void kmain(uint32_t magic, uint64_t mbi_phys)
 {
+    percpu_init_cpu(0);
     serial_init();
     printk("\nprune: kernel entered\n");
     if (magic != MB2_BOOTLOADER_MAGIC)

@@ -1,6 +1,205 @@
-/* Placeholder until the trap code lands. */
+/* Trap dispatch, exception reports and the trap self-tests; see arch/x86_64/trap.h. */
 #include "arch/x86_64/trap.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/extable.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/idt.h"
+#include "kernel/cmdline.h"
+#include "kernel/format.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+
+/* Unmapped in every address space prune builds (PML4 slot 510 stays empty);
+ * the self-tests and tests/kernel/test_traps.c read it to fault. */
+#define UNMAPPED_KERNEL_ADDR 0xffffff0000000000ul
+
+/* Interrupt handlers by vector. Any CPU: written by trap_register(), read by
+ * trap_dispatch(), one atomic pointer each. */
+static trap_handler_t handlers[T_VECTORS];
+
+static const struct {
+    const char *name;
+    const char *mnemonic;
+} exceptions[T_EXCEPTIONS] = {
+    [T_DE] = {"divide error", "#DE"},
+    [T_DB] = {"debug", "#DB"},
+    [T_NMI] = {"non-maskable interrupt", "NMI"},
+    [T_BP] = {"breakpoint", "#BP"},
+    [T_OF] = {"overflow", "#OF"},
+    [T_BR] = {"bound range exceeded", "#BR"},
+    [T_UD] = {"invalid opcode", "#UD"},
+    [T_NM] = {"device not available", "#NM"},
+    [T_DF] = {"double fault", "#DF"},
+    [9] = {"coprocessor segment overrun", ""},
+    [T_TS] = {"invalid TSS", "#TS"},
+    [T_NP] = {"segment not present", "#NP"},
+    [T_SS] = {"stack-segment fault", "#SS"},
+    [T_GP] = {"general protection fault", "#GP"},
+    [T_PF] = {"page fault", "#PF"},
+    [T_MF] = {"x87 floating-point error", "#MF"},
+    [T_AC] = {"alignment check", "#AC"},
+    [T_MC] = {"machine check", "#MC"},
+    [T_XM] = {"SIMD floating-point exception", "#XM"},
+    [T_VE] = {"virtualization exception", "#VE"},
+    [T_CP] = {"control protection", "#CP"},
+    [T_VC] = {"VMM communication exception", "#VC"},
+    [T_SX] = {"security exception", "#SX"},
+};
+
+const char *trap_name(uint64_t vector)
+{
+    if (vector >= T_EXCEPTIONS)
+        return "interrupt";
+    return exceptions[vector].name ? exceptions[vector].name : "reserved exception";
+}
+
+const char *trap_mnemonic(uint64_t vector)
+{
+    if (vector >= T_EXCEPTIONS || !exceptions[vector].mnemonic)
+        return "";
+    return exceptions[vector].mnemonic;
+}
+
+/* The vectors for which the CPU pushes an error code (isr.asm has the same list). */
+static bool has_error_code(uint64_t vector)
+{
+    return vector == T_DF || (vector >= T_TS && vector <= T_PF) || vector == T_AC ||
+           vector == T_CP || vector == T_VC || vector == T_SX;
+}
+
+void trap_register(int vector, trap_handler_t handler)
+{
+    ASSERT(vector == T_NMI || (vector >= T_EXCEPTIONS && vector < T_VECTORS));
+    __atomic_store_n(&handlers[vector], handler, __ATOMIC_RELEASE);
+}
+
+/* Appends printf-style text to buf (of 'size' bytes) at *len, truncating. */
+__attribute__((format(printf, 4, 5))) static void append(char *buf, size_t size, size_t *len,
+                                                         const char *fmt, ...)
+{
+    if (*len >= size - 1)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = format_v(buf + *len, size - *len, fmt, ap);
+    va_end(ap);
+    *len += n;
+    if (*len > size - 1)
+        *len = size - 1;
+}
+
+/* Whether an exception vector was raised by an interrupt or "int n" rather
+ * than by the CPU: the CPU pushed no error code, or raises no such vector. */
+static bool raised_by_interrupt(const struct trap_frame *tf)
+{
+    return tf->vector == 9 || tf->vector == 15 || tf->error_code == TRAP_NO_ERROR_CODE;
+}
+
+/* The lines under "KERNEL PANIC" for an exception: error code (decoded for
+ * #PF), CR2, and the IST stack the handler runs on. */
+static void describe_exception(const struct trap_frame *tf, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    if (raised_by_interrupt(tf))
+        append(buf, size, &len, "  raised by an interrupt or an int instruction, not by the "
+               "CPU: an unmasked 8259 PIC sends IRQ 0-7 to vectors 8-15\n");
+    else if (has_error_code(tf->vector))
+        append(buf, size, &len, "  error code 0x%lx", tf->error_code);
+    if (tf->vector == T_PF && !raised_by_interrupt(tf)) {
+        uint64_t e = tf->error_code;
+        append(buf, size, &len, ": %s, %s, %s%s%s\n  CR2: 0x%016lx (the address accessed)",
+               e & PF_P ? "protection violation" : "page not present",
+               e & PF_I ? "instruction fetch" : e & PF_W ? "write" : "read",
+               e & PF_U ? "user mode" : "kernel mode",
+               e & PF_RSVD ? ", reserved bit set in a paging entry" : "",
+               e & PF_PK ? ", protection key" : "", read_cr2());
+    }
+    if (len && buf[len - 1] != '\n')
+        append(buf, size, &len, "\n");
+    uint64_t rsp = (uint64_t)__builtin_frame_address(0);
+    int ist = ist_slot_of(rsp);
+    if (ist)
+        append(buf, size, &len, "  handler running on IST stack %d (%s), rsp 0x%lx\n", ist,
+               ist == IST_DF ? "#DF" : ist == IST_NMI ? "NMI" : "#MC", rsp);
+}
+
+/* An exception nothing handled: report it and stop. */
+__attribute__((noreturn)) static void exception_panic(const struct trap_frame *tf)
+{
+    char details[256];
+    describe_exception(tf, details, sizeof(details));
+    if (tf->cs & 3)
+        panic_regs(tf, details, "%s (%s, vector %lu) in user mode (user-space signals are "
+                   "not implemented yet)", trap_name(tf->vector), trap_mnemonic(tf->vector),
+                   tf->vector);
+    panic_regs(tf, details, "%s (%s, vector %lu) in kernel mode", trap_name(tf->vector),
+               trap_mnemonic(tf->vector), tf->vector);
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+    if (tf->vector == T_NMI && panic_in_progress())
+        cpu_halt_forever(); /* panic_stop_other_cpus() sends NMIs */
+    if (tf->vector >= T_EXCEPTIONS || tf->vector == T_NMI) {
+        trap_handler_t handler = __atomic_load_n(&handlers[tf->vector], __ATOMIC_ACQUIRE);
+        if (handler) {
+            handler(tf);
+            return;
+        }
+        if (tf->vector >= T_EXCEPTIONS)
+            panic_regs(tf, NULL, "unexpected interrupt, vector %lu (0x%lx): no handler",
+                       tf->vector, tf->vector);
+    }
+    if (!(tf->cs & 3) && extable_fixup(tf))
+        return;
+    exception_panic(tf);
+}
+
+/* selftest=panic: a kernel-mode page fault with no fix-up. */
+__attribute__((noinline, noreturn)) static void selftest_page_fault(void)
+{
+    printk("prune: selftest=panic: reading 0x%lx, expect a KERNEL PANIC\n",
+           UNMAPPED_KERNEL_ADDR);
+    (void)*(volatile uint64_t *)UNMAPPED_KERNEL_ADDR;
+    panic("selftest=panic: reading 0x%lx did not fault", UNMAPPED_KERNEL_ADDR);
+}
+
+/*
+ * selftest=double-fault: what a kernel stack overflow into an unmapped guard
+ * page looks like. The push faults (#PF); delivering the #PF needs the same
+ * bad stack, which faults again: a #DF, which the CPU delivers on the IST_DF
+ * stack, so the report can still be printed.
+ */
+__attribute__((noinline, noreturn)) static void selftest_double_fault(void)
+{
+    printk("prune: selftest=double-fault: rsp = 0x%lx, then push\n", UNMAPPED_KERNEL_ADDR);
+    __asm__ volatile("movq %0, %%rsp\n\t"
+                     "pushq $0" : : "r"(UNMAPPED_KERNEL_ADDR) : "memory");
+    __builtin_unreachable();
+}
+
+/* Runs the self-test named by "selftest=" (if it is one of ours). */
+static void run_selftest(const char *name)
+{
+    if (strcmp(name, "panic") == 0)
+        selftest_page_fault();
+    if (strcmp(name, "double-fault") == 0)
+        selftest_double_fault();
+}
 
 void trap_init(void)
 {
+    gdt_init_cpu(0);
+    idt_init();
+    idt_load();
+    const char *selftest = cmdline_get(&kernel_cmdline, "selftest");
+    if (selftest)
+        run_selftest(selftest);
 }

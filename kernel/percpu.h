@@ -1,0 +1,59 @@
+/*
+ * Per-CPU data. Each CPU has one struct cpu; its GS base points at it, so
+ * this_cpu() is a single %gs-relative load, valid from the first line of
+ * kmain (percpu_init_boot_cpu) or ap_main.
+ *
+ * Rules:
+ *  - a CPU writes only its own struct cpu, except the fields marked
+ *    "any CPU", which are atomics;
+ *  - code that uses this_cpu() across more than one access must not migrate:
+ *    run with preemption or interrupts off.
+ */
+#ifndef KERNEL_PERCPU_H
+#define KERNEL_PERCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MAX_CPUS 64
+
+/* A set of CPUs by id: bit i is cpus[i]. MAX_CPUS fits in one word. */
+typedef uint64_t cpumask_t;
+#define CPUMASK_ALL(n) ((n) >= 64 ? ~0ull : (1ull << (n)) - 1)
+
+struct thread;
+
+struct cpu {
+    struct cpu *self;        /* %gs:0, for this_cpu() */
+    int id;                  /* 0 .. cpu_count-1; 0 is the boot CPU */
+    uint32_t apic_id;
+    bool online;             /* any CPU: set once by the CPU itself */
+    struct thread *current;  /* the thread running here */
+    struct thread *idle;     /* this CPU's idle thread */
+    int preempt_count;       /* > 0: no preemption on this CPU */
+    bool need_resched;       /* the tick asks for a switch at the next chance */
+    uint64_t ticks;          /* timer interrupts taken */
+    uint64_t quiescent_states; /* any CPU reads: context switches, idle, user ticks */
+    void *arch;              /* arch-private (GDT/TSS live in arch/x86_64) */
+};
+
+extern struct cpu cpus[MAX_CPUS];
+extern int cpu_count;        /* CPUs brought online so far; grows only at boot */
+extern cpumask_t cpus_online; /* any CPU reads; bit set by each CPU as it comes up */
+
+static inline struct cpu *this_cpu(void)
+{
+    struct cpu *cpu;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(cpu));
+    return cpu;
+}
+
+static inline int this_cpu_id(void)
+{
+    return this_cpu()->id;
+}
+
+/* Points GS at cpus[id] on the calling CPU. */
+void percpu_init_cpu(int id);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * Page descriptors: one struct page per 4 KiB physical frame, from frame 0
+ * to the top of RAM, holes and reserved frames included (they stay
+ * PG_RESERVED forever). The array is mem_map[], indexed by frame number
+ * (pfn = phys >> PAGE_SHIFT), allocated from usable RAM by mm/memmap.c.
+ */
+#ifndef MM_PAGE_H
+#define MM_PAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mm/layout.h"
+
+/* page->flags */
+#define PG_RESERVED (1u << 0) /* never handed out: hole, firmware, kernel, module... */
+#define PG_BUDDY (1u << 1)    /* heads a free block of 2^order frames in a free list */
+#define PG_SLAB (1u << 2)     /* a kmalloc slab page (objects of one size class) */
+#define PG_LARGE (1u << 3)    /* heads a kmalloc allocation of 2^order frames */
+
+struct page {
+    /*
+     * flags: PG_*. Written by the owner of the frame: the buddy allocator
+     * (under its lock) while the frame is free, whoever allocated it after.
+     */
+    uint32_t flags;
+    /*
+     * refcount: atomic. 0 while free; frame_alloc() sets it to 1 on the head
+     * frame of a block. Later issues take and drop extra references
+     * (shared user pages) with __atomic ops.
+     */
+    int32_t refcount;
+    /*
+     * order: with PG_BUDDY, the order of the free block this frame heads
+     * (buddy lock held); with PG_LARGE, the order of the kmalloc block.
+     */
+    uint8_t order;
+    /* slab_class: with PG_SLAB, the kmalloc size class (class lock held). */
+    uint8_t slab_class;
+    /* slab_in_use: with PG_SLAB, objects handed out from this page (class lock). */
+    uint16_t slab_in_use;
+    uint32_t pad; /* keeps next/prev 8-byte aligned */
+    /*
+     * next, prev: with PG_BUDDY, links of the free list of 'order' (buddy
+     * lock); with PG_SLAB, links of the class's list of slabs with free
+     * objects (class lock). NULL otherwise.
+     */
+    struct page *next, *prev;
+    /*
+     * With PG_SLAB: freelist, the first free object of the page, each free
+     * object holding a pointer to the next (class lock).
+     * With PG_LARGE: size, the byte count kmalloc() was asked for.
+     */
+    union {
+        void *freelist;
+        uint64_t size;
+    };
+    /*
+     * Room for issue 5 (page-table pages): a count of live entries
+     * (pt_count), a spinlock for the table (16 bytes) and its level.
+     */
+    uint8_t room[24];
+};
+_Static_assert(sizeof(struct page) == 64, "struct page is one cache line");
+
+/* mem_map[pfn] describes frame pfn; valid for pfn < max_pfn. Set once by mm_init(). */
+extern struct page *mem_map;
+extern uint64_t max_pfn;
+
+static inline uint64_t page_to_pfn(const struct page *page)
+{
+    return (uint64_t)(page - mem_map);
+}
+
+static inline uint64_t page_to_phys(const struct page *page)
+{
+    return page_to_pfn(page) << PAGE_SHIFT;
+}
+
+/* True if 'phys' has a descriptor (it may still be a hole: PG_RESERVED). */
+static inline bool phys_valid(uint64_t phys)
+{
+    return (phys >> PAGE_SHIFT) < max_pfn;
+}
+
+/* The descriptor of the frame holding 'phys'; phys_valid(phys) must hold. */
+static inline struct page *phys_to_page(uint64_t phys)
+{
+    return &mem_map[phys >> PAGE_SHIFT];
+}
+
+/* The frame's address in the direct map. */
+static inline void *page_to_virt(const struct page *page)
+{
+    return phys_to_virt(page_to_phys(page));
+}
+
+/* The descriptor of the frame holding 'virt' (direct map or kernel image). */
+static inline struct page *virt_to_page(const void *virt)
+{
+    return phys_to_page(virt_to_phys(virt));
+}
+
+#endif
