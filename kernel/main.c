@@ -1,8 +1,12 @@
 /* kmain: the first C code, called by boot/entry.asm on the boot CPU. */
 #include <stdint.h>
 
+#include "arch/x86_64/acpi.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/irq.h"
 #include "arch/x86_64/trap.h"
+#include "kernel/bench.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
 #include "kernel/multiboot2.h"
@@ -10,7 +14,10 @@
 #include "kernel/percpu.h"
 #include "kernel/poweroff.h"
 #include "kernel/printk.h"
+#include "kernel/ramfs.h"
+#include "kernel/sched.h"
 #include "kernel/serial.h"
+#include "kernel/smp.h"
 #include "kernel/video.h"
 #include "mm/layout.h"
 #include "mm/mm.h"
@@ -18,7 +25,7 @@
 
 static void print_banner(void)
 {
-    printk("prune: %d CPU(s), %lu MiB of memory (%lu MiB free)\n", 1,
+    printk("prune: %d CPU(s), %lu MiB of memory (%lu MiB free)\n", cpu_count,
            mm_total_bytes() >> 20, mm_free_bytes() >> 20);
     printk("prune: booted by %s (%s), command line: \"%s\"\n",
            boot_info.loader[0] ? boot_info.loader : "unknown loader",
@@ -39,12 +46,24 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     trap_init();
     mm_init();
     video_console_init();
+    initrd_init();
+    sched_init();
+    acpi_init();
+    lapic_init_boot();
+    irq_init();
+    smp_boot_aps();
+    irq_enable();
     print_banner();
 
     const char *filter = cmdline_get(&kernel_cmdline, "ktest");
     if (filter) {
         int failed = ktest_run(*filter ? filter : "all");
         machine_exit(failed ? EXIT_TESTS_FAILED : 0);
+    }
+
+    if (cmdline_get(&kernel_cmdline, "bench")) {
+        bench_run_all();
+        machine_exit(0);
     }
 
     printk("prune: nothing more to run yet; halting (quit QEMU with Ctrl-A X)\n");

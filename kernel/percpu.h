@@ -21,6 +21,15 @@
 typedef uint64_t cpumask_t;
 #define CPUMASK_ALL(n) ((n) >= 64 ? ~0ull : (1ull << (n)) - 1)
 
+/* The number of CPUs in 'mask' (no libgcc: __builtin_popcount needs it). */
+static inline int cpumask_weight(cpumask_t mask)
+{
+    int n = 0;
+    for (; mask; mask &= mask - 1)
+        n++;
+    return n;
+}
+
 struct thread;
 
 struct cpu {

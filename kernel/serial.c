@@ -3,6 +3,7 @@
 
 #include "arch/x86_64/io.h"
 #include "kernel/printk.h"
+#include "kernel/spinlock.h"
 
 #define COM1 0x3f8
 #define UART_DATA 0
@@ -21,12 +22,36 @@ void serial_putc(char c)
     outb(COM1 + UART_DATA, c);
 }
 
-bool serial_try_getc(char *c)
+#define RX_RING_SIZE 256
+
+static struct spinlock rx_lock = SPINLOCK_INIT("serial rx");
+static char rx_ring[RX_RING_SIZE]; /* rx_lock */
+static unsigned rx_head, rx_tail;  /* rx_lock; head - tail = bytes waiting */
+
+void serial_receive(void)
 {
-    if (!(inb(COM1 + UART_LSR) & LSR_DATA_READY))
-        return false;
-    *c = inb(COM1 + UART_DATA);
-    return true;
+    uint64_t flags = spin_lock_irqsave(&rx_lock);
+    while (inb(COM1 + UART_LSR) & LSR_DATA_READY) {
+        char c = inb(COM1 + UART_DATA);
+        if (rx_head - rx_tail < RX_RING_SIZE)
+            rx_ring[rx_head++ % RX_RING_SIZE] = c;
+    }
+    spin_unlock_irqrestore(&rx_lock, flags);
+}
+
+bool serial_read(char *c)
+{
+    uint64_t flags = spin_lock_irqsave(&rx_lock);
+    bool got = rx_head != rx_tail;
+    if (got)
+        *c = rx_ring[rx_tail++ % RX_RING_SIZE];
+    spin_unlock_irqrestore(&rx_lock, flags);
+    return got;
+}
+
+void serial_enable_receive_interrupt(void)
+{
+    outb(COM1 + UART_IER, 0x01); /* "received data available" */
 }
 
 static void serial_write(const char *text, size_t len)

@@ -7,7 +7,15 @@
 /* Program COM1 for 38400 baud 8N1 and register it as a console. */
 void serial_init(void);
 void serial_putc(char c);
-/* Returns true and stores a byte if one is waiting. */
-bool serial_try_getc(char *c);
+
+/*
+ * Input: the COM1 interrupt (routed by arch/x86_64/irq.c) calls
+ * serial_receive(), which moves the UART's bytes into a ring buffer;
+ * serial_read() takes them out. The ring's lock is taken with interrupts off.
+ */
+void serial_enable_receive_interrupt(void);
+void serial_receive(void);
+/* Returns true and stores the oldest received byte, false if none. */
+bool serial_read(char *c);
 
 #endif

@@ -5,6 +5,8 @@
  *  - a lock also taken from an interrupt handler must be taken with
  *    spin_lock_irqsave() everywhere else, or the handler can deadlock
  *    against the code it interrupted on the same CPU;
+ *  - holding a spinlock disables preemption on this CPU (the holder cannot
+ *    be switched away and leave waiters spinning behind it);
  *  - never sleep, and never start a synchronous IPI (TLB shootdown,
  *    smp_call_function with wait) while holding one;
  *  - in DEBUG builds each lock records its owner CPU and the call site that
@@ -21,6 +23,7 @@
 #include "arch/x86_64/cpu.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
+#include "kernel/preempt.h"
 
 struct spinlock {
     uint16_t next;    /* ticket handed to the next arrival */
@@ -47,6 +50,7 @@ static inline void spin_init(struct spinlock *lock, const char *name)
 
 static inline void spin_lock_at(struct spinlock *lock, const char *file, int line)
 {
+    preempt_disable();
 #ifdef DEBUG
     if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) == this_cpu_id() + 1)
         panic("recursive acquire of spinlock '%s' at %s:%d, already taken at %s:%d",
@@ -78,6 +82,7 @@ static inline void spin_unlock_at(struct spinlock *lock, const char *file, int l
     (void)line;
 #endif
     __atomic_store_n(&lock->serving, lock->serving + 1, __ATOMIC_RELEASE);
+    preempt_enable();
 }
 
 #define spin_lock(lock) spin_lock_at((lock), __FILE__, __LINE__)

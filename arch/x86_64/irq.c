@@ -1,0 +1,65 @@
+/*
+ * Interrupt handlers of the APIC world: the per-CPU timer tick, the IPIs,
+ * the serial port, spurious interrupts. Each handler sends its own EOI
+ * (before anything that may switch threads).
+ */
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/irq.h"
+#include "arch/x86_64/trap.h"
+#include "kernel/percpu.h"
+#include "kernel/sched.h"
+#include "kernel/serial.h"
+#include "kernel/smp.h"
+
+#define ISA_IRQ_COM1 4
+
+/* The tick: counts, notes a quiescent state if it interrupted user mode,
+ * lets the scheduler account the time slice and maybe switch. */
+static void timer_interrupt(struct trap_frame *tf)
+{
+    this_cpu()->ticks++;
+    if (tf->cs & 3)
+        rcu_note_quiescent_state();
+    lapic_eoi();
+    sched_tick();
+    sched_preempt_from_irq();
+}
+
+static void call_function_interrupt(struct trap_frame *tf)
+{
+    (void)tf;
+    smp_call_function_interrupt();
+    lapic_eoi();
+}
+
+static void resched_interrupt(struct trap_frame *tf)
+{
+    (void)tf;
+    lapic_eoi();
+    sched_ipi();
+    sched_preempt_from_irq();
+}
+
+static void serial_interrupt(struct trap_frame *tf)
+{
+    (void)tf;
+    serial_receive();
+    lapic_eoi();
+}
+
+/* A spurious interrupt needs no EOI (Intel SDM vol. 3, 11.9). */
+static void spurious_interrupt(struct trap_frame *tf)
+{
+    (void)tf;
+}
+
+void irq_init(void)
+{
+    trap_register(VECTOR_TIMER, timer_interrupt);
+    trap_register(VECTOR_IPI_CALL, call_function_interrupt);
+    trap_register(VECTOR_IPI_RESCHED, resched_interrupt);
+    trap_register(VECTOR_SERIAL, serial_interrupt);
+    trap_register(VECTOR_SPURIOUS, spurious_interrupt);
+    ioapic_route_isa_irq(ISA_IRQ_COM1, VECTOR_SERIAL);
+    serial_enable_receive_interrupt();
+}

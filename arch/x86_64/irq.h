@@ -1,0 +1,9 @@
+/* Device and IPI interrupt handlers (arch/x86_64/irq.c). */
+#ifndef ARCH_X86_64_IRQ_H
+#define ARCH_X86_64_IRQ_H
+
+/* Boot CPU, after lapic_init_boot(): registers the timer, IPI, serial and
+ * spurious handlers and routes COM1 through the I/O APIC. */
+void irq_init(void);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * Preemption control. The timer tick may switch threads at the end of an
+ * interrupt (kernel/sched.h: sched_preempt_from_irq) unless this CPU's
+ * preempt_count is above zero. preempt_disable() keeps the calling thread on
+ * this CPU until the matching preempt_enable(); it does not mask interrupts.
+ *
+ * Both are one %gs-relative instruction on the count, so an interrupt or a
+ * migration can never split the read-modify-write.
+ */
+#ifndef KERNEL_PREEMPT_H
+#define KERNEL_PREEMPT_H
+
+#include <stddef.h>
+
+#include "arch/x86_64/cpu.h"
+#include "kernel/percpu.h"
+
+/* Switches if a switch was asked for while preemption was off (sched.c). */
+void preempt_schedule(void);
+
+static inline void preempt_disable(void)
+{
+    __asm__ volatile("incl %%gs:%c0" : : "i"(offsetof(struct cpu, preempt_count)) : "memory");
+}
+
+/* Re-enables preemption; switches now if the tick asked for it meanwhile and
+ * interrupts are on. */
+static inline void preempt_enable(void)
+{
+    __asm__ volatile("decl %%gs:%c0" : : "i"(offsetof(struct cpu, preempt_count)) : "memory");
+    if (this_cpu()->need_resched && irqs_enabled())
+        preempt_schedule();
+}
+
+#endif

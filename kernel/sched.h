@@ -1,0 +1,81 @@
+/*
+ * The scheduler: one run queue per CPU, round robin with a time slice,
+ * preemption from the timer tick, wake-ups across CPUs with an IPI, and an
+ * idle CPU stealing work from the busiest queue. See docs/sched.md.
+ *
+ * Calls the arch code makes:
+ *  - timer interrupt (VECTOR_TIMER), every tick on every CPU:
+ *        sched_tick(); lapic_eoi(); sched_preempt_from_irq();
+ *  - resched IPI (VECTOR_IPI_RESCHED):
+ *        sched_ipi(); lapic_eoi(); sched_preempt_from_irq();
+ *    sched_preempt_from_irq() must be the handler's last call: the thread may
+ *    come back from it on another CPU.
+ * Boot: sched_init() on the boot CPU after mm_init(); each AP, once online,
+ * calls sched_init_ap() then sched_run_idle().
+ */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/preempt.h"
+#include "kernel/thread.h"
+
+#define SCHED_SLICE_TICKS 2 /* a thread runs this many ticks before others */
+
+/* Boot CPU, after mm_init(): the running kmain becomes thread "main" of CPU
+ * 0, and CPU 0 gets its idle thread. Interrupts may be on or off. */
+void sched_init(void);
+
+/* An AP, once online, with interrupts off: the running code becomes this
+ * CPU's idle thread and the CPU's run queue opens. */
+void sched_init_ap(void);
+
+/* An AP, after sched_init_ap(): enables interrupts and runs the idle loop. */
+__attribute__((noreturn)) void sched_run_idle(void);
+
+/* True once 'cpu' takes threads (after sched_init or sched_init_ap on it). */
+bool sched_cpu_ready(int cpu);
+
+/*
+ * Gives up the CPU: the current thread goes back to the tail of its run
+ * queue if it is RUNNING, stays off every queue if it is SLEEPING or DEAD
+ * (a preemption, unlike this call, leaves a SLEEPING thread runnable).
+ * Returns when the thread runs again (maybe on another CPU). Preemption must
+ * be enabled (preempt_count == 0) and no spinlock held.
+ */
+void schedule(void);
+
+/* Lets the other runnable threads of this CPU run first. */
+void yield(void);
+
+/* Timer interrupt, interrupts off: counts the slice, asks for a switch. */
+void sched_tick(void);
+
+/* End of an interrupt handler, after EOI, interrupts off: switches if a
+ * switch was asked for and preemption is enabled. */
+void sched_preempt_from_irq(void);
+
+/* Resched IPI handler, interrupts off: another CPU queued work here. */
+void sched_ipi(void);
+
+/* Makes a SLEEPING thread runnable again, on the CPU it last ran on; does
+ * nothing to a thread in another state. Any context. */
+void sched_wake(struct thread *t);
+
+/* Marks the current thread 'state' (RUNNING, SLEEPING or DEAD) under its run
+ * queue lock, for prepare_to_wait()/finish_wait()/thread_exit(). */
+void sched_set_current_state(enum thread_state state);
+
+/* Queues a new thread (state RUNNABLE) on its pinned CPU, or else on the
+ * least loaded one, and kicks that CPU. */
+void sched_add_new(struct thread *t);
+
+/* Ticks since sched_init(), counted by CPU 0's timer. */
+uint64_t sched_ticks(void);
+
+/* The RCU hook; see its definition in kernel/sched.c. */
+void rcu_note_quiescent_state(void);
+
+#endif

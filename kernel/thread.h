@@ -1,0 +1,96 @@
+/*
+ * Kernel threads. A thread is a kernel stack, a saved stack pointer and a
+ * state; the scheduler (kernel/sched.h) moves it between run queues and
+ * CPUs. See docs/sched.md.
+ *
+ * Lifetime: thread_create() returns a thread that is already runnable. When
+ * fn returns (or the thread calls thread_exit()) it becomes DEAD; once its
+ * CPU has switched away from it, it is marked 'exited'. Exactly one other
+ * thread must then call thread_join(), which frees the stack and the struct.
+ * The boot thread and the idle threads never exit.
+ */
+#ifndef KERNEL_THREAD_H
+#define KERNEL_THREAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define KSTACK_SIZE (16 * 1024)
+#define THREAD_NAME_LEN 16
+
+enum thread_state {
+    THREAD_RUNNABLE, /* in a run queue, waiting for a CPU */
+    THREAD_RUNNING,  /* the 'current' of its CPU */
+    THREAD_SLEEPING, /* in no run queue; back only through sched_wake(). It
+                        may still be current for a moment: between
+                        prepare_to_wait() and its switch away. Preempted
+                        in that moment, it goes back to RUNNABLE */
+    THREAD_DEAD,     /* has exited; never runs again */
+};
+
+/* Filled by the user-space issue (page tables, the mask of CPUs using them). */
+struct address_space;
+
+struct thread {
+    /* Written only by the thread's own CPU, in switch_context(). */
+    uint64_t rsp;               /* saved stack pointer while switched out */
+
+    /* Set at creation, then constant. */
+    void *stack;                /* KSTACK_SIZE bytes (kmalloc); NULL: not owned
+                                   (boot and AP boot stacks) */
+    void (*fn)(void *arg);
+    void *arg;
+    int pinned_cpu;             /* -1: may run anywhere; else only there */
+    int id;
+    char name[THREAD_NAME_LEN];
+    /* NULL: a kernel thread (uses whatever page tables are loaded). */
+    struct address_space *as;
+
+    /*
+     * The run queue lock of CPU 'cpu' (kernel/sched.c) must be held to write
+     * these. 'cpu' changes only while the thread is RUNNABLE and both the old
+     * and the new CPU's run queue locks are held (load balancing), so a thread
+     * that is RUNNING or SLEEPING stays on its CPU's queue lock.
+     */
+    enum thread_state state;
+    int cpu;                    /* CPU it runs on, is queued on, or last ran on */
+    struct thread *rq_next, *rq_prev; /* run queue links, while RUNNABLE */
+
+    /* Written only by the CPU running the thread (tick and schedule()). */
+    int slice;                  /* ticks left before the tick asks to switch */
+
+    /* Atomic: set (release) once the thread is DEAD and switched away from. */
+    bool exited;
+};
+
+/* Creates a runnable thread that runs fn(arg) then exits, on the least
+ * loaded CPU; returns it, or NULL if memory is exhausted. 'name' is copied. */
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+
+/* Like thread_create(), but the thread runs only on 'cpu' (an online CPU). */
+struct thread *thread_create_on(int cpu, const char *name, void (*fn)(void *), void *arg);
+
+/* Ends the calling thread. Must not be called by the boot or an idle thread. */
+__attribute__((noreturn)) void thread_exit(void);
+
+/* Sleeps until 't' has exited, then frees it. Each thread is joined once. */
+void thread_join(struct thread *t);
+
+/* The thread running on this CPU (one %gs-relative load, so it is right
+ * even if the caller migrates right after). */
+struct thread *current_thread(void);
+
+/* Builds a thread that will start in fn(arg), pinned to 'cpu' unless it is
+ * -1, but queues it nowhere (sched_add_new() does; idle threads never are).
+ * Returns NULL if memory is exhausted. */
+struct thread *thread_alloc(int cpu, const char *name, void (*fn)(void *), void *arg);
+
+/* A thread for the code running now on this CPU, on a stack it does not own
+ * (never freed): the boot code and each AP's idle loop. Panics without memory. */
+struct thread *thread_adopt_current(const char *name, int pinned_cpu);
+
+/* Called by the scheduler on the CPU that switched away from a DEAD thread:
+ * marks it exited and wakes its joiner. */
+void thread_reap(struct thread *t);
+
+#endif
