@@ -16,6 +16,7 @@
 #include "kernel/printk.h"
 #include "kernel/ramfs.h"
 #include "kernel/sched.h"
+#include "kernel/selftest.h"
 #include "kernel/serial.h"
 #include "kernel/smp.h"
 #include "kernel/video.h"
@@ -54,6 +55,10 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     smp_boot_aps();
     irq_enable();
     print_banner();
+
+    const char *selftest = cmdline_get(&kernel_cmdline, "selftest");
+    if (selftest)
+        selftest_run_late(selftest);
 
     const char *filter = cmdline_get(&kernel_cmdline, "ktest");
     if (filter) {

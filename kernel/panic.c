@@ -24,10 +24,6 @@ struct trap_frame panic_caller_regs;
 __attribute__((noreturn)) void panic_report(const char *fmt, ...);
 __attribute__((noreturn)) void panic_nested(const char *fmt, ...);
 
-__attribute__((weak)) void panic_stop_other_cpus(void)
-{
-}
-
 bool panic_in_progress(void)
 {
     return __atomic_load_n(&panic_depth, __ATOMIC_RELAXED) != 0;

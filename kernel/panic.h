@@ -31,11 +31,12 @@ bool panic_in_progress(void);
 
 /*
  * Called by the panicking CPU after the first line: must stop every other CPU
- * (for good) and return. The weak default does nothing; the SMP code
- * overrides it (an NMI to each CPU: trap_dispatch() halts a CPU that gets an
- * NMI while panic_in_progress()).
+ * (for good) and return. arch/x86_64/smp.c sends an NMI to each CPU:
+ * trap_dispatch() halts a CPU that gets an NMI while panic_in_progress().
  */
 void panic_stop_other_cpus(void);
+/* Called by a CPU that the panic's NMI stopped, just before it halts. */
+void panic_note_cpu_stopped(void);
 
 #define ASSERT(cond)                                                              \
     do {                                                                          \

@@ -34,6 +34,9 @@ boots=(
     "bios-16M-too-small|125|prune needs at least|--mem 16M --cmdline ktest=all"
     "panic-selftest|125|RIP: .*selftest_page_fault+0x|--mem 128M --cmdline selftest=panic"
     "double-fault-selftest|125|on IST stack 1 (#DF)|--mem 128M --cmdline selftest=double-fault"
+    "panic-smp4-stops-cpus|125|stopped 3 of 3 other CPU|--smp 4 --cmdline selftest=panic-smp"
+    "lock-recursion-selftest|125|recursive acquire of spinlock 'selftest' at kernel/selftest.c:[0-9]*, already taken at kernel/selftest.c|--cmdline selftest=lock-recursion"
+    "lock-foreign-unlock-selftest|125|released at kernel/selftest.c:[0-9]* by CPU 0, but held by CPU 1|--smp 2 --cmdline selftest=lock-foreign-unlock"
 )
 
 echo "== boots"

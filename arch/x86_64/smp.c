@@ -142,10 +142,26 @@ int smp_boot_aps(void)
     return cpu_count;
 }
 
-/* Overrides kernel/panic.c's weak default: NMIs make the other CPUs halt
- * (the NMI handler sees panic_in_progress()). */
+static int cpus_stopped; /* atomic: CPUs halted by a panic's NMI */
+
+void panic_note_cpu_stopped(void)
+{
+    __atomic_fetch_add(&cpus_stopped, 1, __ATOMIC_RELEASE);
+}
+
+/* Overrides kernel/panic.c's weak default: an NMI (which interrupts even a
+ * CPU spinning with interrupts off) makes every other CPU halt, so nothing
+ * interleaves with the panic report. Waits up to 100 ms for them. */
 void panic_stop_other_cpus(void)
 {
-    if (cpu_count > 1)
-        lapic_send_nmi_all_but_self();
+    if (cpu_count < 2)
+        return;
+    lapic_send_nmi_all_but_self();
+    for (int us = 0; us < 100000; us++) {
+        if (__atomic_load_n(&cpus_stopped, __ATOMIC_ACQUIRE) == cpu_count - 1)
+            break;
+        udelay(1);
+    }
+    printk("panic: stopped %d of %d other CPU(s)\n",
+           __atomic_load_n(&cpus_stopped, __ATOMIC_ACQUIRE), cpu_count - 1);
 }

@@ -145,8 +145,10 @@ __attribute__((noreturn)) static void exception_panic(const struct trap_frame *t
 
 void trap_dispatch(struct trap_frame *tf)
 {
-    if (tf->vector == T_NMI && panic_in_progress())
-        cpu_halt_forever(); /* panic_stop_other_cpus() sends NMIs */
+    if (tf->vector == T_NMI && panic_in_progress()) {
+        panic_note_cpu_stopped(); /* panic_stop_other_cpus() sent the NMI */
+        cpu_halt_forever();
+    }
     if (tf->vector >= T_EXCEPTIONS || tf->vector == T_NMI) {
         trap_handler_t handler = __atomic_load_n(&handlers[tf->vector], __ATOMIC_ACQUIRE);
         if (handler) {
