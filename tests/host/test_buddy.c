@@ -10,16 +10,7 @@
 
 #include "mm/buddy.c"
 
-void panic(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-    abort();
-}
+#include "tests/host/host_panic.h"
 
 #define NPAGES 5000 /* not a power of two: the top blocks are small */
 

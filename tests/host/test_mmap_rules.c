@@ -14,16 +14,7 @@
 #include "mm/mmap_rules.c"
 #include "mm/vma.c"
 
-void panic(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-    abort();
-}
+#include "tests/host/host_panic.h"
 
 void *kmalloc(size_t size) { return malloc(size); }
 void kfree(void *ptr) { free(ptr); }

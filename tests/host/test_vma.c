@@ -12,16 +12,7 @@
 
 #include "mm/vma.c"
 
-void panic(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    fflush(stdout);
-    abort();
-}
+#include "tests/host/host_panic.h"
 
 /* kmalloc for the host: malloc, with a count of live objects and an
  * optional failure of the fail_at-th call from now (0: never). */
