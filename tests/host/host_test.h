@@ -1,7 +1,9 @@
 /*
  * A tiny host unit-test harness printing KTAP, like tests/kernel/ktest.h.
  * A test file defines tests with HOST_TEST(name) { ... }, checks with
- * CHECK(cond) (records and goes on) and ends with HOST_TEST_MAIN().
+ * CHECK(cond) (records and goes on) and ends with HOST_TEST_MAIN(). A test
+ * that cannot run here sets host_test_skip to the reason and returns: it is
+ * reported "ok N name # SKIP reason".
  * Built with -fsanitize=address,undefined by the Makefile.
  * A host test #includes the kernel .c files it tests: one translation unit.
  */
@@ -19,6 +21,7 @@ struct host_test {
 static struct host_test host_tests[HOST_TESTS_MAX];
 static int host_test_count;
 static int host_test_failures;
+static const char *host_test_skip; /* reason the running test skipped, or NULL */
 
 #define HOST_TEST(test_name)                                                     \
     static void host_test_body_##test_name(void);                                \
@@ -44,10 +47,12 @@ static int host_test_failures;
         printf("KTAP version 1\n1..%d\n", host_test_count);                      \
         for (int i = 0; i < host_test_count; i++) {                              \
             host_test_failures = 0;                                              \
+            host_test_skip = NULL;                                               \
             host_tests[i].run();                                                 \
             failed += host_test_failures != 0;                                   \
-            printf("%s %d %s\n", host_test_failures ? "not ok" : "ok", i + 1,    \
-                   host_tests[i].name);                                          \
+            printf("%s %d %s%s%s\n", host_test_failures ? "not ok" : "ok", i + 1, \
+                   host_tests[i].name, host_test_skip ? " # SKIP " : "",          \
+                   host_test_skip ? host_test_skip : "");                        \
         }                                                                        \
         return failed != 0;                                                      \
     }

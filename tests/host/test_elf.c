@@ -466,4 +466,4 @@ HOST_TEST(gnu_stack_exec_noted)
     free(img);
 }
 
-ELF_TESTS_MAIN()
+HOST_TEST_MAIN()

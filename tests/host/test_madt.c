@@ -1,10 +1,10 @@
 /*
  * Host tests of the pure ACPI parsing (arch/x86_64/madt.c).
  * Recorded tables in tests/host/data/ (read relative to the repo root):
- *   madt-host-firecracker.bin   this build host's /sys/firmware/acpi/tables/APIC
- *   madt-qemu-smpN.bin          QEMU 7.2 pc machine, SeaBIOS, -smp N (N = 1, 4, 64, 80)
- *   madt-qemu-smp1-maxcpus4.bin -smp 1,maxcpus=4: three disabled CPUs
- *   madt-qemu-uefi-smp2.bin     OVMF, -smp 2
+ *   madt-host-firecracker.hex   this build host's /sys/firmware/acpi/tables/APIC
+ *   madt-qemu-smpN.hex          QEMU 7.2 pc machine, SeaBIOS, -smp N (N = 1, 4, 64, 80)
+ *   madt-qemu-smp1-maxcpus4.hex -smp 1,maxcpus=4: three disabled CPUs
+ *   madt-qemu-uefi-smp2.hex     OVMF, -smp 2
  * The malformed and x2APIC cases are built here byte by byte.
  */
 #include <stdlib.h>
@@ -20,17 +20,23 @@ struct table {
     size_t len;
 };
 
-/* Reads tests/host/data/'name' into *t; returns false (and says so) if it cannot. */
+/* Reads tests/host/data/'name' (a '#' comment line, then the table's bytes
+ * as hex pairs, as "od -An -tx1" prints them) into *t; returns false (and
+ * says so) if it cannot. */
 static bool load(const char *name, struct table *t)
 {
     char path[256];
     snprintf(path, sizeof(path), "tests/host/data/%s", name);
-    FILE *f = fopen(path, "rb");
+    FILE *f = fopen(path, "r");
     if (!f) {
         printf("    # cannot open %s (run from the repository root)\n", path);
         return false;
     }
-    t->len = fread(t->bytes, 1, sizeof(t->bytes), f);
+    fscanf(f, "#%*[^\n]");
+    unsigned byte;
+    t->len = 0;
+    while (t->len < sizeof(t->bytes) && fscanf(f, "%2x", &byte) == 1)
+        t->bytes[t->len++] = byte;
     fclose(f);
     return t->len > 0;
 }
@@ -150,34 +156,34 @@ static void check_qemu_smp(const char *name, int n)
 
 HOST_TEST(qemu_smp1)
 {
-    check_qemu_smp("madt-qemu-smp1.bin", 1);
+    check_qemu_smp("madt-qemu-smp1.hex", 1);
 }
 
 HOST_TEST(qemu_smp4)
 {
-    check_qemu_smp("madt-qemu-smp4.bin", 4);
+    check_qemu_smp("madt-qemu-smp4.hex", 4);
 }
 
 HOST_TEST(qemu_smp64)
 {
-    check_qemu_smp("madt-qemu-smp64.bin", 64);
+    check_qemu_smp("madt-qemu-smp64.hex", 64);
 }
 
 HOST_TEST(qemu_smp80_capped_at_64)
 {
-    check_qemu_smp("madt-qemu-smp80.bin", 80);
+    check_qemu_smp("madt-qemu-smp80.hex", 80);
 }
 
 HOST_TEST(qemu_uefi_smp2)
 {
-    check_qemu_smp("madt-qemu-uefi-smp2.bin", 2);
+    check_qemu_smp("madt-qemu-uefi-smp2.hex", 2);
 }
 
 HOST_TEST(qemu_maxcpus_lists_disabled_cpus)
 {
     struct table t;
     struct madt_info m;
-    CHECK(load("madt-qemu-smp1-maxcpus4.bin", &t));
+    CHECK(load("madt-qemu-smp1-maxcpus4.hex", &t));
     CHECK(madt_parse(t.bytes, t.len, &m) == 0);
     CHECK(m.cpu_count == 1 && m.apic_ids[0] == 0);
     CHECK(m.cpus_listed == 1);
@@ -189,7 +195,7 @@ HOST_TEST(host_firecracker)
 {
     struct table t;
     struct madt_info m;
-    CHECK(load("madt-host-firecracker.bin", &t));
+    CHECK(load("madt-host-firecracker.hex", &t));
     CHECK(madt_parse(t.bytes, t.len, &m) == 0);
     CHECK(m.cpu_count == 2 && has_cpu(&m, 0) && has_cpu(&m, 1));
     CHECK(m.lapic_phys == 0xfee00000);
@@ -201,7 +207,7 @@ HOST_TEST(bad_checksum_rejected)
 {
     struct table t;
     struct madt_info m;
-    CHECK(load("madt-qemu-smp4.bin", &t));
+    CHECK(load("madt-qemu-smp4.hex", &t));
     t.bytes[MADT_ENTRIES_OFFSET + 3] ^= 1; /* an APIC id */
     CHECK(madt_parse(t.bytes, t.len, &m) == -ACPI_ECHECKSUM);
 }
@@ -210,7 +216,7 @@ HOST_TEST(bad_signature_rejected)
 {
     struct table t;
     struct madt_info m;
-    CHECK(load("madt-qemu-smp4.bin", &t));
+    CHECK(load("madt-qemu-smp4.hex", &t));
     memcpy(t.bytes, "FACP", 4);
     CHECK(madt_parse(t.bytes, t.len, &m) == -ACPI_ESIGNATURE);
 }
@@ -219,7 +225,7 @@ HOST_TEST(buffer_shorter_than_length_field)
 {
     struct table t;
     struct madt_info m;
-    CHECK(load("madt-qemu-smp4.bin", &t));
+    CHECK(load("madt-qemu-smp4.hex", &t));
     CHECK(madt_parse(t.bytes, t.len - 1, &m) == -ACPI_ESHORT);
     CHECK(madt_parse(t.bytes, 20, &m) == -ACPI_ESHORT);
     put32(t.bytes + 4, 40); /* a header with no room for the MADT fields */
@@ -231,7 +237,7 @@ HOST_TEST(length_field_cuts_an_entry)
 {
     struct table t;
     struct madt_info m;
-    CHECK(load("madt-qemu-smp4.bin", &t));
+    CHECK(load("madt-qemu-smp4.hex", &t));
     uint32_t cut = t.len - 3; /* inside the last (NMI) entry */
     put32(t.bytes + 4, cut);
     fix_checksum(t.bytes, cut, 9);

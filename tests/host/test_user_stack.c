@@ -317,7 +317,7 @@ static void check_probe(enum build_kind kind)
     free(img);
     int status = run_on_our_stack(path, &a, out, sizeof(out));
     if (status == CHILD_SKIP) {
-        elf_test_skip = "the program's addresses are taken in this process";
+        host_test_skip = "the program's addresses are taken in this process";
         return;
     }
     CHECK(status == 0);
@@ -363,4 +363,4 @@ HOST_TEST(our_auxv_types_are_linux_ones)
     }
 }
 
-ELF_TESTS_MAIN()
+HOST_TEST_MAIN()

@@ -1,9 +1,9 @@
 /*
  * Shared by tests/host/test_elf.c and test_user_stack.c: builds the test
- * programs of this folder at test time (nothing binary is committed), reads
- * files, and runs the tests with KTAP "# SKIP" support.
- * Include after tests/host/host_test.h; use ELF_TESTS_MAIN() instead of
- * HOST_TEST_MAIN(). Paths are relative to the repository root.
+ * programs of this folder at test time (nothing binary is committed) and
+ * reads files; a build that cannot run here sets host_test_skip.
+ * Include after tests/host/host_test.h. Paths are relative to the
+ * repository root.
  */
 #ifndef TESTS_HOST_DATA_ELF_PROGRAMS_H
 #define TESTS_HOST_DATA_ELF_PROGRAMS_H
@@ -22,8 +22,6 @@ enum build_kind {
     BUILD_DYNAMIC,    /* the host gcc and glibc: ET_DYN with PT_INTERP */
 };
 
-/* Why the running test was skipped (set it and return), or NULL. */
-static const char *elf_test_skip;
 static char elf_build_dir[64];
 
 static void remove_build_dir(void)
@@ -37,7 +35,7 @@ static void remove_build_dir(void)
 /*
  * Compiles tests/host/data/elf/'src'.c as 'kind' into a temporary folder
  * (once per program and kind) and returns the binary's path, or NULL with
- * elf_test_skip set if the compiler is missing or fails.
+ * host_test_skip set if the compiler is missing or fails.
  */
 static const char *build_program(const char *src, enum build_kind kind)
 {
@@ -55,7 +53,7 @@ static const char *build_program(const char *src, enum build_kind kind)
         return paths[slot][kind];
     if (system(kind == BUILD_DYNAMIC ? "command -v gcc >/dev/null"
                                      : "command -v musl-gcc >/dev/null") != 0) {
-        elf_test_skip = kind == BUILD_DYNAMIC ? "gcc not found" : "musl-gcc not found";
+        host_test_skip = kind == BUILD_DYNAMIC ? "gcc not found" : "musl-gcc not found";
         return NULL;
     }
     if (!elf_build_dir[0]) {
@@ -79,7 +77,7 @@ static const char *build_program(const char *src, enum build_kind kind)
         snprintf(cmd, sizeof(cmd), "gcc -O1 -o %s tests/host/data/elf/%s.c", out, src);
     if (system(cmd) != 0) {
         printf("    # failed: %s\n", cmd);
-        elf_test_skip = "cannot build the test program";
+        host_test_skip = "cannot build the test program";
         return NULL;
     }
     strcpy(paths[slot][kind], out);
@@ -103,24 +101,5 @@ static uint8_t *read_file(const char *path, size_t *len)
     fclose(f);
     return buf;
 }
-
-/* Runs the registered tests like HOST_TEST_MAIN, printing "# SKIP reason"
- * for a test that set elf_test_skip. */
-#define ELF_TESTS_MAIN()                                                         \
-    int main(void)                                                               \
-    {                                                                            \
-        int failed = 0;                                                          \
-        printf("KTAP version 1\n1..%d\n", host_test_count);                      \
-        for (int i = 0; i < host_test_count; i++) {                              \
-            host_test_failures = 0;                                              \
-            elf_test_skip = NULL;                                                \
-            host_tests[i].run();                                                 \
-            failed += host_test_failures != 0;                                   \
-            printf("%s %d %s%s%s\n", host_test_failures ? "not ok" : "ok", i + 1, \
-                   host_tests[i].name, elf_test_skip ? " # SKIP " : "",           \
-                   elf_test_skip ? elf_test_skip : "");                          \
-        }                                                                        \
-        return failed != 0;                                                      \
-    }
 
 #endif
