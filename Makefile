@@ -50,7 +50,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -I. -Wall -Wextra -Werror \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
-.PHONY: all iso kernel run debug test bench host-tests deps clean disasm
+.PHONY: all iso kernel user run debug test bench host-tests deps clean disasm FORCE
 all: iso
 
 kernel: $(BUILD)/prune.elf
@@ -79,8 +79,49 @@ $(BUILD)/prune.elf: $(BUILD)/prune.pass1.elf
 	@tools/gensyms.sh $@ | cmp -s - $(BUILD)/ksyms.S || \
 	    { echo "error: symbols moved between the two link passes"; rm -f $@; exit 1; }
 
-$(BUILD)/initrd.cpio: $(wildcard user/*) tools/mkinitrd.sh
-	tools/mkinitrd.sh $@
+# User programs: user/*.c (init...) and the user tests tests/user/test_*.c,
+# static Linux binaries built with musl-gcc, installed in the initrd's /bin.
+# "make iso EXTRA_BIN=DIR" adds every file of DIR to /bin as well (a file
+# there wins over a program of the same name).
+MUSL_CC    := musl-gcc
+USER_CFLAGS := -static -std=gnu11 -O2 -Wall -Wextra -Werror
+USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/bin/%,$(wildcard user/*.c)) \
+              $(patsubst tests/user/%.c,$(BUILD)/user/bin/%,$(wildcard tests/user/test_*.c))
+EXTRA_BIN  ?=
+
+$(BUILD)/user/bin/%: user/%.c
+	@mkdir -p $(dir $@) $(BUILD)/user/dep
+	$(MUSL_CC) $(USER_CFLAGS) -MMD -MP -MF $(BUILD)/user/dep/$*.d -MT $@ $< -o $@
+
+$(BUILD)/user/bin/%: tests/user/%.c
+	@mkdir -p $(dir $@) $(BUILD)/user/dep
+	$(MUSL_CC) $(USER_CFLAGS) -MMD -MP -MF $(BUILD)/user/dep/$*.d -MT $@ $< -o $@
+
+# test_static_pie is a static PIE. musl-gcc's specs know only -static, so
+# musl's start files for it (rcrt1.o) are named here; MUSL_LIB is Debian's path.
+MUSL_LIB ?= /usr/lib/x86_64-linux-musl
+$(BUILD)/user/bin/test_static_pie: tests/user/test_static_pie.c
+	@mkdir -p $(dir $@) $(BUILD)/user/dep
+	$(MUSL_CC) $(filter-out -static,$(USER_CFLAGS)) -fPIE -static-pie -nostartfiles \
+	    -Wl,--no-dynamic-linker -Wl,-Bstatic -MMD -MP -MF $(BUILD)/user/dep/test_static_pie.d -MT $@ \
+	    $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $(shell $(CC) -print-file-name=crtbeginS.o) \
+	    $< $(shell $(CC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o -o $@
+
+user: $(USER_PROGS)
+
+# Changes (and so rebuilds the initrd) only when EXTRA_BIN names another directory.
+$(BUILD)/extra-bin.txt: FORCE
+	@mkdir -p $(BUILD)
+	@echo "$(if $(EXTRA_BIN),$(abspath $(EXTRA_BIN)))" | cmp -s - $@ || \
+	    echo "$(if $(EXTRA_BIN),$(abspath $(EXTRA_BIN)))" > $@
+
+$(BUILD)/initrd.cpio: $(USER_PROGS) $(if $(EXTRA_BIN),$(wildcard $(EXTRA_BIN)/*)) \
+                      $(BUILD)/extra-bin.txt tools/mkinitrd.sh
+	rm -rf $(BUILD)/initrd-bin
+	mkdir -p $(BUILD)/initrd-bin
+	cp $(USER_PROGS) $(BUILD)/initrd-bin/
+	$(if $(EXTRA_BIN),find $(EXTRA_BIN)/ -maxdepth 1 -type f -exec cp -p {} $(BUILD)/initrd-bin/ \;)
+	tools/mkinitrd.sh $@ $(BUILD)/initrd-bin
 
 $(BUILD)/prune.iso: $(BUILD)/prune.elf $(BUILD)/initrd.cpio boot/grub.cfg tools/grubcfg.sh
 	rm -rf $(BUILD)/isodir
@@ -128,4 +169,4 @@ bench: deps iso
 clean:
 	rm -rf $(BUILD)
 
--include $(KERNEL_OBJ:.o=.d) $(HOST_TESTS:=.d)
+-include $(KERNEL_OBJ:.o=.d) $(HOST_TESTS:=.d) $(wildcard $(BUILD)/user/dep/*.d)

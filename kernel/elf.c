@@ -59,8 +59,8 @@ static int check_load(const struct elf64_phdr *ph, size_t len)
 
 static uint32_t prot_of(uint32_t p_flags)
 {
-    return (p_flags & PF_R ? ELF_PROT_READ : 0) | (p_flags & PF_W ? ELF_PROT_WRITE : 0) |
-           (p_flags & PF_X ? ELF_PROT_EXEC : 0);
+    return (p_flags & ELF_PF_R ? ELF_PROT_READ : 0) | (p_flags & ELF_PF_W ? ELF_PROT_WRITE : 0) |
+           (p_flags & ELF_PF_X ? ELF_PROT_EXEC : 0);
 }
 
 /* Returns the segment whose memory holds [va, va + size) (unbiased), or NULL.
@@ -133,7 +133,7 @@ static int scan_phdrs(const uint8_t *image, size_t len, const struct elf64_ehdr 
             out->tls_align = ph.p_align;
             break;
         case PT_GNU_STACK:
-            out->exec_stack = (ph.p_flags & PF_X) != 0;
+            out->exec_stack = (ph.p_flags & ELF_PF_X) != 0;
             break;
         }
     }

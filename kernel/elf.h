@@ -39,7 +39,7 @@ _Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF64 header is 64 bytes");
 /* One program header: a segment of the file and how to place it in memory. */
 struct elf64_phdr {
     uint32_t p_type;   /* PT_LOAD, PT_TLS, ... */
-    uint32_t p_flags;  /* PF_R | PF_W | PF_X */
+    uint32_t p_flags;  /* ELF_PF_R | ELF_PF_W | ELF_PF_X */
     uint64_t p_offset; /* where the segment's bytes start in the file */
     uint64_t p_vaddr;  /* where they go in memory */
     uint64_t p_paddr;  /* unused */
@@ -68,9 +68,9 @@ _Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 program header is 56 byte
 #define PT_PHDR 6
 #define PT_TLS 7
 #define PT_GNU_STACK 0x6474e551
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
+#define ELF_PF_X 1
+#define ELF_PF_W 2
+#define ELF_PF_R 4
 
 /* User mappings must lie in [ELF_USER_MIN, ELF_USER_END): no page near NULL,
  * and Linux's TASK_SIZE (one guard page below the non-canonical hole). */
@@ -114,7 +114,7 @@ struct elf_info {
     uint64_t end;       /* end of the highest segment: where brk can start */
     bool has_tls;       /* PT_TLS present (musl finds it through AT_PHDR) */
     uint64_t tls_vaddr, tls_filesz, tls_memsz, tls_align; /* image inside a segment */
-    bool exec_stack; /* PT_GNU_STACK has PF_X; absent means not (as on Linux) */
+    bool exec_stack; /* PT_GNU_STACK has ELF_PF_X; absent means not (as on Linux) */
 };
 
 /*

@@ -10,6 +10,8 @@
 #define ENOENT 2        /* no such file or directory */
 #define ESRCH 3         /* no such process */
 #define EINTR 4         /* interrupted system call */
+#define EIO 5           /* I/O error (write to a /proc file that takes none) */
+#define ENXIO 6         /* no such device or address (SEEK_DATA past the end) */
 #define E2BIG 7         /* argument list too long */
 #define ENOEXEC 8       /* exec format error */
 #define EBADF 9         /* bad file descriptor */
@@ -18,6 +20,7 @@
 #define ENOMEM 12       /* out of memory */
 #define EACCES 13       /* permission denied */
 #define EFAULT 14       /* bad address */
+#define EBUSY 16        /* device or resource busy */
 #define EEXIST 17       /* file exists */
 #define ENODEV 19       /* no such device (mmap of a file that cannot be mapped) */
 #define ENOTDIR 20      /* not a directory */
@@ -26,9 +29,12 @@
 #define EMFILE 24       /* too many open files */
 #define ENOTTY 25       /* not a terminal */
 #define ESPIPE 29       /* illegal seek */
+#define EROFS 30        /* read-only file system */
 #define ERANGE 34       /* result out of range */
 #define ENAMETOOLONG 36 /* file name too long */
 #define ENOSYS 38       /* function not implemented */
 #define ELOOP 40        /* too many symbolic links */
+#define EOPNOTSUPP 95   /* operation not supported (clock_nanosleep on a clock that cannot sleep) */
+#define ETIMEDOUT 110   /* timed out (futex waits) */
 
 #endif

@@ -4,11 +4,15 @@
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpu_features.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/irq.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/bench.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
+#include "kernel/init.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
@@ -19,6 +23,7 @@
 #include "kernel/selftest.h"
 #include "kernel/serial.h"
 #include "kernel/smp.h"
+#include "kernel/syscall.h"
 #include "kernel/video.h"
 #include "mm/layout.h"
 #include "mm/mm.h"
@@ -45,6 +50,10 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     cmdline_parse(&kernel_cmdline, boot_info.cmdline);
 
     trap_init();
+    cpu_features_init();
+    fpu_init_cpu();
+    syscall_init_cpu();
+    syscall_init();
     mm_init();
     video_console_init();
     initrd_init();
@@ -71,6 +80,5 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
         machine_exit(0);
     }
 
-    printk("prune: nothing more to run yet; halting (quit QEMU with Ctrl-A X)\n");
-    cpu_halt_forever();
+    init_run();
 }

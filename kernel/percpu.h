@@ -34,6 +34,10 @@ struct thread;
 
 struct cpu {
     struct cpu *self;        /* %gs:0, for this_cpu() */
+    /* Read by the syscall entry code (arch/x86_64/syscall_entry.asm) at
+     * these fixed offsets: */
+    uint64_t syscall_kernel_rsp; /* %gs:8, top of the current thread's kernel stack */
+    uint64_t syscall_user_rsp;   /* %gs:16, scratch: the user rsp during entry */
     int id;                  /* 0 .. cpu_count-1; 0 is the boot CPU */
     uint32_t apic_id;
     bool online;             /* any CPU: set once by the CPU itself */
@@ -45,6 +49,9 @@ struct cpu {
     uint64_t quiescent_states; /* any CPU reads: context switches, idle, user ticks */
     void *arch;              /* arch-private (GDT/TSS live in arch/x86_64) */
 };
+
+_Static_assert(__builtin_offsetof(struct cpu, syscall_kernel_rsp) == 8, "syscall_entry.asm");
+_Static_assert(__builtin_offsetof(struct cpu, syscall_user_rsp) == 16, "syscall_entry.asm");
 
 extern struct cpu cpus[MAX_CPUS];
 extern int cpu_count;        /* CPUs brought online so far; grows only at boot */

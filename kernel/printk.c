@@ -8,6 +8,8 @@
 
 static struct spinlock console_lock = SPINLOCK_INIT("console");
 static struct console *consoles; /* console_lock */
+static bool user_mid_line;       /* console_lock: the last bytes written were a
+                                    program's, without a final newline */
 static bool panic_mode;
 
 void console_register(struct console *console)
@@ -31,8 +33,27 @@ void vprintk(const char *fmt, va_list ap)
     uint64_t flags = irq_save();
     if (!panic_mode)
         spin_lock(&console_lock);
-    for (struct console *c = consoles; c; c = c->next)
+    for (struct console *c = consoles; c; c = c->next) {
+        if (user_mid_line)
+            c->write("\n", 1);
         c->write(buf, len);
+    }
+    user_mid_line = false;
+    if (!panic_mode)
+        spin_unlock(&console_lock);
+    irq_restore(flags);
+}
+
+void console_write_user(const char *text, size_t len)
+{
+    if (len == 0)
+        return;
+    uint64_t flags = irq_save();
+    if (!panic_mode)
+        spin_lock(&console_lock);
+    for (struct console *c = consoles; c; c = c->next)
+        c->write(text, len);
+    user_mid_line = text[len - 1] != '\n';
     if (!panic_mode)
         spin_unlock(&console_lock);
     irq_restore(flags);

@@ -20,6 +20,13 @@ void console_register(struct console *console);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprintk(const char *fmt, va_list ap);
 
+/*
+ * Writes a program's bytes (write(2) on the console) to every console, as
+ * they are. If they end mid-line, the next printk() starts with a newline
+ * so that every kernel message begins a line of its own.
+ */
+void console_write_user(const char *text, size_t len);
+
 /* For panic(): stop taking the console lock (another CPU may hold it forever). */
 void printk_panic_mode(void);
 

@@ -3,10 +3,13 @@
 
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/syscall_arch.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/spinlock.h"
 #include "kernel/wait.h"
+#include "mm/as.h"
 
 /*
  * One run queue per CPU.
@@ -121,21 +124,27 @@ static void kick_cpu(int cpu)
 }
 
 /*
- * The hook for what a switch must change besides the kernel stack; called by
- * schedule() with the run queue lock held and interrupts off. Kernel threads
- * (as == NULL) need nothing: the kernel half is the same in every page table.
- * The user-space issue adds, here:
- *  - when next->as is not the loaded address space: set this CPU in next's
- *    CPU mask, load its page tables (CR3), then clear this CPU from the
- *    previous one's mask. The TLB shootdown sends IPIs to the CPUs in the
- *    mask, so a CPU is in it for as long as it may hold TLB entries of those
- *    page tables (a kernel thread keeps the previous CR3: lazy TLB);
- *  - saving prev's FS base and user GS base (MSR_KERNEL_GS_BASE while in
- *    the kernel) and loading next's.
+ * The user half of a switch, from schedule() with the run queue lock held
+ * and interrupts off:
+ *  - the address space: when next->as is not prev->as, as_switch() loads
+ *    next's page tables (the kernel's own for a kernel thread, so an
+ *    address space that dies is never left loaded) and moves this CPU's bit
+ *    in the address spaces' active_cpus, which TLB shootdowns go to;
+ *  - the kernel stack the CPU enters on from user mode (TSS rsp0 and the
+ *    syscall stack): the top of next's stack;
+ *  - the x87/SSE registers and the TLS base (FS base) of user threads.
  */
 static void switch_user_context(struct thread *prev, struct thread *next)
 {
-    ASSERT(prev->as == NULL && next->as == NULL);
+    if (prev->as != next->as)
+        as_switch(prev->as, next->as);
+    if (prev->fpu)
+        fpu_save(prev->fpu);
+    if (next->proc) {
+        arch_set_kernel_stack((uint64_t)next->stack + KSTACK_SIZE);
+        fpu_restore(next->fpu);
+        arch_set_fs_base(next->fs_base);
+    }
 }
 
 /* Second half of a switch, on the thread switched to: drops the run queue

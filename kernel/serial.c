@@ -28,15 +28,29 @@ static struct spinlock rx_lock = SPINLOCK_INIT("serial rx");
 static char rx_ring[RX_RING_SIZE]; /* rx_lock */
 static unsigned rx_head, rx_tail;  /* rx_lock; head - tail = bytes waiting */
 
+struct wait_queue serial_input_wait = WAIT_QUEUE_INIT("serial input");
+
 void serial_receive(void)
 {
     uint64_t flags = spin_lock_irqsave(&rx_lock);
+    unsigned head = rx_head;
     while (inb(COM1 + UART_LSR) & LSR_DATA_READY) {
         char c = inb(COM1 + UART_DATA);
         if (rx_head - rx_tail < RX_RING_SIZE)
             rx_ring[rx_head++ % RX_RING_SIZE] = c;
     }
+    bool received = rx_head != head;
     spin_unlock_irqrestore(&rx_lock, flags);
+    if (received)
+        wake_up_all(&serial_input_wait);
+}
+
+bool serial_input_pending(void)
+{
+    uint64_t flags = spin_lock_irqsave(&rx_lock);
+    bool pending = rx_head != rx_tail;
+    spin_unlock_irqrestore(&rx_lock, flags);
+    return pending;
 }
 
 bool serial_read(char *c)

@@ -1,6 +1,8 @@
 /* Kernel threads: creation, exit, join; see kernel/thread.h. */
 #include "kernel/thread.h"
 
+#include "arch/x86_64/trap.h"
+
 #include <stddef.h>
 
 #include "kernel/panic.h"
@@ -16,6 +18,10 @@ extern char thread_trampoline[];
 /* Joiners sleep here; every exit wakes them all (they re-check 'exited'). */
 static struct wait_queue exit_wq = WAIT_QUEUE_INIT("thread_exit");
 static int next_thread_id; /* atomic */
+
+static int detached_live; /* atomic: detached threads not yet freed */
+
+static void thread_free(struct thread *t);
 
 /* A zeroed thread with its name, id and pin; NULL if memory is exhausted. */
 static struct thread *thread_new(const char *name, int pinned_cpu)
@@ -42,12 +48,14 @@ struct thread *thread_alloc(int cpu, const char *name, void (*fn)(void *), void 
     t->fn = fn;
     t->arg = arg;
     /*
-     * The stack as switch_context() expects to find it (top down): two zero
-     * words (padding, keeps rsp 16-byte aligned at the call in
-     * thread_trampoline), the return address thread_trampoline, then rbp,
-     * rbx, r12..r15, all zero (rbp 0 ends the backtrace chain).
+     * The stack as switch_context() expects to find it (top down): room for
+     * the user registers (struct trap_frame, which the CPU or the syscall
+     * entry saves there on every entry from user mode; unused by kernel
+     * threads), two zero words (padding, keeps rsp 16-byte aligned at the
+     * call in thread_trampoline), the return address thread_trampoline, then
+     * rbp, rbx, r12..r15, all zero (rbp 0 ends the backtrace chain).
      */
-    uint64_t *top = (uint64_t *)((char *)t->stack + KSTACK_SIZE);
+    uint64_t *top = (uint64_t *)((char *)t->stack + KSTACK_SIZE - sizeof(struct trap_frame));
     memset(top - 9, 0, 9 * sizeof(uint64_t));
     top[-3] = (uint64_t)thread_trampoline;
     t->rsp = (uint64_t)(top - 9);
@@ -87,16 +95,40 @@ void thread_exit(void)
 
 void thread_reap(struct thread *t)
 {
+    if (t->detached) {
+        thread_free(t);
+        return;
+    }
     __atomic_store_n(&t->exited, true, __ATOMIC_RELEASE);
     wake_up_all(&exit_wq);
+}
+
+void thread_detach(struct thread *t)
+{
+    t->detached = true;
+    __atomic_fetch_add(&detached_live, 1, __ATOMIC_RELAXED);
+}
+
+int thread_detached_count(void)
+{
+    return __atomic_load_n(&detached_live, __ATOMIC_ACQUIRE);
+}
+
+/* Frees what thread_alloc() and the user-thread code allocated. */
+static void thread_free(struct thread *t)
+{
+    if (t->detached)
+        __atomic_fetch_sub(&detached_live, 1, __ATOMIC_RELEASE);
+    kfree(t->fpu);
+    kfree(t->stack);
+    kfree(t);
 }
 
 void thread_join(struct thread *t)
 {
     ASSERT(t != current_thread());
     wait_event(&exit_wq, __atomic_load_n(&t->exited, __ATOMIC_ACQUIRE));
-    kfree(t->stack);
-    kfree(t);
+    thread_free(t);
 }
 
 struct thread *current_thread(void)

@@ -6,7 +6,8 @@
  * Lifetime: thread_create() returns a thread that is already runnable. When
  * fn returns (or the thread calls thread_exit()) it becomes DEAD; once its
  * CPU has switched away from it, it is marked 'exited'. Exactly one other
- * thread must then call thread_join(), which frees the stack and the struct.
+ * thread must then call thread_join(), which frees the stack and the struct,
+ * unless the thread is 'detached' (user threads): then it is freed at once.
  * The boot thread and the idle threads never exit.
  */
 #ifndef KERNEL_THREAD_H
@@ -28,8 +29,9 @@ enum thread_state {
     THREAD_DEAD,     /* has exited; never runs again */
 };
 
-/* Filled by the user-space issue (page tables, the mask of CPUs using them). */
 struct address_space;
+struct process;
+struct fpu_state;
 
 struct thread {
     /* Written only by the thread's own CPU, in switch_context(). */
@@ -43,8 +45,18 @@ struct thread {
     int pinned_cpu;             /* -1: may run anywhere; else only there */
     int id;
     char name[THREAD_NAME_LEN];
-    /* NULL: a kernel thread (uses whatever page tables are loaded). */
+    /* NULL: a kernel thread (runs on the kernel's own page tables). Changed
+     * only by the thread itself (execve), with interrupts off. */
     struct address_space *as;
+
+    /* User threads (kernel/process.h); proc is NULL in a kernel thread. */
+    struct process *proc;       /* constant */
+    int tid;                    /* constant; gettid() */
+    struct thread *proc_next;   /* the process's thread list (proc_lock) */
+    uint64_t fs_base;           /* TLS base (arch_prctl); the thread itself */
+    uint64_t clear_child_tid;   /* set_tid_address: zeroed and woken at exit */
+    uint64_t sigmask;           /* rt_sigprocmask: kept, not used (no handlers) */
+    struct fpu_state *fpu;      /* x87/SSE registers while switched out (kmalloc) */
 
     /*
      * The run queue lock of CPU 'cpu' (kernel/sched.c) must be held to write
@@ -61,6 +73,10 @@ struct thread {
 
     /* Atomic: set (release) once the thread is DEAD and switched away from. */
     bool exited;
+
+    /* Set before the thread first runs: nobody joins it; the scheduler
+     * frees it once it is DEAD and switched away from (user threads). */
+    bool detached;
 };
 
 /* Creates a runnable thread that runs fn(arg) then exits, on the least
@@ -89,8 +105,14 @@ struct thread *thread_alloc(int cpu, const char *name, void (*fn)(void *), void 
  * (never freed): the boot code and each AP's idle loop. Panics without memory. */
 struct thread *thread_adopt_current(const char *name, int pinned_cpu);
 
+/* Makes a thread that has not run yet detached (see 'detached'). */
+void thread_detach(struct thread *t);
+
+/* Detached threads created and not yet freed (the leak check waits for 0). */
+int thread_detached_count(void);
+
 /* Called by the scheduler on the CPU that switched away from a DEAD thread:
- * marks it exited and wakes its joiner. */
+ * marks it exited and wakes its joiner, or frees it if it is detached. */
 void thread_reap(struct thread *t);
 
 #endif

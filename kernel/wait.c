@@ -3,8 +3,7 @@
 
 #include "arch/x86_64/apic.h"
 
-/* sleep_ticks() sleepers; CPU 0's tick wakes them all to re-check. */
-static struct wait_queue sleep_wq = WAIT_QUEUE_INIT("sleep");
+struct wait_queue tick_wait_queue = WAIT_QUEUE_INIT("tick");
 
 void wait_queue_init(struct wait_queue *wq, const char *name)
 {
@@ -91,7 +90,7 @@ void wake_up_all(struct wait_queue *wq)
 void sleep_ticks(uint64_t n)
 {
     uint64_t deadline = sched_ticks() + n;
-    wait_event(&sleep_wq, sched_ticks() >= deadline);
+    wait_event(&tick_wait_queue, sched_ticks() >= deadline);
 }
 
 void sleep_ms(uint64_t ms)
@@ -102,6 +101,6 @@ void sleep_ms(uint64_t ms)
 
 void sleep_tick(void)
 {
-    if (__atomic_load_n(&sleep_wq.head, __ATOMIC_RELAXED))
-        wake_up_all(&sleep_wq);
+    if (__atomic_load_n(&tick_wait_queue.head, __ATOMIC_RELAXED))
+        wake_up_all(&tick_wait_queue);
 }

@@ -68,6 +68,11 @@ void wake_up_all(struct wait_queue *wq);
         finish_wait((wq), &we_);                      \
     } while (0)
 
+/* Every sleeper on this queue is woken by CPU 0's tick (sleep_tick), to
+ * re-check a deadline: sleep_ticks() sleeps here, and so do the timed waits
+ * of kernel/time.c and kernel/futex.c, queued on it beside their own queue. */
+extern struct wait_queue tick_wait_queue;
+
 /* Sleeps until the tick count (sched_ticks) has advanced by 'n': between
  * n - 1 and n tick periods (1/TIMER_HZ s each). */
 void sleep_ticks(uint64_t n);

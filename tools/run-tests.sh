@@ -4,6 +4,9 @@
 #   1. host unit tests (tests/host/, with ASan and UBSan), KTAP each;
 #   2. kernel tests: the ISO booted with ktest=all in several machines;
 #      each boot also counts as a test of its own (it must end cleanly);
+#   3. user tests (tests/user/): each program on the host Linux and on prune
+#      with 1 and 4 CPUs, compared; then all of them under the default init
+#      with the kernel's leak check (tools/user-test.sh).
 # Logs are kept in build/test-logs/.
 set -u
 cd "$(dirname "$0")/.."
@@ -60,9 +63,12 @@ for b in "${boots[@]}"; do
     [ "$verdict" = ok ] || tail -n 30 "$log" | sed 's/^/    | /'
 done
 
+echo "== user tests"
+tools/user-test.sh "$logs"
+
 echo "== summary"
 # Kernel test results count only from boots that were meant to run them.
-files=("$logs"/host-*.ktap "$boot_ktap")
+files=("$logs"/host-*.ktap "$boot_ktap" "$logs/user.ktap" "$logs/user-leakcheck.ktap")
 for b in "${boots[@]}"; do
     IFS='|' read -r name expect pattern args <<< "$b"
     [ "$expect" = 0 ] && files+=("$logs/boot-$name.log")

@@ -16,11 +16,22 @@
 ; The stack stays 16-byte aligned at the call: the CPU frame with the error
 ; code (6 words), the vector (1) and 15 registers make 22 words.
 ;
-; All gates are interrupt gates (IF is clear on entry). There is no swapgs
-; yet: nothing runs in user mode.
+; All gates are interrupt gates (IF is clear on entry).
+;
+; GS: in the kernel, GS base points at this CPU's struct cpu; in user mode it
+; holds the program's value, and MSR_KERNEL_GS_BASE holds ours. An entry
+; from user mode (CS has RPL 3) runs swapgs first, and the exit to user mode
+; runs it again just before iretq. NMI, #DF and #MC are "paranoid": they can
+; arrive anywhere, even between a syscall instruction and its swapgs, so
+; they look at the GS base itself (kernel bases are negative) to decide.
+;
+; trap_exit is also how a new user thread first enters user mode (fork,
+; clone, execve): its kernel stack ends with a struct trap_frame.
 
 extern trap_dispatch
 global isr_stub_table
+global trap_exit
+global trap_exit_to
 
 section .text
 
@@ -47,7 +58,10 @@ isr_stub_%1:
 %assign v v + 1
 %endrep
 
-isr_common:
+%define MSR_GS_BASE 0xc0000101
+%define FRAME_CS 24                 ; [rsp + 24] = CS, before the registers are pushed
+
+%macro PUSH_REGS 0
     push rax
     push rbx
     push rcx
@@ -63,9 +77,9 @@ isr_common:
     push r13
     push r14
     push r15
-    cld                             ; the C ABI wants DF clear
-    mov rdi, rsp                    ; struct trap_frame *
-    call trap_dispatch
+%endmacro
+
+%macro POP_REGS 0
     pop r15
     pop r14
     pop r13
@@ -81,7 +95,60 @@ isr_common:
     pop rcx
     pop rbx
     pop rax
+%endmacro
+
+isr_common:
+    cmp qword [rsp + 8], 2          ; vector: NMI
+    je isr_paranoid
+    cmp qword [rsp + 8], 8          ; #DF
+    je isr_paranoid
+    cmp qword [rsp + 8], 18         ; #MC
+    je isr_paranoid
+    test qword [rsp + FRAME_CS], 3
+    jz .from_kernel
+    swapgs
+.from_kernel:
+    PUSH_REGS
+    cld                             ; the C ABI wants DF clear
+    mov rdi, rsp                    ; struct trap_frame *
+    call trap_dispatch
+trap_exit:
+    POP_REGS
     add rsp, 16                     ; vector and error code
+    test qword [rsp + 8], 3         ; CS of the frame we return to
+    jz .to_kernel
+    swapgs
+.to_kernel:
+    iretq
+
+; void trap_exit_to(struct trap_frame *tf): returns through tf, which is
+; the top of the current kernel stack (a new user thread's first run).
+trap_exit_to:
+    cli
+    mov rsp, rdi
+    jmp trap_exit
+
+; NMI, #DF, #MC: swapgs if the GS base is not a kernel address, and undo it
+; on the way out. rbx (saved in the frame) remembers which.
+isr_paranoid:
+    PUSH_REGS
+    cld
+    xor ebx, ebx
+    mov ecx, MSR_GS_BASE
+    rdmsr
+    test edx, edx
+    js .kernel_gs
+    swapgs
+    mov ebx, 1
+.kernel_gs:
+    mov rdi, rsp
+    call trap_dispatch
+    test ebx, ebx
+    jz .no_swap
+    swapgs
+.no_swap:
+    POP_REGS
+    add rsp, 16
     iretq
 
 section .rodata

@@ -36,6 +36,9 @@ _Static_assert(sizeof(pte_t) == 8, "an x86_64 page-table entry is 8 bytes");
 #define PTE_HUGE (1ul << 7)   /* levels 2 and 3: a 2 MiB / 1 GiB leaf */
 #define PTE_GLOBAL (1ul << 8) /* leaf only: survives CR3 loads (CR4.PGE) */
 #define PTE_NX (1ul << 63)    /* only when EFER.NXE is set; reserved otherwise */
+/* Software bit (ignored by the MMU) of a user leaf entry that is not present
+ * but still holds its page: the page is mapped PROT_NONE (mm/as.h). */
+#define PTE_PROTNONE (1ul << 9)
 #define PTE_ADDR_MASK 0x000ffffffffff000ul
 
 /* Flags of an entry that points to a lower kernel table: permissions are

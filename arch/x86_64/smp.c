@@ -14,10 +14,12 @@
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/madt.h"
 #include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/syscall_arch.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -56,6 +58,8 @@ __attribute__((noreturn)) static void ap_entry(int id)
     percpu_init_cpu(id);
     gdt_init_cpu(id);
     idt_load();
+    fpu_init_cpu();
+    syscall_init_cpu();
     lapic_init_ap();
     this_cpu()->apic_id = lapic_id();
     sched_init_ap();

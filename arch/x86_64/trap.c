@@ -9,11 +9,15 @@
 #include "arch/x86_64/extable.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
+#include "arch/x86_64/uaccess.h"
 #include "kernel/cmdline.h"
+#include "kernel/errno.h"
+#include "kernel/process.h"
 #include "kernel/format.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "mm/as.h"
 
 /* Unmapped in every address space prune builds (PML4 slot 510 stays empty);
  * the self-tests and tests/kernel/test_traps.c read it to fault. */
@@ -135,12 +139,61 @@ __attribute__((noreturn)) static void exception_panic(const struct trap_frame *t
 {
     char details[256];
     describe_exception(tf, details, sizeof(details));
-    if (tf->cs & 3)
-        panic_regs(tf, details, "%s (%s, vector %lu) in user mode (user-space signals are "
-                   "not implemented yet)", trap_name(tf->vector), trap_mnemonic(tf->vector),
-                   tf->vector);
     panic_regs(tf, details, "%s (%s, vector %lu) in kernel mode", trap_name(tf->vector),
                trap_mnemonic(tf->vector), tf->vector);
+}
+
+/* The signal a user-mode exception delivers (Linux's choices). */
+static int exception_signal(uint64_t vector)
+{
+    switch (vector) {
+    case T_DE:
+    case T_MF:
+    case T_XM:
+        return SIGFPE;
+    case T_DB:
+    case T_BP:
+        return SIGTRAP;
+    case T_UD:
+        return SIGILL;
+    case T_AC:
+        return SIGBUS;
+    default:
+        return SIGSEGV;
+    }
+}
+
+/*
+ * A page fault at a user address, from user mode or from a user copy
+ * (uaccess.h, which has a fix-up entry): lets the address space resolve it,
+ * with interrupts on as they were before the fault. Returns true if the
+ * access can be retried or the user thread was sentenced (a user-mode fault
+ * that cannot be resolved kills its process); false if the kernel should
+ * apply the fix-up or panic.
+ */
+static bool user_page_fault(struct trap_frame *tf)
+{
+    uint64_t addr = read_cr2();
+    struct thread *t = current_thread();
+    bool from_user = tf->cs & 3;
+    if (!t->as || addr >= USER_ADDR_END)
+        return false;
+    if (!from_user && !extable_search(tf->rip))
+        return false; /* a kernel bug: only uaccess.c touches user memory */
+    if (tf->rflags & RFLAGS_IF)
+        irq_enable();
+    int err = as_fault(t->as, addr, (uint32_t)tf->error_code);
+    irq_disable();
+    if (err == 0)
+        return true;
+    if (err == -ENOMEM)
+        process_oom_kill(t->proc);
+    if (from_user) {
+        if (err != -ENOMEM)
+            user_fault_signal(tf, SIGSEGV, addr);
+        return true;
+    }
+    return false;
 }
 
 void trap_dispatch(struct trap_frame *tf)
@@ -151,15 +204,28 @@ void trap_dispatch(struct trap_frame *tf)
     }
     if (tf->vector >= T_EXCEPTIONS || tf->vector == T_NMI) {
         trap_handler_t handler = __atomic_load_n(&handlers[tf->vector], __ATOMIC_ACQUIRE);
-        if (handler) {
-            handler(tf);
-            return;
-        }
-        if (tf->vector >= T_EXCEPTIONS)
+        if (!handler && tf->vector >= T_EXCEPTIONS)
             panic_regs(tf, NULL, "unexpected interrupt, vector %lu (0x%lx): no handler",
                        tf->vector, tf->vector);
+        if (handler) {
+            handler(tf);
+            if ((tf->cs & 3) && tf->vector != T_NMI)
+                user_return_work(tf);
+            return;
+        }
     }
-    if (!(tf->cs & 3) && extable_fixup(tf))
+    if (tf->vector == T_PF && !raised_by_interrupt(tf) && user_page_fault(tf)) {
+        if (tf->cs & 3)
+            user_return_work(tf);
+        return;
+    }
+    if (tf->cs & 3) {
+        user_fault_signal(tf, exception_signal(tf->vector),
+                          tf->vector == T_PF ? read_cr2() : tf->rip);
+        user_return_work(tf);
+        return;
+    }
+    if (extable_fixup(tf))
         return;
     exception_panic(tf);
 }

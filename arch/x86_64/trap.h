@@ -36,6 +36,8 @@
 #define T_SX 30  /* security exception (AMD) */
 #define T_EXCEPTIONS 32 /* vectors below this are exceptions */
 #define T_VECTORS 256
+/* The 'vector' of a frame built by the syscall instruction's entry code. */
+#define T_SYSCALL 0x100
 /* The error_code of a vector that has one when the CPU raises it, but that
  * came from an interrupt or an "int n" instead (see isr.asm). */
 #define TRAP_NO_ERROR_CODE ((uint64_t)-1)

@@ -461,7 +461,7 @@ HOST_TEST(gnu_stack_exec_noted)
     struct elf_info info;
     if (!img)
         return;
-    find_phdr_of(img, PT_GNU_STACK, 0)->p_flags |= PF_X;
+    find_phdr_of(img, PT_GNU_STACK, 0)->p_flags |= ELF_PF_X;
     CHECK(elf_parse(img, len, &info) == 0 && info.exec_stack);
     free(img);
 }

@@ -1,0 +1,31 @@
+/* x87/SSE enable and the initial state; see fpu.h. */
+#include "arch/x86_64/fpu.h"
+
+#include "arch/x86_64/cpu.h"
+#include "kernel/string.h"
+
+#define CR0_MP (1ul << 1)
+#define CR0_EM (1ul << 2)
+#define CR0_TS (1ul << 3)
+#define CR0_NE (1ul << 5)
+#define CR4_OSFXSR (1ul << 9)
+#define CR4_OSXMMEXCPT (1ul << 10)
+
+/* Offsets in the fxsave area (Intel SDM vol. 1, table 10-2). */
+#define FXSAVE_FCW 0
+#define FXSAVE_MXCSR 24
+
+void fpu_init_cpu(void)
+{
+    write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
+    write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+}
+
+void fpu_state_init(struct fpu_state *st)
+{
+    memset(st, 0, sizeof(*st));
+    uint16_t fcw = 0x37f;     /* all x87 exceptions masked, 64-bit precision */
+    uint32_t mxcsr = 0x1f80;  /* all SSE exceptions masked, round to nearest */
+    memcpy(&st->bytes[FXSAVE_FCW], &fcw, sizeof(fcw));
+    memcpy(&st->bytes[FXSAVE_MXCSR], &mxcsr, sizeof(mxcsr));
+}

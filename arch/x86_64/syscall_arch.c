@@ -1,0 +1,65 @@
+/* syscall/sysret set-up and user-mode frames; see syscall_arch.h. */
+#include "arch/x86_64/syscall_arch.h"
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/uaccess.h"
+#include "kernel/errno.h"
+#include "kernel/percpu.h"
+#include "kernel/syscall.h"
+#include "kernel/thread.h"
+#include "kernel/string.h"
+
+extern char syscall_entry[];
+
+void syscall_init_cpu(void)
+{
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+    wrmsr(MSR_STAR, STAR_VALUE);
+    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    wrmsr(MSR_FMASK, SYSCALL_RFLAGS_MASK);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+void user_frame_init(struct trap_frame *tf, uint64_t rip, uint64_t rsp)
+{
+    memset(tf, 0, sizeof(*tf));
+    tf->vector = T_SYSCALL;
+    tf->error_code = TRAP_NO_ERROR_CODE;
+    tf->rip = rip;
+    tf->cs = USER_CS;
+    tf->rflags = USER_RFLAGS_INITIAL;
+    tf->rsp = rsp;
+    tf->ss = USER_DS;
+}
+
+void arch_set_kernel_stack(uint64_t top)
+{
+    struct cpu *cpu = this_cpu();
+    cpu->syscall_kernel_rsp = top;
+    tss_set_rsp0(cpu->id, top);
+}
+
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+
+/* arch_prctl(code, addr): the TLS base. ARCH_SET_GS/GET_GS and the rest
+ * are not supported (-EINVAL). */
+static long sys_arch_prctl(uint64_t code, uint64_t addr)
+{
+    struct thread *t = current_thread();
+    switch (code) {
+    case ARCH_SET_FS:
+        if (addr >= USER_ADDR_END)
+            return -EPERM;
+        t->fs_base = addr;
+        arch_set_fs_base(addr);
+        return 0;
+    case ARCH_GET_FS:
+        return put_user_u64(addr, t->fs_base);
+    default:
+        return -EINVAL;
+    }
+}
+SYSCALL(SYS_arch_prctl, sys_arch_prctl);

@@ -1,0 +1,46 @@
+/*
+ * The syscall/sysret mechanism and the user-mode CPU state of a thread:
+ * MSRs, entering user mode for the first time, the TLS base.
+ */
+#ifndef ARCH_X86_64_SYSCALL_ARCH_H
+#define ARCH_X86_64_SYSCALL_ARCH_H
+
+#include <stdint.h>
+
+#include "arch/x86_64/trap.h"
+
+#define MSR_STAR 0xc0000081u
+#define MSR_LSTAR 0xc0000082u
+#define MSR_FMASK 0xc0000084u
+#define MSR_FS_BASE 0xc0000100u
+#define MSR_KERNEL_GS_BASE 0xc0000102u
+#define EFER_SCE (1ul << 0)
+
+/* rflags bits cleared on syscall entry: TF, IF, DF, IOPL, NT, AC (Linux's). */
+#define SYSCALL_RFLAGS_MASK 0x47700ul
+/* The rflags a new user program starts with: IF and the always-one bit 1. */
+#define USER_RFLAGS_INITIAL 0x202ul
+
+/* Each CPU, once: enables syscall (EFER.SCE) and points it at the entry
+ * code; the user GS base starts at 0. */
+void syscall_init_cpu(void);
+
+/* Fills 'tf' for a program starting at 'rip' with stack 'rsp': user
+ * segments, initial rflags, every other register zero. */
+void user_frame_init(struct trap_frame *tf, uint64_t rip, uint64_t rsp);
+
+/* Points this CPU's kernel entry stack (TSS rsp0 and the syscall stack) at
+ * 'top', the top of the thread about to run. Interrupts off. */
+void arch_set_kernel_stack(uint64_t top);
+
+/* Loads a thread's TLS base (FS base). */
+static inline void arch_set_fs_base(uint64_t base)
+{
+    __asm__ volatile("wrmsr" : : "c"(MSR_FS_BASE), "a"((uint32_t)base),
+                     "d"((uint32_t)(base >> 32)));
+}
+
+/* Returns to user mode through 'tf' (the top of the current kernel stack). */
+__attribute__((noreturn)) void trap_exit_to(struct trap_frame *tf);
+
+#endif

@@ -1,0 +1,97 @@
+; The syscall instruction's entry point (MSR_LSTAR; see arch/x86_64/syscall.c
+; and docs/userspace.md).
+;
+; The CPU has saved the user rip in rcx and rflags in r11, masked rflags
+; with MSR_FMASK (IF, TF, DF, AC... clear) and loaded the kernel CS/SS; it
+; has not switched stacks. We swapgs to reach struct cpu, switch to the top
+; of the current thread's kernel stack (cpu->syscall_kernel_rsp) and build
+; there the same struct trap_frame an interrupt from user mode builds
+; (arch/x86_64/trap.h), with vector T_SYSCALL. syscall_dispatch() runs with
+; interrupts on and may change any field of the frame.
+;
+; The way back is sysretq when the frame allows it, else iretq (trap_exit):
+; sysret loads rip from rcx and rflags from r11, and on Intel CPUs it faults
+; *in kernel mode, on the user stack* if rcx is not canonical. So a frame
+; whose rip is not below the user-space end (execve, a changed context...)
+; or whose CS/SS are not the standard user ones goes through iretq.
+
+%define CPU_SYSCALL_KERNEL_RSP 8    ; offsetof(struct cpu, syscall_kernel_rsp)
+%define CPU_SYSCALL_USER_RSP 16     ; offsetof(struct cpu, syscall_user_rsp)
+%define USER_DS 0x1b
+%define USER_CS 0x23
+%define T_SYSCALL 0x100
+%define USER_ADDR_END 0x00007ffffffff000
+
+; Offsets in struct trap_frame.
+%define TF_RCX 96
+%define TF_R11 32
+%define TF_RIP 136
+%define TF_CS 144
+%define TF_RFLAGS 152
+%define TF_RSP 160
+%define TF_SS 168
+
+extern syscall_dispatch
+extern trap_exit
+global syscall_entry
+
+section .text
+
+syscall_entry:
+    swapgs
+    mov [gs:CPU_SYSCALL_USER_RSP], rsp
+    mov rsp, [gs:CPU_SYSCALL_KERNEL_RSP]
+    push qword USER_DS              ; ss
+    push qword [gs:CPU_SYSCALL_USER_RSP] ; rsp
+    push r11                        ; rflags
+    push qword USER_CS              ; cs
+    push rcx                        ; rip
+    push qword -1                   ; error code: TRAP_NO_ERROR_CODE
+    push qword T_SYSCALL            ; vector
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rdi, rsp                    ; struct trap_frame *
+    sti
+    call syscall_dispatch           ; interrupts are off again when it returns
+
+    mov rcx, USER_ADDR_END
+    cmp [rsp + TF_RIP], rcx
+    jae trap_exit                   ; not a safe sysret target
+    cmp qword [rsp + TF_CS], USER_CS
+    jne trap_exit
+    cmp qword [rsp + TF_SS], USER_DS
+    jne trap_exit
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11                         ; overwritten below with the frame's rflags
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx                         ; overwritten below with the frame's rip
+    pop rbx
+    pop rax
+    ; rsp now points at 'vector'; rip, rflags and rsp are above it.
+    mov rcx, [rsp + TF_RIP - 120]
+    mov r11, [rsp + TF_RFLAGS - 120]
+    mov rsp, [rsp + TF_RSP - 120]
+    swapgs
+    o64 sysret

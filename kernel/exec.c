@@ -1,0 +1,244 @@
+/*
+ * execve: loading a static ELF64 program from the ramfs into a new address
+ * space. See docs/userspace.md ("How a program is loaded").
+ *
+ *  1. the path, argv and envp are copied from the old program into kernel
+ *     memory (they live in the address space that is about to go);
+ *  2. the file is checked by elf_parse(); each PT_LOAD becomes a private
+ *     anonymous region, filled through as_access() (the page-fault path,
+ *     so only pages with file bytes are allocated now; .bss and the rest
+ *     come zeroed on first touch);
+ *  3. an 8 MiB stack region (growing down) gets the System V initial stack
+ *     (kernel/user_stack.h) at its top, the brk starts after the image;
+ *  4. past this point nothing can fail: the thread switches to the new
+ *     address space, drops the old one, closes O_CLOEXEC files, and its
+ *     user frame is reset to the entry point.
+ */
+#include <stddef.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/syscall_arch.h"
+#include "arch/x86_64/uaccess.h"
+#include "kernel/elf.h"
+#include "kernel/errno.h"
+#include "kernel/file.h"
+#include "kernel/process.h"
+#include "kernel/ramfs.h"
+#include "kernel/string.h"
+#include "kernel/syscall.h"
+#include "kernel/user_stack.h"
+#include "mm/as.h"
+#include "mm/kmalloc.h"
+#include "mm/layout.h"
+#include "mm/mman.h"
+
+#define EXEC_STACK_TOP USER_TOP
+#define EXEC_STACK_SIZE (8ul << 20)      /* Linux's default RLIMIT_STACK */
+#define EXEC_STRINGS_MAX (128ul << 10)   /* bytes of argv + envp strings */
+#define EXEC_VECTOR_MAX 4096             /* entries in argv, and in envp */
+#define EXEC_PATH_MAX 4096
+
+/* Fills buf with bytes for AT_RANDOM: not cryptographic (TSC mixing). */
+static void exec_random(uint8_t *buf, size_t n)
+{
+    uint64_t x = rdtsc();
+    for (size_t i = 0; i < n; i++) {
+        x += 0x9e3779b97f4a7c15ull; /* splitmix64 */
+        uint64_t z = x;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        buf[i] = (uint8_t)(z ^ (z >> 31));
+    }
+}
+
+/* The bytes the initial stack needs for these vectors, rounded up. */
+static size_t stack_image_size(const char *const *argv, const char *const *envp,
+                               const char *path)
+{
+    size_t bytes = strlen(path) + 1 + 16 + 64 * 16 + 64; /* execfn, random, auxv, slack */
+    for (int i = 0; argv[i]; i++)
+        bytes += strlen(argv[i]) + 1 + 8;
+    for (int i = 0; envp[i]; i++)
+        bytes += strlen(envp[i]) + 1 + 8;
+    return ALIGN_UP(bytes + 3 * 8, PAGE_SIZE);
+}
+
+/* Maps one segment and copies its file bytes, as a file mapping would
+ * show them (the page-aligned start comes from the file too). */
+static int load_segment(struct address_space *as, const struct ramfs_node *file,
+                        const struct elf_segment *seg)
+{
+    uint64_t start = ALIGN_DOWN(seg->vaddr, PAGE_SIZE);
+    uint64_t end = ALIGN_UP(seg->vaddr + seg->memsz, PAGE_SIZE);
+    int err = as_map_anon(as, start, end - start, seg->prot, 0);
+    if (err)
+        return err;
+    uint64_t lead = seg->vaddr - start;
+    uint64_t len = seg->filesz + lead;
+    if (seg->filesz == 0)
+        return 0;
+    if (as_access(as, start, (void *)(file->data + seg->offset - lead), len, true, true) != len)
+        return -ENOMEM;
+    return 0;
+}
+
+int exec_prepare(struct process *p, struct address_space *as, const char *path,
+                 const char *const *argv, const char *const *envp, struct trap_frame *frame)
+{
+    int err;
+    struct ramfs_node *file = ramfs_lookup(path, &err);
+    if (!file)
+        return err;
+    if ((file->mode & S_IFMT) != S_IFREG || !(file->mode & 0111))
+        return -EACCES;
+    struct elf_info info;
+    err = elf_parse(file->data, file->size, &info);
+    if (err)
+        return err;
+    for (int i = 0; i < info.nseg; i++) {
+        err = load_segment(as, file, &info.seg[i]);
+        if (err)
+            return err;
+    }
+
+    err = as_map_anon(as, EXEC_STACK_TOP - EXEC_STACK_SIZE, EXEC_STACK_SIZE,
+                      PROT_READ | PROT_WRITE | (info.exec_stack ? PROT_EXEC : 0), VMA_GROWSDOWN);
+    if (err)
+        return err;
+    size_t size = stack_image_size(argv, envp, path);
+    if (size > EXEC_STACK_SIZE / 4)
+        return -E2BIG;
+    uint8_t *image = kmalloc(size);
+    if (!image)
+        return -ENOMEM;
+    uint8_t random[16];
+    exec_random(random, sizeof(random));
+    uint32_t a, b, c, d;
+    cpuid(1, 0, &a, &b, &c, &d);
+    struct user_stack_args args = {
+        .argv = argv, .envp = envp, .execfn = path, .random = random, .elf = &info, .hwcap = d,
+    };
+    uint64_t rsp;
+    err = user_stack_build(image, size, EXEC_STACK_TOP, &args, &rsp);
+    if (!err && as_access(as, EXEC_STACK_TOP - size, image, size, true, false) != size)
+        err = -ENOMEM;
+    kfree(image);
+    if (err)
+        return err;
+
+    as->start_brk = as->brk = ALIGN_UP(info.end, PAGE_SIZE);
+    const char *base = path;
+    for (const char *s = path; *s; s++)
+        if (*s == '/' && s[1])
+            base = s + 1;
+    memset(p->name, 0, sizeof(p->name));
+    memcpy(p->name, base, strnlen(base, sizeof(p->name) - 1));
+    user_frame_init(frame, info.entry, rsp);
+    return 0;
+}
+
+/* The strings execve copies out of the old program. */
+struct exec_strings {
+    char *buf;           /* EXEC_STRINGS_MAX bytes */
+    size_t used;
+    const char **argv;   /* EXEC_VECTOR_MAX + 1 entries, NULL-terminated */
+    const char **envp;
+};
+
+static void exec_strings_free(struct exec_strings *s)
+{
+    kfree(s->buf);
+    kfree(s->argv);
+    kfree(s->envp);
+}
+
+/* Copies the user vector at uvec (NULL-terminated) into vec; 0 or -errno. */
+static int copy_vector(struct exec_strings *s, uint64_t uvec, const char **vec)
+{
+    int n = 0;
+    for (; uvec; n++) {
+        uint64_t ustr;
+        if (get_user_u64(&ustr, uvec + 8 * (uint64_t)n))
+            return -EFAULT;
+        if (!ustr)
+            break;
+        if (n == EXEC_VECTOR_MAX)
+            return -E2BIG;
+        long len = strncpy_from_user(s->buf + s->used, ustr, EXEC_STRINGS_MAX - s->used);
+        if (len == -ENAMETOOLONG)
+            return -E2BIG;
+        if (len < 0)
+            return (int)len;
+        vec[n] = s->buf + s->used;
+        s->used += (size_t)len + 1;
+    }
+    vec[n] = NULL;
+    return 0;
+}
+
+/* Finishes execve once the new image is ready: nothing fails from here. */
+static void exec_commit(struct process *p, struct address_space *as, const struct trap_frame *frame)
+{
+    struct thread *t = current_thread();
+    struct address_space *old = t->as;
+    irq_disable();
+    as_switch(old, as);
+    t->as = as;
+    p->as = as;
+    irq_enable();
+    as_put(old);
+    fd_table_exec(p->files);
+    memset(p->sigactions, 0, sizeof(p->sigactions));
+    t->clear_child_tid = 0;
+    t->fs_base = 0;
+    arch_set_fs_base(0);
+    fpu_state_init(t->fpu);
+    fpu_restore(t->fpu);
+    *current_user_frame() = *frame;
+    process_vfork_release(p);
+}
+
+static long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
+{
+    struct process *p = current_process();
+    if (p->live_threads > 1)
+        return -EBUSY; /* not supported: see docs/userspace.md */
+    char *path = kmalloc(EXEC_PATH_MAX);
+    struct exec_strings s = {
+        .buf = kmalloc(EXEC_STRINGS_MAX),
+        .argv = kmalloc((EXEC_VECTOR_MAX + 1) * sizeof(char *)),
+        .envp = kmalloc((EXEC_VECTOR_MAX + 1) * sizeof(char *)),
+    };
+    long err = -ENOMEM;
+    struct address_space *as = NULL;
+    if (!path || !s.buf || !s.argv || !s.envp)
+        goto out;
+    err = strncpy_from_user(path, upath, EXEC_PATH_MAX);
+    if (err >= 0 && path[0] == '\0')
+        err = -ENOENT;
+    if (err < 0)
+        goto out;
+    err = copy_vector(&s, uargv, s.argv);
+    if (!err)
+        err = copy_vector(&s, uenvp, s.envp);
+    if (err)
+        goto out;
+    as = as_create();
+    err = -ENOMEM;
+    if (!as)
+        goto out;
+    struct trap_frame frame;
+    err = exec_prepare(p, as, path, s.argv, s.envp, &frame);
+    if (err)
+        goto out;
+    exec_commit(p, as, &frame);
+    as = NULL;
+out:
+    if (as)
+        as_put(as);
+    kfree(path);
+    exec_strings_free(&s);
+    return err;
+}
+SYSCALL(SYS_execve, sys_execve);

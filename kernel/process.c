@@ -1,0 +1,501 @@
+/* Processes: ids, the process tree, kill, exit and wait; see kernel/process.h. */
+#include "kernel/process.h"
+
+#include <stddef.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
+#include "arch/x86_64/syscall_arch.h"
+#include "arch/x86_64/uaccess.h"
+#include "kernel/errno.h"
+#include "kernel/file.h"
+#include "kernel/futex.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/spinlock.h"
+#include "kernel/string.h"
+#include "kernel/syscall.h"
+#include "mm/as.h"
+#include "mm/kmalloc.h"
+
+/* See Rules in process.h. Lock order: proc_lock, then a wait queue lock,
+ * then a run queue lock. */
+static struct spinlock proc_lock = SPINLOCK_INIT("proc");
+static struct process *all_processes; /* proc_lock */
+static struct process *init_process;  /* PID 1 while it runs; proc_lock */
+static int next_id = 1;               /* atomic; pids and tids */
+
+/* The boot thread sleeps here until PID 1 is a zombie. */
+static struct wait_queue init_exit_wq = WAIT_QUEUE_INIT("init_exit");
+
+/* wait4 options (Linux). */
+#define WNOHANG 1
+
+/* switch.asm / isr.asm: a new user thread's first return to user mode. */
+static void user_thread_start(void *unused)
+{
+    (void)unused;
+    irq_disable();
+    user_return_work(current_user_frame());
+    trap_exit_to(current_user_frame());
+}
+
+struct process *current_process(void)
+{
+    return current_thread()->proc;
+}
+
+int process_alloc_id(void)
+{
+    return __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
+}
+
+struct process *process_alloc(const char *name)
+{
+    struct process *p = kzalloc(sizeof(*p));
+    if (!p)
+        return NULL;
+    p->pid = process_alloc_id();
+    memcpy(p->name, name, strnlen(name, sizeof(p->name) - 1));
+    wait_queue_init(&p->child_exit, "child_exit");
+    return p;
+}
+
+void process_link(struct process *p, struct process *parent)
+{
+    spin_lock(&proc_lock);
+    p->parent = parent;
+    if (parent) {
+        p->sibling = parent->children;
+        parent->children = p;
+    }
+    p->all_next = all_processes;
+    all_processes = p;
+    spin_unlock(&proc_lock);
+}
+
+struct thread *user_thread_create(struct process *p, struct address_space *as, int tid,
+                                  const struct trap_frame *frame, uint64_t fs_base)
+{
+    struct thread *t = thread_alloc(-1, p->name, user_thread_start, NULL);
+    if (!t)
+        return NULL;
+    t->fpu = kmalloc(sizeof(*t->fpu));
+    if (!t->fpu) {
+        kfree(t->stack);
+        kfree(t);
+        return NULL;
+    }
+    ASSERT(((uint64_t)t->fpu & 15) == 0);
+    fpu_state_init(t->fpu);
+    thread_detach(t);
+    t->proc = p;
+    t->tid = tid;
+    t->as = as;
+    as_get(as);
+    t->fs_base = fs_base;
+    *((struct trap_frame *)((char *)t->stack + KSTACK_SIZE) - 1) = *frame;
+    spin_lock(&proc_lock);
+    t->proc_next = p->threads;
+    p->threads = t;
+    p->live_threads++;
+    spin_unlock(&proc_lock);
+    return t;
+}
+
+struct process *process_find(int pid)
+{
+    spin_lock(&proc_lock);
+    struct process *p = all_processes;
+    while (p && p->pid != pid)
+        p = p->all_next;
+    spin_unlock(&proc_lock);
+    return p;
+}
+
+struct address_space *process_get_as(int pid)
+{
+    spin_lock(&proc_lock);
+    struct process *p = all_processes;
+    while (p && p->pid != pid)
+        p = p->all_next;
+    /* a thread still on the list holds a reference on p->as */
+    struct address_space *as = p && p->live_threads > 0 ? p->as : NULL;
+    if (as)
+        as_get(as);
+    spin_unlock(&proc_lock);
+    return as;
+}
+
+struct process *process_find_thread(int tid)
+{
+    spin_lock(&proc_lock);
+    struct process *found = NULL;
+    for (struct process *p = all_processes; p && !found; p = p->all_next)
+        for (struct thread *t = p->threads; t; t = t->proc_next)
+            if (t->tid == tid)
+                found = p;
+    spin_unlock(&proc_lock);
+    return found;
+}
+
+void process_family(struct process *p, int *ppid, int *threads)
+{
+    spin_lock(&proc_lock);
+    *ppid = p->parent ? p->parent->pid : 0;
+    *threads = p->live_threads;
+    spin_unlock(&proc_lock);
+}
+
+/* Wakes every thread of p from whatever it sleeps on; proc_lock held. */
+static void wake_threads_locked(struct process *p)
+{
+    for (struct thread *t = p->threads; t; t = t->proc_next)
+        sched_wake(t);
+}
+
+void process_kill(struct process *p, int sig)
+{
+    int none = 0;
+    if (!__atomic_compare_exchange_n(&p->kill_signal, &none, sig, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_RELAXED))
+        return;
+    spin_lock(&proc_lock);
+    wake_threads_locked(p);
+    spin_unlock(&proc_lock);
+}
+
+bool current_killed(void)
+{
+    struct process *p = current_process();
+    return p && __atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE);
+}
+
+static const char *const signal_names[] = {
+    [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",   [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
+    [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",
+    [SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
+};
+
+const char *signal_name(int sig)
+{
+    if (sig > 0 && sig < (int)(sizeof(signal_names) / sizeof(signal_names[0])) &&
+        signal_names[sig])
+        return signal_names[sig];
+    return "signal";
+}
+
+void user_fault_signal(struct trap_frame *tf, int sig, uint64_t addr)
+{
+    struct process *p = current_process();
+    printk("prune: pid %d (%s) killed by %s: %s (vector %lu, error 0x%lx) at address 0x%lx, "
+           "rip 0x%lx, rsp 0x%lx\n",
+           p->pid, p->name, signal_name(sig), trap_name(tf->vector), tf->vector,
+           tf->error_code, addr, tf->rip, tf->rsp);
+    process_kill(p, sig);
+}
+
+void process_oom_kill(struct process *p)
+{
+    if (!__atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE))
+        printk("prune: out of memory: pid %d (%s) killed by SIGKILL\n", p->pid, p->name);
+    process_kill(p, SIGKILL);
+}
+
+void user_return_work(struct trap_frame *tf)
+{
+    (void)tf;
+    if (current_killed()) {
+        irq_enable();
+        thread_exit_user(0);
+    }
+    irq_disable();
+    rcu_note_quiescent_state();
+}
+
+void process_vfork_release(struct process *p)
+{
+    spin_lock(&proc_lock);
+    __atomic_store_n(&p->vfork_done, true, __ATOMIC_RELEASE);
+    if (p->parent)
+        wake_up_all(&p->parent->child_exit);
+    spin_unlock(&proc_lock);
+}
+
+/* Frees a zombie's struct; it is unlinked from every list. */
+static void process_free(struct process *p)
+{
+    kfree(p);
+}
+
+/* Unlinks zombie 'p' from its parent's children and from the global list;
+ * proc_lock held. */
+static void unlink_zombie_locked(struct process *p)
+{
+    if (p->parent) {
+        struct process **pp = &p->parent->children;
+        while (*pp != p)
+            pp = &(*pp)->sibling;
+        *pp = p->sibling;
+    }
+    struct process **ap = &all_processes;
+    while (*ap != p)
+        ap = &(*ap)->all_next;
+    *ap = p->all_next;
+}
+
+/* The last thread of p has gone: p becomes a zombie with 'status'; its
+ * children go to PID 1; its parent (or the boot thread, for PID 1) wakes. */
+static void process_become_zombie(struct process *p, int status)
+{
+    fd_table_destroy(p->files);
+    p->files = NULL;
+    spin_lock(&proc_lock);
+    p->exit_status = status;
+    p->as = NULL;
+    struct process *adopter = init_process != p ? init_process : NULL;
+    while (p->children) {
+        struct process *c = p->children;
+        p->children = c->sibling;
+        c->parent = adopter;
+        if (adopter) {
+            c->sibling = adopter->children;
+            adopter->children = c;
+        }
+    }
+    if (adopter)
+        wake_up_all(&adopter->child_exit);
+    p->state = PROC_ZOMBIE;
+    __atomic_store_n(&p->vfork_done, true, __ATOMIC_RELEASE);
+    if (p->parent)
+        wake_up_all(&p->parent->child_exit);
+    else
+        wake_up_all(&init_exit_wq);
+    spin_unlock(&proc_lock);
+}
+
+void thread_exit_user(int status)
+{
+    struct thread *t = current_thread();
+    struct process *p = t->proc;
+    if (t->clear_child_tid && put_user_u32(t->clear_child_tid, 0) == 0)
+        futex_wake(t->as, t->clear_child_tid, 1);
+
+    spin_lock(&proc_lock);
+    struct thread **tp = &p->threads;
+    while (*tp != t)
+        tp = &(*tp)->proc_next;
+    *tp = t->proc_next;
+    bool last = --p->live_threads == 0;
+    spin_unlock(&proc_lock);
+
+    struct address_space *as = t->as;
+    irq_disable();
+    as_switch(as, NULL);
+    t->as = NULL;
+    irq_enable();
+    as_put(as);
+
+    if (last) {
+        int sig = __atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE);
+        if (sig == KILL_EXIT_GROUP)
+            status = wait_status_exited(p->exit_code);
+        else if (sig)
+            status = wait_status_signaled(sig);
+        process_become_zombie(p, status);
+    }
+    thread_exit();
+}
+
+/* True if p has a child matching 'pid' (-1: any) that is a zombie; stores
+ * it in *zombie. Sets *any if p has a matching child at all. proc_lock held. */
+static bool find_zombie_locked(struct process *p, int pid, struct process **zombie, bool *any)
+{
+    *any = false;
+    for (struct process *c = p->children; c; c = c->sibling) {
+        if (pid > 0 && c->pid != pid)
+            continue;
+        *any = true;
+        if (c->state == PROC_ZOMBIE) {
+            *zombie = c;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* wait4(pid, status, options, rusage): pid > 0 one child, -1 or 0 or
+ * < -1 any child (there are no process groups). */
+static long sys_wait4(uint64_t pid_arg, uint64_t status_ptr, uint64_t options, uint64_t rusage)
+{
+    int pid = (int)pid_arg;
+    if (options & ~(uint64_t)(WNOHANG | 0x2 | 0x8 | 0x40000000 | 0x80000000))
+        return -EINVAL;
+    struct process *self = current_process();
+    struct process *zombie = NULL;
+    for (;;) {
+        struct wait_entry we = {0};
+        prepare_to_wait(&self->child_exit, &we);
+        bool any;
+        spin_lock(&proc_lock);
+        bool found = find_zombie_locked(self, pid, &zombie, &any);
+        if (found)
+            unlink_zombie_locked(zombie);
+        spin_unlock(&proc_lock);
+        if (found || !any || (options & WNOHANG) || current_killed()) {
+            finish_wait(&self->child_exit, &we);
+            if (found)
+                break;
+            if (!any)
+                return -ECHILD;
+            return (options & WNOHANG) ? 0 : -EINTR;
+        }
+        schedule();
+        finish_wait(&self->child_exit, &we);
+    }
+    int child_pid = zombie->pid;
+    int status = zombie->exit_status;
+    process_free(zombie);
+    if (status_ptr && copy_to_user(status_ptr, &status, sizeof(status)))
+        return -EFAULT;
+    if (rusage && clear_user(rusage, 144)) /* sizeof(struct rusage) */
+        return -EFAULT;
+    return child_pid;
+}
+SYSCALL(SYS_wait4, sys_wait4);
+
+static long sys_exit(uint64_t code)
+{
+    thread_exit_user(wait_status_exited((int)code));
+}
+SYSCALL(SYS_exit, sys_exit);
+
+static long sys_exit_group(uint64_t code)
+{
+    struct process *p = current_process();
+    p->exit_code = (int)code;
+    process_kill(p, KILL_EXIT_GROUP);
+    thread_exit_user(wait_status_exited((int)code));
+}
+SYSCALL(SYS_exit_group, sys_exit_group);
+
+static long sys_getpid(void)
+{
+    return current_process()->pid;
+}
+SYSCALL(SYS_getpid, sys_getpid);
+
+static long sys_gettid(void)
+{
+    return current_thread()->tid;
+}
+SYSCALL(SYS_gettid, sys_gettid);
+
+static long sys_getppid(void)
+{
+    spin_lock(&proc_lock);
+    struct process *parent = current_process()->parent;
+    int ppid = parent ? parent->pid : 0;
+    spin_unlock(&proc_lock);
+    return ppid;
+}
+SYSCALL(SYS_getppid, sys_getppid);
+
+static long sys_set_tid_address(uint64_t tidptr)
+{
+    current_thread()->clear_child_tid = tidptr;
+    return current_thread()->tid;
+}
+SYSCALL(SYS_set_tid_address, sys_set_tid_address);
+
+/* Kills every process but PID 1 and waits until all of them are zombies. */
+static void kill_all_others(void)
+{
+    for (;;) {
+        bool alive = false;
+        spin_lock(&proc_lock);
+        for (struct process *p = all_processes; p; p = p->all_next) {
+            if (p->state == PROC_ALIVE) {
+                alive = true;
+                if (!__atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE)) {
+                    int none = 0;
+                    __atomic_compare_exchange_n(&p->kill_signal, &none, SIGKILL, false,
+                                                __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+                    wake_threads_locked(p);
+                }
+            }
+        }
+        spin_unlock(&proc_lock);
+        if (!alive)
+            return;
+        sleep_ms(10);
+    }
+}
+
+/* Frees every zombie left (orphans of PID 1, and PID 1 itself). */
+static void free_all_zombies(void)
+{
+    spin_lock(&proc_lock);
+    while (all_processes) {
+        struct process *p = all_processes;
+        ASSERT(p->state == PROC_ZOMBIE);
+        all_processes = p->all_next;
+        kfree(p);
+    }
+    spin_unlock(&proc_lock);
+}
+
+int process_run_init(const char *path, const char *const *argv)
+{
+    struct process *p = process_alloc("init");
+    if (!p)
+        panic("no memory for PID 1");
+    p->files = fd_table_create_console();
+    struct address_space *as = as_create();
+    if (!p->files || !as)
+        panic("no memory for PID 1");
+    p->as = as;
+    spin_lock(&proc_lock);
+    init_process = p;
+    spin_unlock(&proc_lock);
+    process_link(p, NULL);
+
+    static const char *const envp[] = {"HOME=/", "TERM=linux", NULL};
+    struct trap_frame frame;
+    int err = exec_prepare(p, as, path, argv, envp, &frame);
+    if (err) {
+        printk("prune: cannot run %s as PID 1: error %d\n", path, err);
+        as_put(as);
+        fd_table_destroy(p->files);
+        spin_lock(&proc_lock);
+        all_processes = p->all_next;
+        init_process = NULL;
+        spin_unlock(&proc_lock);
+        kfree(p);
+        return 127;
+    }
+    p->as = as;
+    struct thread *t = user_thread_create(p, as, p->pid, &frame, 0);
+    as_put(as);
+    if (!t)
+        panic("no memory for PID 1");
+    printk("prune: running %s as PID 1\n", path);
+    sched_add_new(t);
+
+    wait_event(&init_exit_wq, __atomic_load_n(&p->state, __ATOMIC_ACQUIRE) == PROC_ZOMBIE);
+    int status = p->exit_status;
+    kill_all_others();
+    spin_lock(&proc_lock);
+    init_process = NULL;
+    spin_unlock(&proc_lock);
+    free_all_zombies();
+    if (status & 0x7f) {
+        printk("prune: PID 1 killed by signal %d (%s)\n", status & 0x7f,
+               signal_name(status & 0x7f));
+        return 128 + (status & 0x7f);
+    }
+    printk("prune: PID 1 exited with status %d\n", (status >> 8) & 0xff);
+    return (status >> 8) & 0xff;
+}

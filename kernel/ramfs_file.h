@@ -1,0 +1,16 @@
+/*
+ * ramfs nodes (kernel/ramfs.h) as open files: regular files read in place
+ * from the initrd, directories listed by getdents64, symbolic links only
+ * through O_PATH (for lstat). The open(2) checks are path_open()'s.
+ */
+#ifndef KERNEL_RAMFS_FILE_H
+#define KERNEL_RAMFS_FILE_H
+
+#include "kernel/file.h"
+#include "kernel/ramfs.h"
+
+/* A new open file on 'node' with status flags 'flags' (file_status_flags();
+ * the open(2) checks are done); NULL without memory. */
+struct file *ramfs_file_open(struct ramfs_node *node, uint32_t flags);
+
+#endif

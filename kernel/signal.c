@@ -1,0 +1,130 @@
+/*
+ * Signals, as far as prune goes: every signal has its default action
+ * (terminate, or ignore for SIGCHLD, SIGCONT, SIGURG, SIGWINCH, and the stop
+ * signals, since there is no job control), unless the process set it to
+ * SIG_IGN. User handlers are stored by rt_sigaction and reported back, but
+ * never called: a signal whose action is a handler terminates the process
+ * as the default action would. The blocked mask is kept per thread and
+ * reported back; it delays nothing. See docs/userspace.md.
+ */
+#include "arch/x86_64/uaccess.h"
+#include "kernel/errno.h"
+#include "kernel/process.h"
+#include "kernel/syscall.h"
+
+#define SIG_DFL 0
+#define SIG_IGN 1
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+#define SIGSET_SIZE 8 /* the kernel's sigset_t: 64 signals */
+
+/* The bit of 'sig' in a sigset. */
+static uint64_t sig_bit(int sig)
+{
+    return 1ull << (sig - 1);
+}
+
+/* True if the default action of 'sig' is to ignore it. */
+static bool default_ignored(int sig)
+{
+    return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH ||
+           sig == SIGSTOP || sig == SIGTSTP || sig == 21 /* SIGTTIN */ || sig == 22 /* SIGTTOU */;
+}
+
+/* Sends 'sig' (1..64) to p: its action decides. */
+static void send_signal(struct process *p, int sig)
+{
+    if (sig != SIGKILL && (p->sigactions[sig - 1].handler == SIG_IGN ||
+                           (p->sigactions[sig - 1].handler == SIG_DFL && default_ignored(sig))))
+        return;
+    process_kill(p, sig);
+}
+
+/* kill(pid, sig): pid > 0 that process; 0 or -1 or < -1 (no process groups
+ * or permissions in prune): the caller's own process. sig 0 checks only. */
+static long sys_kill(uint64_t pid_arg, uint64_t sig_arg)
+{
+    int pid = (int)pid_arg, sig = (int)sig_arg;
+    if (sig < 0 || sig > NSIG)
+        return -EINVAL;
+    struct process *p = pid > 0 ? process_find(pid) : current_process();
+    if (!p || p->state != PROC_ALIVE)
+        return -ESRCH;
+    if (sig)
+        send_signal(p, sig);
+    return 0;
+}
+SYSCALL(SYS_kill, sys_kill);
+
+/* tgkill(tgid, tid, sig) and tkill(tid, sig): the signal goes to the whole
+ * process (its action is process-wide anyway). */
+static long signal_thread(int tgid, int tid, int sig)
+{
+    if (sig < 0 || sig > NSIG || tid <= 0)
+        return -EINVAL;
+    struct process *p = process_find_thread(tid);
+    if (!p || (tgid > 0 && p->pid != tgid))
+        return -ESRCH;
+    if (sig)
+        send_signal(p, sig);
+    return 0;
+}
+
+static long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig)
+{
+    if ((int)tgid <= 0)
+        return -EINVAL;
+    return signal_thread((int)tgid, (int)tid, (int)sig);
+}
+SYSCALL(SYS_tgkill, sys_tgkill);
+
+static long sys_tkill(uint64_t tid, uint64_t sig)
+{
+    return signal_thread(0, (int)tid, (int)sig);
+}
+SYSCALL(SYS_tkill, sys_tkill);
+
+static long sys_rt_sigaction(uint64_t sig_arg, uint64_t act, uint64_t oldact, uint64_t setsize)
+{
+    int sig = (int)sig_arg;
+    if (setsize != SIGSET_SIZE || sig < 1 || sig > NSIG)
+        return -EINVAL;
+    if (act && (sig == SIGKILL || sig == SIGSTOP))
+        return -EINVAL;
+    struct process *p = current_process();
+    struct k_sigaction old = p->sigactions[sig - 1], new;
+    if (act && copy_from_user(&new, act, sizeof(new)))
+        return -EFAULT;
+    if (oldact && copy_to_user(oldact, &old, sizeof(old)))
+        return -EFAULT;
+    if (act)
+        p->sigactions[sig - 1] = new;
+    return 0;
+}
+SYSCALL(SYS_rt_sigaction, sys_rt_sigaction);
+
+static long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oldset, uint64_t setsize)
+{
+    if (setsize != SIGSET_SIZE)
+        return -EINVAL;
+    struct thread *t = current_thread();
+    uint64_t old = t->sigmask, new = 0;
+    if (set) {
+        if (copy_from_user(&new, set, sizeof(new)))
+            return -EFAULT;
+        if (how == SIG_BLOCK)
+            new = old | new;
+        else if (how == SIG_UNBLOCK)
+            new = old & ~new;
+        else if (how != SIG_SETMASK)
+            return -EINVAL;
+        new &= ~(sig_bit(SIGKILL) | sig_bit(SIGSTOP));
+    }
+    if (oldset && copy_to_user(oldset, &old, sizeof(old)))
+        return -EFAULT;
+    if (set)
+        t->sigmask = new;
+    return 0;
+}
+SYSCALL(SYS_rt_sigprocmask, sys_rt_sigprocmask);

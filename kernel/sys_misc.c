@@ -1,0 +1,155 @@
+/*
+ * Small system calls with no state of their own: uname, getrandom,
+ * sched_yield, the user and group ids (everything runs as root) and
+ * prlimit64. See docs/userspace.md.
+ */
+#include <stdint.h>
+
+#include "arch/x86_64/uaccess.h"
+#include "kernel/errno.h"
+#include "kernel/process.h"
+#include "kernel/random.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+#include "kernel/syscall.h"
+
+/* Linux's struct utsname: six NUL-terminated fields of 65 bytes. */
+#define UTS_FIELD_LEN 65
+struct utsname {
+    char sysname[UTS_FIELD_LEN];
+    char nodename[UTS_FIELD_LEN];
+    char release[UTS_FIELD_LEN];
+    char version[UTS_FIELD_LEN];
+    char machine[UTS_FIELD_LEN];
+    char domainname[UTS_FIELD_LEN];
+};
+
+/* What uname reports: prune, on purpose not "Linux" (a test printing
+ * uname differs from Linux there). */
+static const struct utsname prune_utsname = {
+    .sysname = "prune",
+    .nodename = "prune",
+    .release = "0.4",
+    .version = "#1 SMP prune",
+    .machine = "x86_64",
+    .domainname = "(none)",
+};
+
+static long sys_uname(uint64_t ubuf)
+{
+    return copy_to_user(ubuf, &prune_utsname, sizeof(prune_utsname));
+}
+SYSCALL(SYS_uname, sys_uname);
+
+#define GRND_NONBLOCK 0x1
+#define GRND_RANDOM 0x2
+#define GRND_INSECURE 0x4
+/* Linux's MAX_RW_COUNT: one call returns at most this many bytes. */
+#define MAX_RW_COUNT 0x7ffff000ul
+/* Bytes generated per user copy; a kill is checked between chunks. */
+#define GETRANDOM_CHUNK 256
+
+/*
+ * getrandom(buf, len, flags): prune's pool is always ready, so no flag ever
+ * blocks. Returns the bytes written: fewer than asked if a fault or a kill
+ * stops it midway, -EFAULT / -EINTR if that happens before the first byte.
+ */
+static long sys_getrandom(uint64_t ubuf, uint64_t len, uint64_t flags)
+{
+    uint32_t fl = (uint32_t)flags; /* an unsigned int in Linux */
+    if (fl & ~(uint32_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+        return -EINVAL;
+    if ((fl & (GRND_INSECURE | GRND_RANDOM)) == (GRND_INSECURE | GRND_RANDOM))
+        return -EINVAL;
+    if (len > MAX_RW_COUNT)
+        len = MAX_RW_COUNT;
+    if (!user_range_ok(ubuf, len))
+        return -EFAULT;
+    unsigned char chunk[GETRANDOM_CHUNK];
+    uint64_t done = 0;
+    while (done < len) {
+        if (done && current_killed())
+            break;
+        size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+        random_bytes(chunk, n);
+        if (copy_to_user(ubuf + done, chunk, n)) {
+            if (!done)
+                return -EFAULT;
+            break;
+        }
+        done += n;
+    }
+    memset(chunk, 0, sizeof(chunk));
+    return (long)done;
+}
+SYSCALL(SYS_getrandom, sys_getrandom);
+
+static long sys_sched_yield(void)
+{
+    yield();
+    return 0;
+}
+SYSCALL(SYS_sched_yield, sys_sched_yield);
+
+/* Every process runs as root: uid and gid 0, real and effective. */
+static long sys_getuid(void) { return 0; }
+SYSCALL(SYS_getuid, sys_getuid);
+static long sys_geteuid(void) { return 0; }
+SYSCALL(SYS_geteuid, sys_geteuid);
+static long sys_getgid(void) { return 0; }
+SYSCALL(SYS_getgid, sys_getgid);
+static long sys_getegid(void) { return 0; }
+SYSCALL(SYS_getegid, sys_getegid);
+
+#define RLIMIT_STACK 3
+#define RLIMIT_NOFILE 7
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY UINT64_MAX
+#define NR_OPEN_MAX 1048576 /* Linux's fs.nr_open default */
+
+struct rlimit64 {
+    uint64_t rlim_cur;
+    uint64_t rlim_max;
+};
+
+/* The limits every process has (Linux's defaults where prune has the
+ * matching constraint, unlimited elsewhere). */
+static struct rlimit64 default_limit(int resource)
+{
+    switch (resource) {
+    case RLIMIT_STACK:
+        return (struct rlimit64){8ul << 20, RLIM_INFINITY};
+    case RLIMIT_NOFILE:
+        return (struct rlimit64){1024, 1024};
+    default:
+        return (struct rlimit64){RLIM_INFINITY, RLIM_INFINITY};
+    }
+}
+
+/*
+ * prlimit64(pid, resource, new, old): reports the fixed limits above. A new
+ * limit is checked as Linux does and then ignored: limits are not
+ * enforced, so a later read still shows the defaults. Linux's order of
+ * checks: reading 'new' (-EFAULT), the pid (0 is the caller; -ESRCH), the
+ * resource and new limit (-EINVAL; -EPERM for more files than Linux's
+ * nr_open), then writing 'old' (-EFAULT).
+ */
+static long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t unew, uint64_t uold)
+{
+    struct rlimit64 wanted;
+    if (unew && copy_from_user(&wanted, unew, sizeof(wanted)))
+        return -EFAULT;
+    if ((int)pid != 0 && !process_find((int)pid))
+        return -ESRCH;
+    if ((uint32_t)resource >= RLIM_NLIMITS)
+        return -EINVAL;
+    if (unew && wanted.rlim_cur > wanted.rlim_max)
+        return -EINVAL;
+    if (unew && (uint32_t)resource == RLIMIT_NOFILE && wanted.rlim_max > NR_OPEN_MAX)
+        return -EPERM;
+    struct rlimit64 limit = default_limit((int)resource);
+    if (uold && copy_to_user(uold, &limit, sizeof(limit)))
+        return -EFAULT;
+    return 0;
+}
+SYSCALL(SYS_prlimit64, sys_prlimit64);

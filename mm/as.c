@@ -1,0 +1,298 @@
+/*
+ * User address spaces: creation, fork, switching, teardown, and zaps (the
+ * removal of entries with the TLB shootdown that must precede freeing what
+ * they mapped). See mm/as.h and docs/userspace.md.
+ */
+#include "mm/as.h"
+
+#include "arch/x86_64/pgtable.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "mm/as_internal.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "mm/paging.h"
+#include "mm/user_page.h"
+
+/* PTE_NX if the CPU enforces it, else 0: set by as_create(), before any
+ * user entry exists (the same value each time). */
+static uint64_t user_nx;
+
+pte_t upte_make(struct page *page, uint32_t prot, bool writable)
+{
+    if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+        return mk_pte(page_to_phys(page), PTE_PROTNONE);
+    uint64_t flags = PTE_PRESENT | PTE_USER;
+    if (writable && (prot & PROT_WRITE))
+        flags |= PTE_WRITE;
+    if (!(prot & PROT_EXEC))
+        flags |= __atomic_load_n(&user_nx, __ATOMIC_RELAXED);
+    return mk_pte(page_to_phys(page), flags);
+}
+
+struct address_space *as_create(void)
+{
+    struct address_space *as = kzalloc(sizeof(*as));
+    struct page *pml4 = frame_alloc_zeroed(0);
+    if (!as || !pml4) {
+        kfree(as);
+        if (pml4)
+            frame_free(pml4, 0);
+        return NULL;
+    }
+    __atomic_store_n(&user_nx, arch_nx_enabled() ? PTE_NX : 0, __ATOMIC_RELAXED);
+    pte_t *root = page_to_virt(pml4);
+    const pte_t *kernel_root = phys_to_virt(kernel_pml4_phys);
+    for (int i = PML4_KERNEL_FIRST; i < PT_ENTRIES; i++)
+        pte_set(&root[i], pte_read(&kernel_root[i]));
+    as->root = page_to_phys(pml4);
+    spin_init(&as->lock, "as");
+    vma_map_init(&as->vmas, VMA_MAX_COUNT_DEFAULT);
+    as->users = 1;
+    as->mmap_base = MMAP_BASE;
+    __atomic_add_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
+    return as;
+}
+
+void as_get(struct address_space *as)
+{
+    __atomic_add_fetch(&as->users, 1, __ATOMIC_RELAXED);
+}
+
+void as_put(struct address_space *as)
+{
+    if (__atomic_sub_fetch(&as->users, 1, __ATOMIC_ACQ_REL) != 0)
+        return;
+    ASSERT(__atomic_load_n(&as->active_cpus, __ATOMIC_ACQUIRE) == 0);
+    upt_free_all(as);
+    while (as->shm_links) {
+        struct shm_link *link = as->shm_links;
+        as->shm_links = link->next;
+        shm_put(link->obj);
+        kfree(link);
+    }
+    vma_map_destroy(&as->vmas);
+    frame_free(phys_to_page(as->root), 0);
+    __atomic_sub_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
+    kfree(as);
+}
+
+void as_switch(struct address_space *prev, struct address_space *next)
+{
+    if (prev == next)
+        return;
+    cpumask_t bit = 1ull << this_cpu_id();
+    /* The bit is set before the load and cleared after it, so a shootdown
+     * that reads active_cpus after changing an entry reaches every CPU
+     * that may hold a translation made from the old entry. */
+    if (next)
+        __atomic_fetch_or(&next->active_cpus, bit, __ATOMIC_SEQ_CST);
+    arch_load_root(next ? next->root : kernel_pml4_phys);
+    if (prev)
+        __atomic_fetch_and(&prev->active_cpus, ~bit, __ATOMIC_SEQ_CST);
+}
+
+/* ---- Zaps ---- */
+
+/* upt_leaf_fn: clears one entry into the zap 'arg'. */
+static int zap_entry(struct address_space *as, pte_t *slot, uint64_t va, void *arg)
+{
+    (void)va;
+    struct zap *z = arg;
+    pte_t e = pte_read(slot);
+    pte_set(slot, 0);
+    if (!upte_has_page(e))
+        return 0;
+    as_count(&as->rss_pages, -1);
+    z->flush |= pte_present(e);
+    struct page *page = upte_page(e);
+    if (user_page_put_last(page)) {
+        page->next = z->freed;
+        z->freed = page;
+    }
+    return 0;
+}
+
+void zap_range(struct address_space *as, uint64_t start, uint64_t end, struct zap *z)
+{
+    upt_for_each(as, start, end, zap_entry, z);
+    tlb_batch_add(&z->tlb, start, end);
+}
+
+void zap_flush_range(struct zap *z, uint64_t start, uint64_t end)
+{
+    tlb_batch_add(&z->tlb, start, end);
+    z->flush = true;
+}
+
+/* True if a region of 'as' points to 'obj'. */
+static bool object_used(struct address_space *as, const struct shm_object *obj)
+{
+    vma_for_each_in(&as->vmas, vma, 0, USER_TOP)
+        if (vma->object == obj)
+            return true;
+    return false;
+}
+
+void zap_unused_objects(struct address_space *as, struct zap *z)
+{
+    struct shm_link **link = &as->shm_links;
+    while (*link) {
+        struct shm_link *l = *link;
+        if (object_used(as, l->obj)) {
+            link = &l->next;
+            continue;
+        }
+        *link = l->next;
+        l->next = z->dropped;
+        z->dropped = l;
+    }
+}
+
+void zap_finish(struct address_space *as, struct zap *z)
+{
+    if (z->flush) {
+        /* entries were changed before: order those stores before the load */
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        tlb_batch_flush(&z->tlb, __atomic_load_n(&as->active_cpus, __ATOMIC_RELAXED));
+    }
+    while (z->freed) {
+        struct page *page = z->freed;
+        z->freed = page->next;
+        page->next = NULL;
+        frame_free(page, 0);
+    }
+    while (z->dropped) {
+        struct shm_link *link = z->dropped;
+        z->dropped = link->next;
+        shm_put(link->obj);
+        kfree(link);
+    }
+    *z = (struct zap)ZAP_INIT;
+}
+
+/* ---- fork ---- */
+
+struct fork_copy {
+    struct address_space *child;
+    bool write_protected; /* a parent entry lost PTE_WRITE */
+};
+
+/* upt_leaf_fn over the parent: shares one page with the child, read-only
+ * on both sides. */
+static int copy_entry(struct address_space *parent, pte_t *slot, uint64_t va, void *arg)
+{
+    (void)parent;
+    struct fork_copy *copy = arg;
+    pte_t e = pte_read(slot);
+    if (!upte_has_page(e))
+        return 0;
+    pte_t *child_slot = upt_walk(copy->child, va, true);
+    if (!child_slot)
+        return -ENOMEM;
+    if (pte_writable(e)) {
+        e &= ~PTE_WRITE;
+        pte_set(slot, e);
+        copy->write_protected = true;
+    }
+    user_page_get(upte_page(e));
+    pte_set(child_slot, e);
+    as_count(&copy->child->rss_pages, 1);
+    return 0;
+}
+
+/* Gives 'child' the parent's region 'vma' and, for private memory, its
+ * pages copy-on-write; shared regions fault their pages in from the
+ * object. parent->lock held. */
+static int fork_region(struct address_space *parent, struct address_space *child,
+                       const struct vma *vma, struct zap *z)
+{
+    if (vma->flags & VMA_DONTFORK)
+        return 0;
+    int err = vma_insert(&child->vmas, vma);
+    if (err || (vma->flags & (VMA_SHARED | VMA_WIPEONFORK)))
+        return err;
+    struct fork_copy copy = {.child = child};
+    err = upt_for_each(parent, vma->start, vma->end, copy_entry, &copy);
+    if (copy.write_protected)
+        zap_flush_range(z, vma->start, vma->end);
+    return err;
+}
+
+/* Gives 'child' a reference on each shared object of 'parent'. */
+static int fork_objects(struct address_space *parent, struct address_space *child)
+{
+    for (struct shm_link *l = parent->shm_links; l; l = l->next) {
+        struct shm_link *link = kmalloc(sizeof(*link));
+        if (!link)
+            return -ENOMEM;
+        shm_get(l->obj);
+        *link = (struct shm_link){.obj = l->obj, .next = child->shm_links};
+        child->shm_links = link;
+    }
+    return 0;
+}
+
+struct address_space *as_fork(struct address_space *parent)
+{
+    struct address_space *child = as_create();
+    if (!child)
+        return NULL;
+    struct zap z = ZAP_INIT;
+    spin_lock(&parent->lock);
+    child->start_brk = parent->start_brk;
+    child->brk = parent->brk;
+    child->mmap_base = parent->mmap_base;
+    int err = fork_objects(parent, child);
+    vma_for_each_in(&parent->vmas, vma, 0, USER_TOP) {
+        if (err)
+            break;
+        err = fork_region(parent, child, vma, &z);
+    }
+    spin_unlock(&parent->lock);
+    zap_finish(parent, &z); /* the parent's write-protected entries */
+    if (err) {
+        as_put(child);
+        return NULL;
+    }
+    return child;
+}
+
+int as_map_anon(struct address_space *as, uint64_t start, uint64_t len, uint32_t prot,
+                uint32_t vma_flags)
+{
+    if (start % PAGE_SIZE || len % PAGE_SIZE || !len || start >= USER_TOP ||
+        len > USER_TOP - start || (vma_flags & VMA_SHARED))
+        return -EINVAL;
+    struct vma vma = {
+        .start = start,
+        .end = start + len,
+        .prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC),
+        .flags = vma_flags,
+    };
+    struct zap z = ZAP_INIT;
+    spin_lock(&as->lock);
+    int err = vma_insert(&as->vmas, &vma);
+    if (!err) {
+        zap_range(as, vma.start, vma.end, &z);
+        zap_unused_objects(as, &z);
+    }
+    spin_unlock(&as->lock);
+    zap_finish(as, &z);
+    return err;
+}
+
+uint64_t as_rss_bytes(struct address_space *as)
+{
+    return __atomic_load_n(&as->rss_pages, __ATOMIC_RELAXED) * PAGE_SIZE;
+}
+
+uint64_t as_pgtable_bytes(struct address_space *as)
+{
+    return __atomic_load_n(&as->pt_pages, __ATOMIC_RELAXED) * PAGE_SIZE;
+}
+
+uint64_t as_pgtable_bytes_total(void)
+{
+    return __atomic_load_n(&user_pt_pages_total, __ATOMIC_RELAXED) * PAGE_SIZE;
+}

@@ -1,0 +1,109 @@
+/*
+ * User address spaces: one top-level table (PML4) whose kernel half
+ * (entries 256..511) is copied from the kernel's, the region map (mm/vma.h)
+ * and the user page tables below the top level. Threads of one process
+ * share it (CLONE_VM); fork gives the child a copy-on-write copy.
+ * See docs/userspace.md.
+ *
+ * Rules:
+ *  - 'lock' protects the region map, every user page-table entry, brk and
+ *    the counters. It is a spinlock: never hold it across a user copy
+ *    (uaccess.h), which may fault and take it again.
+ *  - 'users' counts the threads and other holders (as_get/as_put); the last
+ *    as_put frees every page, table and region.
+ *  - 'active_cpus' has bit i set while CPU i has 'root' loaded (as_switch);
+ *    a change that removes or weakens a present entry flushes those CPUs'
+ *    TLBs (kernel/tlb_shootdown.h) before the page it mapped is freed.
+ *  - A user page frame's page->refcount counts the entries mapping it (one
+ *    per address space after fork) plus temporary holders; a private page
+ *    with refcount > 1 is mapped read-only and copied on the first write.
+ */
+#ifndef MM_AS_H
+#define MM_AS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/percpu.h"
+#include "kernel/spinlock.h"
+#include "mm/vma.h"
+
+/* The top of the top-down mmap search: USER_TOP minus Linux's minimum gap
+ * kept for the stack (128 MiB; no randomization). */
+#define MMAP_BASE (USER_TOP - (128ul << 20))
+
+/* The largest a VMA_GROWSDOWN region grows to by faults (Linux's default
+ * RLIMIT_STACK, 8 MiB). */
+#define STACK_GROW_LIMIT (8ul << 20)
+
+struct shm_link;
+
+struct address_space {
+    uint64_t root;            /* physical address of the PML4; constant */
+    struct spinlock lock;
+    struct vma_map vmas;      /* lock */
+    int users;                /* atomic; see as_get/as_put */
+    cpumask_t active_cpus;    /* atomic bit operations; see Rules */
+    uint64_t start_brk, brk;  /* lock; the heap is [start_brk, brk) */
+    uint64_t mmap_base;       /* top of the top-down mmap search; constant */
+    uint64_t rss_pages;       /* lock; user pages mapped (VmRSS) */
+    uint64_t pt_pages;        /* lock; page-table pages below the PML4 (VmPTE) */
+    struct shm_link *shm_links; /* lock; the shared objects (mm/shm.h) regions use */
+};
+
+/* A new, empty address space (kernel half only), users = 1; NULL without
+ * memory. */
+struct address_space *as_create(void);
+
+/* Takes / drops a reference; the last as_put frees everything. as_put may
+ * not be called with 'as' loaded on this CPU (as_switch away first). */
+void as_get(struct address_space *as);
+void as_put(struct address_space *as);
+
+/* fork: a new address space with the same regions, private pages shared
+ * copy-on-write (both sides write-protected), shared regions shared. NULL
+ * without memory (nothing leaks). */
+struct address_space *as_fork(struct address_space *parent);
+
+/* Loads 'next' on this CPU (NULL: the kernel's own tables) and moves this
+ * CPU's bit in active_cpus from 'prev' to 'next'. Interrupts off. */
+void as_switch(struct address_space *prev, struct address_space *next);
+
+/*
+ * Resolves a page fault at 'addr' (error code bits PF_* of trap.h) in 'as':
+ * demand-zero for a missing page, copy-on-write for a write to a shared
+ * private page, stack growth below a VMA_GROWSDOWN region. Returns 0 (retry
+ * the access), -EFAULT (no region, or the access is not allowed: SIGSEGV),
+ * or -ENOMEM (out of memory: the process gets SIGKILL). Sleeps/locks: takes
+ * as->lock; interrupts on.
+ */
+int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error);
+
+/*
+ * For execve: adds the region [start, start + len) (page aligned) as private
+ * anonymous memory with 'prot' (PROT_*) and VMA flags, replacing what was
+ * there. Returns 0, -ENOMEM or -EINVAL.
+ */
+int as_map_anon(struct address_space *as, uint64_t start, uint64_t len, uint32_t prot,
+                uint32_t vma_flags);
+
+/*
+ * Reads (write = false) or writes 'len' bytes at user address 'addr' of
+ * 'as', which need not be the loaded one, through the direct map, faulting
+ * pages in as a user access would (writes break copy-on-write; execve
+ * writes read-only segments this way with force = true). kbuf is a kernel
+ * buffer. Returns the bytes done (stops at the first page it cannot
+ * access), as process_vm_readv does.
+ */
+size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len, bool write,
+                 bool force);
+
+/* Resident pages and page-table pages, for /proc (VmRSS, VmPTE). */
+uint64_t as_rss_bytes(struct address_space *as);
+uint64_t as_pgtable_bytes(struct address_space *as);
+
+/* Page-table pages of all address spaces (PageTables in /proc/meminfo). */
+uint64_t as_pgtable_bytes_total(void);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * The memory system calls of the calling process: mmap, munmap, mprotect,
+ * madvise, mincore, brk (mm/as_mman.h does the work).
+ */
+#include "arch/x86_64/uaccess.h"
+#include "kernel/errno.h"
+#include "kernel/file.h"
+#include "kernel/process.h"
+#include "kernel/syscall.h"
+#include "kernel/thread.h"
+#include "mm/as_mman.h"
+#include "mm/mmap_rules.h"
+
+static struct address_space *current_as(void)
+{
+    return current_thread()->as;
+}
+
+static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags, uint64_t fd,
+                     uint64_t off)
+{
+    bool fd_open = false;
+    if (!(flags & MAP_ANONYMOUS)) {
+        struct file *f = fd_get(current_process()->files, (int)fd);
+        fd_open = f != NULL;
+        if (f)
+            file_put(f);
+    }
+    return as_mmap(current_as(), addr, len, prot, flags, fd_open, off);
+}
+SYSCALL(SYS_mmap, sys_mmap);
+
+static long sys_munmap(uint64_t addr, uint64_t len)
+{
+    return as_munmap(current_as(), addr, len);
+}
+SYSCALL(SYS_munmap, sys_munmap);
+
+static long sys_mprotect(uint64_t start, uint64_t len, uint64_t prot)
+{
+    return as_mprotect(current_as(), start, len, prot);
+}
+SYSCALL(SYS_mprotect, sys_mprotect);
+
+static long sys_madvise(uint64_t start, uint64_t len, uint64_t advice)
+{
+    return as_madvise(current_as(), start, len, (int)advice);
+}
+SYSCALL(SYS_madvise, sys_madvise);
+
+/* Pages of the vector filled per round (under the lock) and copied out. */
+#define MINCORE_CHUNK 256
+
+static long sys_mincore(uint64_t start, uint64_t len, uint64_t vec)
+{
+    uint64_t end;
+    int err = mincore_check(start, len, vec, &end);
+    if (err)
+        return err;
+    uint8_t buf[MINCORE_CHUNK];
+    for (uint64_t va = start; va < end;) {
+        uint64_t pages = (end - va) >> PAGE_SHIFT;
+        uint64_t n = as_mincore(current_as(), va, pages < MINCORE_CHUNK ? pages : MINCORE_CHUNK,
+                                buf);
+        if (n == 0)
+            return -ENOMEM;
+        if (copy_to_user(vec + ((va - start) >> PAGE_SHIFT), buf, n))
+            return -EFAULT;
+        va += n * PAGE_SIZE;
+    }
+    return 0;
+}
+SYSCALL(SYS_mincore, sys_mincore);
+
+static long sys_brk(uint64_t req)
+{
+    return (long)as_brk(current_as(), req);
+}
+SYSCALL(SYS_brk, sys_brk);

@@ -1,0 +1,172 @@
+#!/bin/bash
+# Usage: tools/user-test.sh LOGDIR [TEST...]
+# The user-test layer of "make test" (docs/userspace.md, "User tests"). Each
+# tests/user/test_*.c program (built by make into build/user/bin/) runs
+#   1. natively on the host, the Linux oracle (skipped when not on Linux, or
+#      when its source says "prune-test: prune-only");
+#   2. on prune as PID 1 (init=/bin/test_x), with -smp 1 and with -smp 4.
+# A prune run passes when its exit status is the host's (0 when the host run
+# was skipped) and, if the source says "prune-test: deterministic-output",
+# its output is the host's. prune's output is what the serial log holds
+# between "prune: running /bin/test_x as PID 1" and "prune: PID 1 ...",
+# without the kernel's own "prune: " lines; lines starting with "# " are
+# notes (figures, timings) and are not compared, on either side.
+# "prune-test: args: A B" in a source passes A B as argv[1..] on both sides.
+# Then one boot at -smp 4 with the default init (/bin/init runs every test)
+# and "leakcheck": init must report every test passed and the kernel's KTAP
+# leak-check block is kept in LOGDIR/user-leakcheck.ktap.
+# Results: LOGDIR/user.ktap (one per test per machine, plus the init boot);
+# logs and outputs in LOGDIR/user/. TEST... (names like test_mmap) runs only
+# those and skips the init boot.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+top=$(pwd)
+[ $# -ge 1 ] || { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+logs=$1
+shift
+iso=${ISO:-build/prune.iso}
+qemu_run=${QEMU_RUN:-tools/qemu-run}
+bindir=build/user/bin
+outdir=$logs/user
+mkdir -p "$outdir"
+
+if [ $# -gt 0 ]; then
+    tests=("$@")
+else
+    tests=()
+    for src in tests/user/test_*.c; do
+        tests+=("$(basename "$src" .c)")
+    done
+fi
+
+ktap=$logs/user.ktap
+planned=$((3 * ${#tests[@]}))
+[ $# -gt 0 ] || planned=$((planned + 1))
+printf 'KTAP version 1\n1..%d\n' "$planned" > "$ktap"
+n=0
+# result VERDICT NAME DIRECTIVE: one KTAP line, shown and recorded.
+result() {
+    n=$((n + 1))
+    printf '%s %d %s%s\n' "$1" "$n" "$2" "${3:+ # $3}" | tee -a "$ktap"
+}
+
+# The text user programs wrote: kernel "prune: " lines, notes and carriage
+# returns removed.
+user_lines() {
+    tr -d '\r' | grep -v -e '^prune: ' -e '^# '
+}
+
+# prune's output for one boot: between the PID 1 start and end lines.
+prune_output() {
+    tr -d '\r' < "$1" |
+        awk '/^prune: running .* as PID 1$/ { on = 1; next } /^prune: PID 1 / { on = 0 } on' |
+        user_lines
+}
+
+# Set once a boot shows that prune cannot start a PID 1 at all: the
+# remaining boots would only wait for their time-outs.
+prune_cannot_run=""
+
+on_linux=0
+[ "$(uname -s)" = Linux ] && on_linux=1
+
+for t in "${tests[@]}"; do
+    src=tests/user/$t.c
+    bin=$bindir/$t
+    if [ ! -f "$src" ] || [ ! -x "$bin" ]; then
+        for m in host smp1 smp4; do result "not ok" "user-$m-$t" "no $src or $bin"; done
+        continue
+    fi
+    deterministic=0
+    grep -q 'prune-test: deterministic-output' "$src" && deterministic=1
+    prune_only=0
+    grep -q 'prune-test: prune-only' "$src" && prune_only=1
+    args=$(sed -n 's|.*/\* prune-test: args: \(.*\) \*/.*|\1|p' "$src" | head -1)
+
+    # 1. The host: the same binary, argv[0] as on prune, no stdin.
+    expect=0
+    have_oracle=0
+    if [ $prune_only = 1 ]; then
+        result ok "user-host-$t" "SKIP prune-only"
+    elif [ $on_linux = 0 ]; then
+        result ok "user-host-$t" "SKIP not on Linux: no oracle"
+    else
+        # shellcheck disable=SC2086,SC2016
+        (cd / && timeout 60 bash -c 'exec -a "$0" "$@"' "/bin/$t" "$top/$bin" $args) \
+            < /dev/null > "$outdir/$t.host.log" 2>&1
+        expect=$?
+        have_oracle=1
+        user_lines < "$outdir/$t.host.log" > "$outdir/$t.host.out"
+        if [ "$expect" = 0 ]; then
+            result ok "user-host-$t"
+        else
+            result "not ok" "user-host-$t" "status $expect on Linux"
+            sed 's/^/    | /' "$outdir/$t.host.log" | tail -n 20
+        fi
+    fi
+
+    # 2. prune, with 1 and 4 CPUs.
+    for smp in 1 4; do
+        name=user-smp$smp-$t
+        log=$outdir/$t.smp$smp.log
+        if [ -n "$prune_cannot_run" ]; then
+            result "not ok" "$name" "not booted: $prune_cannot_run"
+            continue
+        fi
+        start=$(date +%s.%N)
+        "$qemu_run" "$iso" --smp "$smp" --mem 256M --cmdline "init=/bin/$t${args:+ $args}" \
+            --timeout 60 > "$log" 2>&1
+        rc=$?
+        secs=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")
+        prune_output "$log" > "$outdir/$t.smp$smp.out"
+        why=""
+        if ! tr -d '\r' < "$log" | grep -q "^prune: running /bin/$t as PID 1$"; then
+            why="prune did not start /bin/$t"
+            prune_cannot_run="an earlier boot did not start its PID 1"
+        elif [ "$rc" != "$expect" ]; then
+            why="status $rc, expected $expect"
+        elif [ $deterministic = 1 ] && [ $have_oracle = 1 ] &&
+             ! cmp -s "$outdir/$t.host.out" "$outdir/$t.smp$smp.out"; then
+            why="output differs from Linux"
+        fi
+        if [ -z "$why" ]; then
+            result ok "$name" "status $rc, ${secs}s"
+        else
+            result "not ok" "$name" "$why, ${secs}s"
+            if [ "$why" = "output differs from Linux" ]; then
+                diff -u --label linux "$outdir/$t.host.out" --label prune "$outdir/$t.smp$smp.out" |
+                    head -n 30 | sed 's/^/    | /'
+            else
+                tail -n 20 "$log" | sed 's/^/    | /'
+            fi
+        fi
+    done
+done
+
+[ $# -gt 0 ] && exit 0
+
+# 3. The default init runs every test, then the kernel checks for leaks.
+log=$outdir/init-leakcheck.smp4.log
+if [ -n "$prune_cannot_run" ]; then
+    result "not ok" user-init-smp4 "not booted: $prune_cannot_run"
+    : > "$logs/user-leakcheck.ktap"
+    exit 0
+fi
+start=$(date +%s.%N)
+"$qemu_run" "$iso" --smp 4 --mem 256M --cmdline leakcheck --timeout 180 > "$log" 2>&1
+rc=$?
+secs=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")
+tr -d '\r' < "$log" | grep '^init: ' | sed 's/^/    /'
+summary=$(tr -d '\r' < "$log" | sed -n 's/^init: \([0-9]*\) of \([0-9]*\) tests passed$/\1 \2/p')
+if [ "$rc" = 0 ] && [ -n "$summary" ] && [ "${summary% *}" = "${summary#* }" ]; then
+    result ok user-init-smp4 "${summary% *} tests passed, ${secs}s"
+else
+    result "not ok" user-init-smp4 "status $rc, ${summary:+${summary% *} of ${summary#* } tests passed, }${secs}s"
+    tail -n 20 "$log" | sed 's/^/    | /'
+fi
+# The kernel's leak-check KTAP block comes after PID 1 ended; an empty file
+# (no plan) counts as a failure in the summary.
+tr -d '\r' < "$log" |
+    awk '/^prune: PID 1 / { on = 1; next } on && /^(KTAP version|1\.\.|ok |not ok |#)/' \
+    > "$logs/user-leakcheck.ktap"
+exit 0
