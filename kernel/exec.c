@@ -185,7 +185,7 @@ static void exec_commit(struct process *p, struct address_space *as, const struc
     irq_disable();
     as_switch(old, as);
     t->as = as;
-    p->as = as;
+    process_set_as(p, as);
     irq_enable();
     as_put(old);
     fd_table_exec(p->files);

@@ -64,7 +64,7 @@ static struct futex_bucket buckets[FUTEX_BUCKETS] = {
 unsigned futex_bucket_index(const struct futex_key *key)
 {
     /* splitmix64's finaliser over both halves of the key. */
-    uint64_t h = key->base ^ (key->offset * 0x9e3779b97f4a7c15ull);
+    uint64_t h = (key->base + key->kind) ^ (key->offset * 0x9e3779b97f4a7c15ull);
     h ^= h >> 30;
     h *= 0xbf58476d1ce4e5b9ull;
     h ^= h >> 27;
@@ -80,7 +80,7 @@ static struct futex_bucket *bucket_of(const struct futex_key *key)
 
 static bool key_equal(const struct futex_key *a, const struct futex_key *b)
 {
-    return a->base == b->base && a->offset == b->offset;
+    return a->base == b->base && a->offset == b->offset && a->kind == b->kind;
 }
 
 int futex_key_of(struct address_space *as, uint64_t uaddr, bool private, struct futex_key *key)
@@ -89,9 +89,10 @@ int futex_key_of(struct address_space *as, uint64_t uaddr, bool private, struct 
         return -EINVAL;
     if (!user_range_ok(uaddr, sizeof(uint32_t)))
         return -EFAULT;
-    *key = (struct futex_key){(uint64_t)as, uaddr};
+    *key = (struct futex_key){(uint64_t)as, uaddr, FUTEX_KEY_PRIVATE};
     if (private)
         return 0;
+    key->kind = FUTEX_KEY_AS_SHARED;
     int ret = 0;
     spin_lock(&as->lock);
     const struct vma *vma = vma_find(&as->vmas, uaddr);
@@ -99,7 +100,8 @@ int futex_key_of(struct address_space *as, uint64_t uaddr, bool private, struct 
         ret = -EFAULT;
     else if ((vma->flags & VMA_SHARED) && vma->object)
         *key = (struct futex_key){(uint64_t)vma->object,
-                                  vma->pgoff * PAGE_SIZE + (uaddr - vma->start)};
+                                  vma->pgoff * PAGE_SIZE + (uaddr - vma->start),
+                                  FUTEX_KEY_OBJECT};
     spin_unlock(&as->lock);
     return ret;
 }

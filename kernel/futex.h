@@ -29,12 +29,21 @@
 
 struct address_space;
 
+/* The kinds of key. As on Linux, a private and a non-private operation on
+ * the same private word are different futexes. */
+enum futex_key_kind {
+    FUTEX_KEY_PRIVATE,   /* FUTEX_PRIVATE_FLAG: (address space, address) */
+    FUTEX_KEY_AS_SHARED, /* no flag, private memory: (address space, address) */
+    FUTEX_KEY_OBJECT,    /* no flag, MAP_SHARED memory: (object, offset) */
+};
+
 /* What a futex is: 'base' is the address space or the shared object (both
  * kernel objects, so they never collide); 'offset' the user address or the
  * byte offset in the object. */
 struct futex_key {
     uint64_t base;
     uint64_t offset;
+    enum futex_key_kind kind;
 };
 
 /*
@@ -51,7 +60,8 @@ unsigned futex_bucket_index(const struct futex_key *key);
 
 /*
  * Wakes up to n (at least 1, as Linux's FUTEX_WAKE does) waiters of the
- * futex at 'uaddr' in 'as', private or shared alike. Returns the number
+ * futex at 'uaddr' in 'as' that wait without FUTEX_PRIVATE_FLAG (Linux's
+ * clear_child_tid wake-up is a shared one too). Returns the number
  * woken, or -EINVAL / -EFAULT for a bad address. For the kernel's own
  * wake-ups (CLONE_CHILD_CLEARTID at thread exit). No spinlock held.
  */

@@ -128,6 +128,13 @@ struct address_space *process_get_as(int pid)
     return as;
 }
 
+void process_set_as(struct process *p, struct address_space *as)
+{
+    spin_lock(&proc_lock);
+    p->as = as;
+    spin_unlock(&proc_lock);
+}
+
 struct process *process_find_thread(int tid)
 {
     spin_lock(&proc_lock);
@@ -476,7 +483,6 @@ int process_run_init(const char *path, const char *const *argv)
         kfree(p);
         return 127;
     }
-    p->as = as;
     struct thread *t = user_thread_create(p, as, p->pid, &frame, 0);
     as_put(as);
     if (!t)

@@ -112,6 +112,10 @@ struct process *process_find(int pid);
  * if there is no such process or it has no live thread. */
 struct address_space *process_get_as(int pid);
 
+/* execve: p's address space is now 'as' (the caller's thread holds it;
+ * process_get_as() readers see the old one or the new one). */
+void process_set_as(struct process *p, struct address_space *as);
+
 /* The process that has a live thread 'tid', or NULL (a hint, as above). */
 struct process *process_find_thread(int tid);
 

@@ -12,6 +12,7 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
+#include "mm/layout.h"
 
 /* Linux's struct utsname: six NUL-terminated fields of 65 bytes. */
 #define UTS_FIELD_LEN 65
@@ -52,7 +53,7 @@ SYSCALL(SYS_uname, sys_uname);
 /*
  * getrandom(buf, len, flags): prune's pool is always ready, so no flag ever
  * blocks. Returns the bytes written: fewer than asked if a fault or a kill
- * stops it midway, -EFAULT / -EINTR if that happens before the first byte.
+ * stops it midway (as on Linux), -EFAULT if the first byte faults.
  */
 static long sys_getrandom(uint64_t ubuf, uint64_t len, uint64_t flags)
 {
@@ -70,7 +71,12 @@ static long sys_getrandom(uint64_t ubuf, uint64_t len, uint64_t flags)
     while (done < len) {
         if (done && current_killed())
             break;
+        /* Never across a page boundary: a fault then means that no byte
+         * of the chunk could be written, and 'done' is exact. */
         size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+        uint64_t to_page_end = PAGE_SIZE - (ubuf + done) % PAGE_SIZE;
+        if (n > to_page_end)
+            n = to_page_end;
         random_bytes(chunk, n);
         if (copy_to_user(ubuf + done, chunk, n)) {
             if (!done)

@@ -7,6 +7,7 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
+#include "kernel/spinlock.h"
 #include "kernel/thread.h"
 
 extern const struct syscall_entry __syscalls_start[], __syscalls_end[];
@@ -14,8 +15,32 @@ extern const struct syscall_entry __syscalls_start[], __syscalls_end[];
 /* Built once by syscall_init(), read-only afterwards. */
 static const struct syscall_entry *table[SYS_MAX];
 
-/* Numbers already reported as unknown; atomic bit operations. */
+/* Numbers already reported as unknown: below SYS_MAX a bitmap (atomic bit
+ * operations); above, the first UNKNOWN_HIGH_MAX such numbers (the lock);
+ * later ones are not logged. */
+#define UNKNOWN_HIGH_MAX 16
 static uint64_t unknown_logged[SYS_MAX / 64];
+static uint64_t unknown_high[UNKNOWN_HIGH_MAX];
+static int unknown_high_count;
+static struct spinlock unknown_lock = SPINLOCK_INIT("unknown_syscall");
+
+/* True the first time 'nr' is seen here (and while there is room to remember it). */
+static bool unknown_first_time(uint64_t nr)
+{
+    if (nr < SYS_MAX) {
+        uint64_t bit = 1ull << (nr % 64);
+        return !(__atomic_fetch_or(&unknown_logged[nr / 64], bit, __ATOMIC_RELAXED) & bit);
+    }
+    spin_lock(&unknown_lock);
+    bool first = unknown_high_count < UNKNOWN_HIGH_MAX;
+    for (int i = 0; i < unknown_high_count; i++)
+        if (unknown_high[i] == nr)
+            first = false;
+    if (first)
+        unknown_high[unknown_high_count++] = nr;
+    spin_unlock(&unknown_lock);
+    return first;
+}
 
 void syscall_init(void)
 {
@@ -37,13 +62,11 @@ struct trap_frame *current_user_frame(void)
 /* -ENOSYS, with one log line per unknown number. */
 static long unknown_syscall(uint64_t nr)
 {
-    if (nr < SYS_MAX) {
-        uint64_t bit = 1ull << (nr % 64);
-        if (__atomic_fetch_or(&unknown_logged[nr / 64], bit, __ATOMIC_RELAXED) & bit)
-            return -ENOSYS;
+    if (unknown_first_time(nr)) {
+        struct process *p = current_process();
+        printk("prune: unknown syscall %ld (pid %d, %s)\n", (long)nr, p ? p->pid : 0,
+               p ? p->name : "?");
     }
-    struct process *p = current_process();
-    printk("prune: unknown syscall %lu (pid %d, %s)\n", nr, p ? p->pid : 0, p ? p->name : "?");
     return -ENOSYS;
 }
 

@@ -15,8 +15,18 @@
  *    a change that removes or weakens a present entry flushes those CPUs'
  *    TLBs (kernel/tlb_shootdown.h) before the page it mapped is freed.
  *  - A user page frame's page->refcount counts the entries mapping it (one
- *    per address space after fork) plus temporary holders; a private page
- *    with refcount > 1 is mapped read-only and copied on the first write.
+ *    per address space after fork) plus temporary holders (mm/user_page.h);
+ *    a private page with refcount > 1 is mapped read-only and copied on the
+ *    first write. Only a fork of this address space (under 'lock') adds
+ *    references to its private pages, so under 'lock' a count of 1 means
+ *    the page is this address space's alone.
+ *  - Shared anonymous memory lives in objects (mm/shm.h); 'shm_links' holds
+ *    one reference on each object the regions point to.
+ *  - Lock order: as->lock, then a shared object's lock, then the frame
+ *    allocator's and kmalloc's.
+ * The files: mm/as.c (create, fork, switch, teardown, zaps),
+ * mm/pgtable_user.c (page-table walks), mm/fault.c (faults, as_access),
+ * mm/as_mman.c (the memory system calls), mm/shm.c, mm/process_vm.c.
  */
 #ifndef MM_AS_H
 #define MM_AS_H
@@ -56,8 +66,9 @@ struct address_space {
  * memory. */
 struct address_space *as_create(void);
 
-/* Takes / drops a reference; the last as_put frees everything. as_put may
- * not be called with 'as' loaded on this CPU (as_switch away first). */
+/* Takes / drops a reference; the last as_put frees everything. The last
+ * reference may not be dropped while 'as' is loaded on any CPU (as_switch
+ * away first; checked). */
 void as_get(struct address_space *as);
 void as_put(struct address_space *as);
 
@@ -82,8 +93,9 @@ int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error);
 
 /*
  * For execve: adds the region [start, start + len) (page aligned) as private
- * anonymous memory with 'prot' (PROT_*) and VMA flags, replacing what was
- * there. Returns 0, -ENOMEM or -EINVAL.
+ * anonymous memory with 'prot' (PROT_*) and VMA flags (VMA_GROWSDOWN for a
+ * stack; not VMA_SHARED), replacing what was there. Returns 0, -ENOMEM or
+ * -EINVAL.
  */
 int as_map_anon(struct address_space *as, uint64_t start, uint64_t len, uint32_t prot,
                 uint32_t vma_flags);
@@ -99,11 +111,13 @@ int as_map_anon(struct address_space *as, uint64_t start, uint64_t len, uint32_t
 size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len, bool write,
                  bool force);
 
-/* Resident pages and page-table pages, for /proc (VmRSS, VmPTE). */
+/* Resident pages and page-table pages, for /proc (VmRSS, VmPTE). No lock
+ * needed: a recent value. */
 uint64_t as_rss_bytes(struct address_space *as);
 uint64_t as_pgtable_bytes(struct address_space *as);
 
-/* Page-table pages of all address spaces (PageTables in /proc/meminfo). */
+/* Page-table pages of all address spaces, PML4s included (PageTables in
+ * /proc/meminfo). */
 uint64_t as_pgtable_bytes_total(void);
 
 #endif

@@ -21,25 +21,23 @@ static bool wants_object(uint64_t len, uint64_t flags)
 long as_mmap(struct address_space *as, uint64_t addr, uint64_t len, uint64_t prot,
              uint64_t flags, bool fd_open, uint64_t off)
 {
-    /* memory for a shared object is taken before the lock */
+    /* memory for a shared object is taken before the lock; without it,
+     * the argument errors still come first */
     struct shm_object *obj = NULL;
     struct shm_link *link = NULL;
     if (wants_object(len, flags)) {
         obj = shm_create(ALIGN_UP(len, PAGE_SIZE) / PAGE_SIZE);
         link = kmalloc(sizeof(*link));
-        if (!obj || !link) {
-            if (obj)
-                shm_put(obj);
-            kfree(link);
-            return -ENOMEM;
-        }
     }
     struct vma vma;
     struct zap z = ZAP_INIT;
     spin_lock(&as->lock);
     int err = mmap_prepare(&as->vmas, as->mmap_base, addr, len, prot, flags, fd_open, off, &vma);
-    if (!err && (vma.flags & VMA_SHARED))
+    if (!err && (vma.flags & VMA_SHARED)) {
         vma.object = obj;
+        if (!obj || !link)
+            err = -ENOMEM;
+    }
     if (!err)
         err = vma_insert(&as->vmas, &vma);
     if (!err) {

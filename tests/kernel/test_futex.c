@@ -18,11 +18,12 @@ KTEST(futex_keys)
     KASSERT(as_map_anon(as, REGION + 4 * PAGE_SIZE, PAGE_SIZE, PROT_NONE, 0) == 0);
     struct futex_key a, b;
 
-    /* Private memory: (address space, address), with or without the flag. */
+    /* Private memory: (address space, address), with or without the flag,
+     * but the flag makes it another futex (as on Linux). */
     KEXPECT(futex_key_of(as, REGION + 8, false, &a) == 0);
-    KEXPECT(a.base == (uint64_t)as && a.offset == REGION + 8);
+    KEXPECT(a.base == (uint64_t)as && a.offset == REGION + 8 && a.kind == FUTEX_KEY_AS_SHARED);
     KEXPECT(futex_key_of(as, REGION + 8, true, &b) == 0);
-    KEXPECT(a.base == b.base && a.offset == b.offset);
+    KEXPECT(a.base == b.base && a.offset == b.offset && b.kind == FUTEX_KEY_PRIVATE);
     /* Another address space, same address: another futex. */
     KEXPECT(futex_key_of(other, REGION + 8, true, &b) == 0);
     KEXPECT(b.base == (uint64_t)other);
@@ -51,7 +52,7 @@ KTEST(futex_buckets_spread)
         int distinct = 0;
         for (uint64_t i = 0; i < FUTEX_BUCKETS; i++) {
             uint64_t addr = pass ? REGION + i * PAGE_SIZE : REGION + i * 4;
-            struct futex_key key = {0xffff800012345000ul, addr};
+            struct futex_key key = {0xffff800012345000ul, addr, FUTEX_KEY_PRIVATE};
             unsigned idx = futex_bucket_index(&key);
             KASSERT(idx < FUTEX_BUCKETS);
             distinct += !used[idx];

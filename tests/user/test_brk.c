@@ -1,8 +1,8 @@
 /*
  * brk: the break starts at or after the end of the program's data; growing
  * it gives zeroed memory, shrinking it takes the pages away (they fault), and
- * growing again gives fresh zeroes. A request the kernel refuses
- * leaves the break where it was (brk returns the old value, as on Linux).
+ * growing again gives fresh zeroes. A request the kernel refuses leaves the
+ * break where it was (brk returns the old value, as on Linux).
  */
 /* prune-test: deterministic-output */
 #include "ut.h"
