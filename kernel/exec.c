@@ -25,6 +25,7 @@
 #include "kernel/file.h"
 #include "kernel/process.h"
 #include "kernel/ramfs.h"
+#include "kernel/random.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/user_stack.h"
@@ -38,19 +39,6 @@
 #define EXEC_STRINGS_MAX (128ul << 10)   /* bytes of argv + envp strings */
 #define EXEC_VECTOR_MAX 4096             /* entries in argv, and in envp */
 #define EXEC_PATH_MAX 4096
-
-/* Fills buf with bytes for AT_RANDOM: not cryptographic (TSC mixing). */
-static void exec_random(uint8_t *buf, size_t n)
-{
-    uint64_t x = rdtsc();
-    for (size_t i = 0; i < n; i++) {
-        x += 0x9e3779b97f4a7c15ull; /* splitmix64 */
-        uint64_t z = x;
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        buf[i] = (uint8_t)(z ^ (z >> 31));
-    }
-}
 
 /* The bytes the initial stack needs for these vectors, rounded up. */
 static size_t stack_image_size(const char *const *argv, const char *const *envp,
@@ -113,7 +101,7 @@ int exec_prepare(struct process *p, struct address_space *as, const char *path,
     if (!image)
         return -ENOMEM;
     uint8_t random[16];
-    exec_random(random, sizeof(random));
+    random_bytes(random, sizeof(random));
     uint32_t a, b, c, d;
     cpuid(1, 0, &a, &b, &c, &d);
     struct user_stack_args args = {
@@ -214,11 +202,15 @@ static long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
     struct address_space *as = NULL;
     if (!path || !s.buf || !s.argv || !s.envp)
         goto out;
-    err = strncpy_from_user(path, upath, EXEC_PATH_MAX);
-    if (err >= 0 && path[0] == '\0')
+    /* Read after a leading '/' so that a relative name (the working
+     * directory is always "/") becomes absolute in place. */
+    err = strncpy_from_user(path + 1, upath, EXEC_PATH_MAX - 1);
+    if (err >= 0 && path[1] == '\0')
         err = -ENOENT;
     if (err < 0)
         goto out;
+    path[0] = '/';
+    const char *abs_path = path[1] == '/' ? path + 1 : path;
     err = copy_vector(&s, uargv, s.argv);
     if (!err)
         err = copy_vector(&s, uenvp, s.envp);
@@ -229,7 +221,7 @@ static long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
     if (!as)
         goto out;
     struct trap_frame frame;
-    err = exec_prepare(p, as, path, s.argv, s.envp, &frame);
+    err = exec_prepare(p, as, abs_path, s.argv, s.envp, &frame);
     if (err)
         goto out;
     exec_commit(p, as, &frame);
