@@ -58,44 +58,10 @@ isr_stub_%1:
 %assign v v + 1
 %endrep
 
+%include "arch/x86_64/trap_frame.inc"
+
 %define MSR_GS_BASE 0xc0000101
-%define FRAME_CS 24                 ; [rsp + 24] = CS, before the registers are pushed
-
-%macro PUSH_REGS 0
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
-%endmacro
-
-%macro POP_REGS 0
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
-%endmacro
+%define FRAME_CS (TF_CS - TF_REGS_SIZE) ; CS, before the registers are pushed
 
 isr_common:
     cmp qword [rsp + 8], 2          ; vector: NMI

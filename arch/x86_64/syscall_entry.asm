@@ -22,14 +22,7 @@
 %define T_SYSCALL 0x100
 %define USER_ADDR_END 0x00007ffffffff000
 
-; Offsets in struct trap_frame.
-%define TF_RCX 96
-%define TF_R11 32
-%define TF_RIP 136
-%define TF_CS 144
-%define TF_RFLAGS 152
-%define TF_RSP 160
-%define TF_SS 168
+%include "arch/x86_64/trap_frame.inc"
 
 extern syscall_dispatch
 extern trap_exit
@@ -48,21 +41,7 @@ syscall_entry:
     push rcx                        ; rip
     push qword -1                   ; error code: TRAP_NO_ERROR_CODE
     push qword T_SYSCALL            ; vector
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_REGS
     mov rdi, rsp                    ; struct trap_frame *
     sti
     call syscall_dispatch           ; interrupts are off again when it returns
@@ -74,24 +53,10 @@ syscall_entry:
     jne trap_exit
     cmp qword [rsp + TF_SS], USER_DS
     jne trap_exit
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11                         ; overwritten below with the frame's rflags
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx                         ; overwritten below with the frame's rip
-    pop rbx
-    pop rax
+    POP_REGS                        ; rcx and r11 are overwritten below
     ; rsp now points at 'vector'; rip, rflags and rsp are above it.
-    mov rcx, [rsp + TF_RIP - 120]
-    mov r11, [rsp + TF_RFLAGS - 120]
-    mov rsp, [rsp + TF_RSP - 120]
+    mov rcx, [rsp + TF_RIP - TF_REGS_SIZE]
+    mov r11, [rsp + TF_RFLAGS - TF_REGS_SIZE]
+    mov rsp, [rsp + TF_RSP - TF_REGS_SIZE]
     swapgs
     o64 sysret
