@@ -27,7 +27,7 @@ QEMU_RUN := tools/qemu-run
 DEBUG   ?= 1
 SMP     ?= 1
 MEM     ?= 512M
-CMDLINE ?=
+CMDLINE ?= init=/bin/sh
 # The ISO's default command line (make run CMDLINE=... patches a copy instead).
 ISO_CMDLINE ?=
 
