@@ -129,7 +129,8 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
         process_link(p, parent);
     sched_add_new(t);
     if (flags & CLONE_VFORK)
-        wait_event(&parent->child_exit, __atomic_load_n(&p->vfork_done, __ATOMIC_ACQUIRE));
+        wait_event(&parent->child_exit,
+                   current_killed() || __atomic_load_n(&p->vfork_done, __ATOMIC_ACQUIRE));
     return tid;
 }
 

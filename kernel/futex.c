@@ -10,13 +10,14 @@
  * Reading the word under a spinlock must not fault (a fault may sleep, take
  * the address space lock or shoot down TLBs). Like Linux, which reads it
  * with page faults disabled and retries after faulting the page in, the
- * read under the lock walks the page tables under as->lock and reads the
- * word through the direct map only if its page is present; otherwise both
+ * read under the lock walks the page tables locklessly (as_read_u32_nofault,
+ * mm/as.h) and reads the word through the direct map only if its page is
+ * present; otherwise both
  * locks are dropped, get_user_u32() faults the page in (or finds -EFAULT),
  * and the whole step starts again.
  *
  * Lock order: bucket lock (two in address order, for requeue), then
- * as->lock, then the run queue locks (sched_wake).
+ * the address space's map lock, then the run queue locks (sched_wake).
  *
  * Sleeping: a waiter marks itself SLEEPING and sleeps until a waker sets
  * its 'woken' and calls sched_wake(). A kill wakes it too (process_kill
@@ -94,7 +95,7 @@ int futex_key_of(struct address_space *as, uint64_t uaddr, bool private, struct 
         return 0;
     key->kind = FUTEX_KEY_AS_SHARED;
     int ret = 0;
-    spin_lock(&as->lock);
+    read_lock(&as->map_lock);
     const struct vma *vma = vma_find(&as->vmas, uaddr);
     if (!vma || vma->prot == PROT_NONE)
         ret = -EFAULT;
@@ -102,7 +103,7 @@ int futex_key_of(struct address_space *as, uint64_t uaddr, bool private, struct 
         *key = (struct futex_key){(uint64_t)vma->object,
                                   vma->pgoff * PAGE_SIZE + (uaddr - vma->start),
                                   FUTEX_KEY_OBJECT};
-    spin_unlock(&as->lock);
+    read_unlock(&as->map_lock);
     return ret;
 }
 
@@ -155,28 +156,7 @@ static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
 }
 
 /*
- * Reads the word at uaddr of 'as' without faulting: through the direct map
- * if its page is present and user-accessible. True if it could. Takes
- * as->lock, which keeps the page mapped while it is read.
- */
-static bool read_u32_nofault(struct address_space *as, uint64_t uaddr, uint32_t *out)
-{
-    spin_lock(&as->lock);
-    int level;
-    pte_t *slot = pgtable_lookup(as->root, uaddr, &level);
-    pte_t e = slot ? pte_read(slot) : 0;
-    bool ok = pte_present(e) && (e & PTE_USER);
-    if (ok) {
-        uint64_t size = pt_level_size(level);
-        uint64_t phys = (pte_phys(e) & ~(size - 1)) + (uaddr & (size - 1));
-        *out = __atomic_load_n((uint32_t *)phys_to_virt(phys), __ATOMIC_RELAXED);
-    }
-    spin_unlock(&as->lock);
-    return ok;
-}
-
-/*
- * Reads the word at uaddr with 'lock' held, like read_u32_nofault(). When
+ * Reads the word at uaddr with 'lock' held, without faulting. When
  * the page is not present, drops 'lock' (and 'lock2' unless NULL), faults
  * the page in and returns -EAGAIN (retake the locks and redo the step), or
  * -EFAULT. Returns 0 with the locks still held once the word is read.
@@ -184,7 +164,7 @@ static bool read_u32_nofault(struct address_space *as, uint64_t uaddr, uint32_t 
 static int read_u32_locked(struct address_space *as, uint64_t uaddr, uint32_t *out,
                            struct spinlock *lock, struct spinlock *lock2)
 {
-    if (read_u32_nofault(as, uaddr, out))
+    if (as_read_u32_nofault(as, uaddr, out))
         return 0;
     if (lock2)
         spin_unlock(lock2);

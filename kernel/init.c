@@ -14,6 +14,7 @@
 #include "kernel/wait.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include "mm/pt_ref.h"
 
 #define INIT_DEFAULT "/bin/init"
 #define INIT_MAX_ARGS 32
@@ -43,6 +44,7 @@ static void leak_check_report(uint64_t frames_before, uint64_t kmalloc_before)
 {
     for (int i = 0; i < 100 && thread_detached_count(); i++)
         sleep_ms(10); /* the last user threads are being freed by their CPUs */
+    pt_drain(); /* page tables still waiting for a grace period or an IPI */
     uint64_t frames_after = frame_free_count();
     uint64_t kmalloc_after = kmalloc_in_use();
     bool ok = frames_after == frames_before && kmalloc_after == kmalloc_before &&

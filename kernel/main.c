@@ -19,6 +19,7 @@
 #include "kernel/poweroff.h"
 #include "kernel/printk.h"
 #include "kernel/ramfs.h"
+#include "kernel/rcu.h"
 #include "kernel/sched.h"
 #include "kernel/selftest.h"
 #include "kernel/serial.h"
@@ -58,6 +59,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     video_console_init();
     initrd_init();
     sched_init();
+    rcu_init();
     acpi_init();
     lapic_init_boot();
     irq_init();

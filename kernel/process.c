@@ -12,6 +12,7 @@
 #include "kernel/futex.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/rcu.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
 #include "kernel/string.h"

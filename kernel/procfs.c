@@ -10,11 +10,12 @@
 #include "mm/as.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
+#include "mm/pt_ref.h"
 
 #define PROC_DEV_MINOR 2     /* st_dev of /proc: an anonymous device */
 #define PROC_TEXT_MAX 1024   /* bytes a /proc file may hold */
 
-enum proc_id { PROC_ROOT, PROC_MEMINFO, PROC_SELF, PROC_SELF_STATUS, PROC_COUNT };
+enum proc_id { PROC_ROOT, PROC_MEMINFO, PROC_PTSTAT, PROC_SELF, PROC_SELF_STATUS, PROC_COUNT };
 
 /* One name of the tree; the table is the whole tree, parents first. */
 struct proc_entry {
@@ -32,6 +33,7 @@ static size_t status_text(char *buf, size_t size);
 static const struct proc_entry entries[PROC_COUNT] = {
     [PROC_ROOT] = {"proc", PROC_ROOT, true, "/proc", NULL, 0},
     [PROC_MEMINFO] = {"meminfo", PROC_ROOT, false, NULL, meminfo_text, -EIO},
+    [PROC_PTSTAT] = {"ptstat", PROC_ROOT, false, NULL, pt_stat_text, -EIO},
     [PROC_SELF] = {"self", PROC_ROOT, true, "/proc/self", NULL, 0},
     [PROC_SELF_STATUS] = {"status", PROC_SELF, false, NULL, status_text, -EINVAL},
 };

@@ -2,8 +2,9 @@
  * /proc: a few files generated from the kernel's state when they are opened
  * (their text then stays the same until close, as with Linux's seq files
  * read in one go). The tree:
- *   /proc              directory: ".", "..", "meminfo", "self"
+ *   /proc              directory: ".", "..", "meminfo", "ptstat", "self"
  *   /proc/meminfo      MemTotal, MemFree, MemAvailable, PageTables
+ *   /proc/ptstat       page-table pages allocated and freed (mm/pt_ref.h)
  *   /proc/self         directory of the calling process: "status"
  *   /proc/PID          the same, for the caller's own pid only
  *   /proc/self/status  Name, State, Tgid, Pid, PPid, VmRSS, VmPTE, Threads

@@ -7,6 +7,7 @@
 #include "arch/x86_64/syscall_arch.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
+#include "kernel/rcu.h"
 #include "kernel/spinlock.h"
 #include "kernel/wait.h"
 #include "mm/as.h"
@@ -44,19 +45,6 @@ struct thread *switch_context(struct thread *prev, uint64_t *save_rsp, uint64_t 
 
 /* Called by switch.asm's thread_trampoline, the first code of a new thread. */
 __attribute__((noreturn)) void sched_thread_start(struct thread *prev);
-
-/*
- * A quiescent state is a point where this CPU holds no pointer obtained
- * inside an RCU read-side critical section: a context switch, an idle-loop
- * iteration (and later, running in user mode). Until the RCU issue takes
- * this function over, it only counts them in quiescent_states, which other
- * CPUs read. Caller: interrupts off (or pinned, as the idle thread is).
- */
-void rcu_note_quiescent_state(void)
-{
-    struct cpu *cpu = this_cpu();
-    __atomic_store_n(&cpu->quiescent_states, cpu->quiescent_states + 1, __ATOMIC_RELEASE);
-}
 
 /* Appends 't' to 'rq'; caller holds rq->lock. */
 static void rq_push(struct runqueue *rq, struct thread *t)

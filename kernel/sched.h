@@ -75,7 +75,4 @@ void sched_add_new(struct thread *t);
 /* Ticks since sched_init(), counted by CPU 0's timer. */
 uint64_t sched_ticks(void);
 
-/* The RCU hook; see its definition in kernel/sched.c. */
-void rcu_note_quiescent_state(void);
-
 #endif

@@ -13,6 +13,7 @@
 #include "mm/kmalloc.h"
 #include "mm/paging.h"
 #include "mm/user_page.h"
+#include "kernel/smp.h"
 
 /* PTE_NX if the CPU enforces it, else 0: set by as_create(), before any
  * user entry exists (the same value each time). */
@@ -46,7 +47,9 @@ struct address_space *as_create(void)
     for (int i = PML4_KERNEL_FIRST; i < PT_ENTRIES; i++)
         pte_set(&root[i], pte_read(&kernel_root[i]));
     as->root = page_to_phys(pml4);
-    spin_init(&as->lock, "as");
+    pt_init_page(pml4, PT_LEVELS, NULL, 0, false);
+    as->ptfree = pt_default_strategy();
+    rwlock_init(&as->map_lock, "as map");
     vma_map_init(&as->vmas, VMA_MAX_COUNT_DEFAULT);
     as->users = 1;
     as->mmap_base = MMAP_BASE;
@@ -64,6 +67,10 @@ void as_put(struct address_space *as)
     if (__atomic_sub_fetch(&as->users, 1, __ATOMIC_ACQ_REL) != 0)
         return;
     ASSERT(__atomic_load_n(&as->active_cpus, __ATOMIC_ACQUIRE) == 0);
+#ifdef DEBUG
+    if (pt_audit(as))
+        panic("address space %p: page-table counts wrong at teardown (see above)", as);
+#endif
     upt_free_all(as);
     while (as->shm_links) {
         struct shm_link *link = as->shm_links;
@@ -72,8 +79,7 @@ void as_put(struct address_space *as)
         kfree(link);
     }
     vma_map_destroy(&as->vmas);
-    frame_free(phys_to_page(as->root), 0);
-    __atomic_sub_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
+    pt_free_page(as_root_table(as));
     kfree(as);
 }
 
@@ -95,12 +101,14 @@ void as_switch(struct address_space *prev, struct address_space *next)
 /* ---- Zaps ---- */
 
 /* upt_leaf_fn: clears one entry into the zap 'arg'. */
-static int zap_entry(struct address_space *as, pte_t *slot, uint64_t va, void *arg)
+static int zap_entry(struct address_space *as, struct page *table, pte_t *slot, uint64_t va,
+                     void *arg)
 {
     (void)va;
     struct zap *z = arg;
     pte_t e = pte_read(slot);
     pte_set(slot, 0);
+    pt_count_sub(table, 1);
     if (!upte_has_page(e))
         return 0;
     as_count(&as->rss_pages, -1);
@@ -115,7 +123,14 @@ static int zap_entry(struct address_space *as, pte_t *slot, uint64_t va, void *a
 
 void zap_range(struct address_space *as, uint64_t start, uint64_t end, struct zap *z)
 {
-    upt_for_each(as, start, end, zap_entry, z);
+    upt_for_each(as, start, end, zap_entry, z, z);
+    tlb_batch_add(&z->tlb, start, end);
+}
+
+void zap_unmap(struct address_space *as, uint64_t start, uint64_t end, struct zap *z)
+{
+    assert_write_held(&as->map_lock);
+    upt_for_each_unmap(as, start, end, zap_entry, z, z);
     tlb_batch_add(&z->tlb, start, end);
 }
 
@@ -151,11 +166,20 @@ void zap_unused_objects(struct address_space *as, struct zap *z)
 
 void zap_finish(struct address_space *as, struct zap *z)
 {
+    cpumask_t flushed = 0;
+    if (z->pt.count) {
+        /* one invlpg empties the paging-structure caches (R6) */
+        tlb_batch_add(&z->tlb, z->pt.flush_va, z->pt.flush_va + PAGE_SIZE);
+        z->flush = true;
+    }
     if (z->flush) {
         /* entries were changed before: order those stores before the load */
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        tlb_batch_flush(&z->tlb, __atomic_load_n(&as->active_cpus, __ATOMIC_RELAXED));
+        flushed = __atomic_load_n(&as->active_cpus, __ATOMIC_RELAXED) &
+                  __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE);
+        tlb_batch_flush(&z->tlb, flushed);
     }
+    pt_gather_finish(as, &z->pt, flushed);
     while (z->freed) {
         struct page *page = z->freed;
         z->freed = page->next;
@@ -175,20 +199,23 @@ void zap_finish(struct address_space *as, struct zap *z)
 
 struct fork_copy {
     struct address_space *child;
-    bool write_protected; /* a parent entry lost PTE_WRITE */
+    struct zap *child_zap;     /* the child's table references go there */
+    bool write_protected;      /* a parent entry lost PTE_WRITE */
 };
 
-/* upt_leaf_fn over the parent: shares one page with the child, read-only
- * on both sides. */
-static int copy_entry(struct address_space *parent, pte_t *slot, uint64_t va, void *arg)
+/* upt_leaf_fn over the parent (its table locked): shares one page with the
+ * child, read-only on both sides. */
+static int copy_entry(struct address_space *parent, struct page *table, pte_t *slot,
+                      uint64_t va, void *arg)
 {
     (void)parent;
+    (void)table;
     struct fork_copy *copy = arg;
     pte_t e = pte_read(slot);
     if (!upte_has_page(e))
         return 0;
-    pte_t *child_slot = upt_walk(copy->child, va, true);
-    if (!child_slot)
+    struct page *child_table = upt_leaf_get(copy->child, va, true, copy->child_zap);
+    if (!child_table)
         return -ENOMEM;
     if (pte_writable(e)) {
         e &= ~PTE_WRITE;
@@ -196,24 +223,28 @@ static int copy_entry(struct address_space *parent, pte_t *slot, uint64_t va, vo
         copy->write_protected = true;
     }
     user_page_get(upte_page(e));
-    pte_set(child_slot, e);
+    pt_lock(child_table);
+    pte_set(pt_slot(child_table, va), e);
+    pt_count_add(child_table, 1);
+    pt_unlock(child_table);
+    pt_put(copy->child, &copy->child_zap->pt, child_table);
     as_count(&copy->child->rss_pages, 1);
     return 0;
 }
 
 /* Gives 'child' the parent's region 'vma' and, for private memory, its
  * pages copy-on-write; shared regions fault their pages in from the
- * object. parent->lock held. */
+ * object. The parent's map lock held for writing. */
 static int fork_region(struct address_space *parent, struct address_space *child,
-                       const struct vma *vma, struct zap *z)
+                       const struct vma *vma, struct zap *z, struct zap *child_zap)
 {
     if (vma->flags & VMA_DONTFORK)
         return 0;
     int err = vma_insert(&child->vmas, vma);
     if (err || (vma->flags & (VMA_SHARED | VMA_WIPEONFORK)))
         return err;
-    struct fork_copy copy = {.child = child};
-    err = upt_for_each(parent, vma->start, vma->end, copy_entry, &copy);
+    struct fork_copy copy = {.child = child, .child_zap = child_zap};
+    err = upt_for_each(parent, vma->start, vma->end, copy_entry, &copy, z);
     if (copy.write_protected)
         zap_flush_range(z, vma->start, vma->end);
     return err;
@@ -238,8 +269,8 @@ struct address_space *as_fork(struct address_space *parent)
     struct address_space *child = as_create();
     if (!child)
         return NULL;
-    struct zap z = ZAP_INIT;
-    spin_lock(&parent->lock);
+    struct zap z = ZAP_INIT, child_zap = ZAP_INIT;
+    write_lock(&parent->map_lock);
     child->start_brk = parent->start_brk;
     child->brk = parent->brk;
     child->mmap_base = parent->mmap_base;
@@ -247,10 +278,11 @@ struct address_space *as_fork(struct address_space *parent)
     vma_for_each_in(&parent->vmas, vma, 0, USER_TOP) {
         if (err)
             break;
-        err = fork_region(parent, child, vma, &z);
+        err = fork_region(parent, child, vma, &z, &child_zap);
     }
-    spin_unlock(&parent->lock);
+    write_unlock(&parent->map_lock);
     zap_finish(parent, &z); /* the parent's write-protected entries */
+    zap_finish(child, &child_zap);
     if (err) {
         as_put(child);
         return NULL;
@@ -271,15 +303,23 @@ int as_map_anon(struct address_space *as, uint64_t start, uint64_t len, uint32_t
         .flags = vma_flags,
     };
     struct zap z = ZAP_INIT;
-    spin_lock(&as->lock);
+    write_lock(&as->map_lock);
     int err = vma_insert(&as->vmas, &vma);
     if (!err) {
-        zap_range(as, vma.start, vma.end, &z);
+        zap_unmap(as, vma.start, vma.end, &z);
         zap_unused_objects(as, &z);
     }
-    spin_unlock(&as->lock);
+    write_unlock(&as->map_lock);
     zap_finish(as, &z);
     return err;
+}
+
+int as_audit(struct address_space *as)
+{
+    write_lock(&as->map_lock);
+    int errors = pt_audit(as);
+    write_unlock(&as->map_lock);
+    return errors;
 }
 
 uint64_t as_rss_bytes(struct address_space *as)

@@ -6,9 +6,15 @@
  * See docs/userspace.md.
  *
  * Rules:
- *  - 'lock' protects the region map, every user page-table entry, brk and
- *    the counters. It is a spinlock: never hold it across a user copy
- *    (uaccess.h), which may fault and take it again.
+ *  - 'map_lock' is a reader-writer spinlock over the region map, brk and
+ *    shm_links. Writers: mmap, munmap, mprotect, brk, madvise advice that
+ *    changes regions, fork (the parent's), execve's mappings, stack growth.
+ *    Readers: page faults, as_access (process_vm_readv/writev), mincore,
+ *    MADV_DONTNEED/FREE/REMOVE, futex keys. Never hold it across a user
+ *    copy (uaccess.h), which may fault and take it again.
+ *  - User page-table entries change under the map lock (either side) and
+ *    the lock of their table; tables below the PML4 are reference counted
+ *    and freed when empty by the strategy 'ptfree' (mm/pt_ref.h).
  *  - 'users' counts the threads and other holders (as_get/as_put); the last
  *    as_put frees every page, table and region.
  *  - 'active_cpus' has bit i set while CPU i has 'root' loaded (as_switch);
@@ -17,13 +23,14 @@
  *  - A user page frame's page->refcount counts the entries mapping it (one
  *    per address space after fork) plus temporary holders (mm/user_page.h);
  *    a private page with refcount > 1 is mapped read-only and copied on the
- *    first write. Only a fork of this address space (under 'lock') adds
- *    references to its private pages, so under 'lock' a count of 1 means
- *    the page is this address space's alone.
+ *    first write. Only a fork of this address space (write side of
+ *    'map_lock') adds lasting references to its private pages, and pins
+ *    (as_access) are taken under the table lock, so under the table
+ *    lock a count of 1 means the page is this address space's alone.
  *  - Shared anonymous memory lives in objects (mm/shm.h); 'shm_links' holds
  *    one reference on each object the regions point to.
- *  - Lock order: as->lock, then a shared object's lock, then the frame
- *    allocator's and kmalloc's.
+ *  - Lock order: map_lock, then a table lock (mm/pt_ref.h), then a shared
+ *    object's lock, then the frame allocator's and kmalloc's.
  * The files: mm/as.c (create, fork, switch, teardown, zaps),
  * mm/pgtable_user.c (page-table walks), mm/fault.c (faults, as_access),
  * mm/as_mman.c (the memory system calls), mm/shm.c, mm/process_vm.c.
@@ -36,7 +43,8 @@
 #include <stdint.h>
 
 #include "kernel/percpu.h"
-#include "kernel/spinlock.h"
+#include "kernel/rwlock.h"
+#include "mm/pt_ref.h"
 #include "mm/vma.h"
 
 /* The top of the top-down mmap search: USER_TOP minus Linux's minimum gap
@@ -51,15 +59,16 @@ struct shm_link;
 
 struct address_space {
     uint64_t root;            /* physical address of the PML4; constant */
-    struct spinlock lock;
-    struct vma_map vmas;      /* lock */
+    struct rwlock map_lock;
+    struct vma_map vmas;      /* map_lock */
     int users;                /* atomic; see as_get/as_put */
     cpumask_t active_cpus;    /* atomic bit operations; see Rules */
-    uint64_t start_brk, brk;  /* lock; the heap is [start_brk, brk) */
+    uint64_t start_brk, brk;  /* map_lock; the heap is [start_brk, brk) */
     uint64_t mmap_base;       /* top of the top-down mmap search; constant */
-    uint64_t rss_pages;       /* lock; user pages mapped (VmRSS) */
-    uint64_t pt_pages;        /* lock; page-table pages below the PML4 (VmPTE) */
-    struct shm_link *shm_links; /* lock; the shared objects (mm/shm.h) regions use */
+    uint64_t rss_pages;       /* atomic; user pages mapped (VmRSS) */
+    uint64_t pt_pages;        /* atomic; linked page-table pages below the PML4 (VmPTE) */
+    struct shm_link *shm_links; /* map_lock; the shared objects (mm/shm.h) regions use */
+    enum pt_strategy ptfree;  /* how empty tables are freed; set before any table exists */
 };
 
 /* A new, empty address space (kernel half only), users = 1; NULL without
@@ -86,8 +95,8 @@ void as_switch(struct address_space *prev, struct address_space *next);
  * demand-zero for a missing page, copy-on-write for a write to a shared
  * private page, stack growth below a VMA_GROWSDOWN region. Returns 0 (retry
  * the access), -EFAULT (no region, or the access is not allowed: SIGSEGV),
- * or -ENOMEM (out of memory: the process gets SIGKILL). Sleeps/locks: takes
- * as->lock; interrupts on.
+ * or -ENOMEM (out of memory: the process gets SIGKILL). Takes the map lock;
+ * interrupts on.
  */
 int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error);
 
@@ -110,6 +119,19 @@ int as_map_anon(struct address_space *as, uint64_t start, uint64_t len, uint32_t
  */
 size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len, bool write,
                  bool force);
+
+/*
+ * Reads the aligned word at 'uaddr' of 'as', which must be loaded on this
+ * CPU, without faulting and without locks (the caller may hold spinlocks):
+ * a lockless walk with interrupts off, which keeps both the tables
+ * (mm/pt_ref.h, R4) and the page (a zap frees it only after a TLB shootdown
+ * this CPU must acknowledge) alive. False if the page is not present.
+ */
+bool as_read_u32_nofault(struct address_space *as, uint64_t uaddr, uint32_t *out);
+
+/* Checks every page-table count of 'as' against its entries (mm/pt_ref.h,
+ * pt_audit); returns the mismatches (each printed). Takes the map lock. */
+int as_audit(struct address_space *as);
 
 /* Resident pages and page-table pages, for /proc (VmRSS, VmPTE). No lock
  * needed: a recent value. */

@@ -22,6 +22,7 @@
 #include "kernel/tlb_shootdown.h"
 #include "mm/as.h"
 #include "mm/page.h"
+#include "mm/pt_ref.h"
 #include "mm/shm.h"
 
 #define PTE_USER_TABLE (PTE_PRESENT | PTE_WRITE | PTE_USER)
@@ -33,11 +34,11 @@ struct shm_link {
     struct shm_link *next;
 };
 
-/* Changes a counter of 'as' (rss_pages, pt_pages) under as->lock; readers
- * without the lock (/proc) load it atomically and see a recent value. */
+/* Changes a counter of 'as' (rss_pages, pt_pages); atomic, as faults under
+ * the read side of the map lock change them at once on several CPUs. */
 static inline void as_count(uint64_t *counter, int64_t delta)
 {
-    __atomic_store_n(counter, *counter + delta, __ATOMIC_RELAXED);
+    __atomic_add_fetch(counter, (uint64_t)delta, __ATOMIC_RELAXED);
 }
 
 /* ---- Leaf entries ---- */
@@ -56,51 +57,83 @@ static inline struct page *upte_page(pte_t e)
  * 'writable' and the region allows writes. */
 pte_t upte_make(struct page *page, uint32_t prot, bool writable);
 
-/* ---- User page tables (mm/pgtable_user.c); as->lock held ---- */
+/* ---- User page tables (mm/pgtable_user.c) ----
+ * The map lock is held (either side) unless said otherwise; the counts and
+ * table locks follow mm/pt_ref.h. */
+
+struct zap;
 
 /* Page-table pages of all address spaces, PML4s included; atomic. */
 extern uint64_t user_pt_pages_total;
 
-/* The level-1 slot of 'va', creating missing tables (zeroed, counted in
- * pt_pages) if 'alloc'. NULL if a table is missing (or, with alloc, no
- * memory). */
-pte_t *upt_walk(struct address_space *as, uint64_t va, bool alloc);
+/* The PML4's page. */
+static inline struct page *as_root_table(struct address_space *as)
+{
+    return phys_to_page(as->root);
+}
 
-/* Calls fn(as, slot, va, arg) for each level-1 slot of [start, end) whose
- * entry is not 0, in address order, skipping missing tables; fn may change
- * the entry. Stops at fn's first non-zero return and returns it. */
-typedef int (*upt_leaf_fn)(struct address_space *as, pte_t *slot, uint64_t va, void *arg);
+/*
+ * The leaf table (level 1) covering 'va' with a reference (drop it with
+ * pt_put(as, &z->pt, table)), creating missing tables if 'alloc'. NULL if
+ * a table is missing (or, with alloc, no memory).
+ */
+struct page *upt_leaf_get(struct address_space *as, uint64_t va, bool alloc, struct zap *z);
+
+/* The leaf entry of 'va' now, 0 if none (a lockless snapshot; safe with or
+ * without the map lock). */
+pte_t upt_lookup(struct address_space *as, uint64_t va);
+
+/* Calls fn(as, table, slot, va, arg) for each level-1 slot of [start, end)
+ * whose entry is not 0, in address order, with table's lock held, skipping
+ * missing tables; fn may change the entry (and then the table's count: one
+ * unit per entry it empties or fills). Stops at fn's first non-zero return
+ * and returns it. Tables that become empty go to z. */
+typedef int (*upt_leaf_fn)(struct address_space *as, struct page *table, pte_t *slot,
+                           uint64_t va, void *arg);
 int upt_for_each(struct address_space *as, uint64_t start, uint64_t end, upt_leaf_fn fn,
-                 void *arg);
+                 void *arg, struct zap *z);
 
-/* Drops every user page and frees every table below the PML4 (the address
- * space is loaded nowhere). */
+/* upt_for_each() for a range no region maps any more: under ptfree=off,
+ * tables whose whole range lies inside also drop their keep reference. */
+int upt_for_each_unmap(struct address_space *as, uint64_t start, uint64_t end, upt_leaf_fn fn,
+                       void *arg, struct zap *z);
+
+/* Drops every user page and frees every table below the PML4 at once (the
+ * address space is loaded nowhere and has no other user). */
 void upt_free_all(struct address_space *as);
 
 /* ---- Zaps (mm/as.c) ----
- * Removing or weakening entries happens under as->lock; the TLB shootdown
- * and the freeing of what the entries reached happen after it is dropped
- * (tlb_batch_flush may not run under a spinlock), in zap_finish(). */
+ * Removing or weakening entries happens under the map lock and table locks;
+ * the TLB shootdown and the freeing of what the entries reached (pages,
+ * tables) happen after the map lock is dropped (tlb_batch_flush may not run
+ * under a lock), in zap_finish(). */
 struct zap {
     struct tlb_batch tlb;     /* ranges to flush */
     bool flush;               /* a present entry was removed or weakened */
     struct page *freed;       /* pages without references, through page->next */
     struct shm_link *dropped; /* shared objects no region uses any more */
+    struct pt_gather pt;      /* unlinked page tables */
 };
-#define ZAP_INIT { TLB_BATCH_INIT, false, NULL, NULL }
+#define ZAP_INIT { TLB_BATCH_INIT, false, NULL, NULL, PT_GATHER_INIT }
 
-/* Clears the entries of [start, end) (as->lock held). */
+/* Clears the entries of [start, end); tables left empty go by the address
+ * space's strategy (under ptfree=off they stay). Map lock held. */
 void zap_range(struct address_space *as, uint64_t start, uint64_t end, struct zap *z);
+
+/* zap_range() for a range no region maps any more (munmap, a MAP_FIXED
+ * replacement, brk shrink): under ptfree=off, tables whose whole range lies
+ * inside go too. Map lock held for writing. */
+void zap_unmap(struct address_space *as, uint64_t start, uint64_t end, struct zap *z);
 
 /* Notes that the entries of [start, end) changed and need a flush. */
 void zap_flush_range(struct zap *z, uint64_t start, uint64_t end);
 
-/* Moves the shared objects no region uses any more to z->dropped (as->lock
- * held; after a change that removed regions). */
+/* Moves the shared objects no region uses any more to z->dropped (map lock
+ * held for writing; after a change that removed regions). */
 void zap_unused_objects(struct address_space *as, struct zap *z);
 
 /* Flushes the TLBs of the CPUs where 'as' is loaded, then frees the pages
- * and drops the objects (as->lock not held, interrupts on). */
+ * and tables and drops the objects (no lock held, interrupts on). */
 void zap_finish(struct address_space *as, struct zap *z);
 
 /* ---- Faults (mm/fault.c) ---- */
@@ -112,20 +145,22 @@ bool vma_allows(const struct vma *vma, bool write, bool exec);
  * Makes the page of 'va' (in 'vma') present for a read, or for a write if
  * 'write' (breaking copy-on-write; the entry stays read-only if the region
  * is, for execve's forced writes). The access is not checked against the
- * region: see vma_allows(). as->lock held. Returns 0 or -ENOMEM. A page
- * replaced by copy-on-write is returned in *replaced (else NULL): the
- * caller drops it with release_replaced() after unlocking.
+ * region: see vma_allows(). Map lock held (either side). Returns 0 or
+ * -ENOMEM. A page replaced by copy-on-write is returned in *replaced (else
+ * NULL): the caller drops it with release_replaced() after unlocking. With
+ * 'pin', *pin gets the page now mapped with a reference taken under the
+ * table lock (drop it with user_page_put()).
  */
 int fault_in_locked(struct address_space *as, struct vma *vma, uint64_t va, bool write,
-                    struct page **replaced);
+                    struct page **replaced, struct page **pin, struct zap *z);
 
 /* Flushes 'va' where 'as' is loaded, then drops the reference on 'old'
- * (NULL: nothing to do). as->lock not held, interrupts on. */
+ * (NULL: nothing to do). No lock held, interrupts on. */
 void release_replaced(struct address_space *as, uint64_t va, struct page *old);
 
 /* Faults in the pages of [start, end) (page aligned) as reads, or writes
  * if 'write'. Returns 0, -ENOMEM (a hole, or no memory) or -EFAULT (an
- * access the region does not allow). as->lock not held. */
+ * access the region does not allow). No lock held. */
 int as_populate(struct address_space *as, uint64_t start, uint64_t end, bool write);
 
 #endif

@@ -31,7 +31,7 @@ long as_mmap(struct address_space *as, uint64_t addr, uint64_t len, uint64_t pro
     }
     struct vma vma;
     struct zap z = ZAP_INIT;
-    spin_lock(&as->lock);
+    write_lock(&as->map_lock);
     int err = mmap_prepare(&as->vmas, as->mmap_base, addr, len, prot, flags, fd_open, off, &vma);
     if (!err && (vma.flags & VMA_SHARED)) {
         vma.object = obj;
@@ -41,7 +41,7 @@ long as_mmap(struct address_space *as, uint64_t addr, uint64_t len, uint64_t pro
     if (!err)
         err = vma_insert(&as->vmas, &vma);
     if (!err) {
-        zap_range(as, vma.start, vma.end, &z);
+        zap_unmap(as, vma.start, vma.end, &z);
         if (vma.object) {
             *link = (struct shm_link){.obj = obj, .next = as->shm_links};
             as->shm_links = link;
@@ -50,7 +50,7 @@ long as_mmap(struct address_space *as, uint64_t addr, uint64_t len, uint64_t pro
         }
         zap_unused_objects(as, &z);
     }
-    spin_unlock(&as->lock);
+    write_unlock(&as->map_lock);
     zap_finish(as, &z);
     if (obj)
         shm_put(obj);
@@ -71,13 +71,13 @@ int as_munmap(struct address_space *as, uint64_t addr, uint64_t len)
     if (err)
         return err;
     struct zap z = ZAP_INIT;
-    spin_lock(&as->lock);
+    write_lock(&as->map_lock);
     err = vma_remove(&as->vmas, addr, end);
     if (!err) {
-        zap_range(as, addr, end, &z);
+        zap_unmap(as, addr, end, &z);
         zap_unused_objects(as, &z);
     }
-    spin_unlock(&as->lock);
+    write_unlock(&as->map_lock);
     zap_finish(as, &z);
     return err;
 }
@@ -87,17 +87,20 @@ struct reprotect {
     bool changed; /* a present entry changed: flush it */
 };
 
-/* upt_leaf_fn: rebuilds one entry from its region's new protection. */
-static int reprotect_entry(struct address_space *as, pte_t *slot, uint64_t va, void *arg)
+/* upt_leaf_fn: rebuilds one entry from its region's new protection (the
+ * entry stays in use: the count does not change). */
+static int reprotect_entry(struct address_space *as, struct page *table, pte_t *slot,
+                           uint64_t va, void *arg)
 {
     (void)as;
+    (void)table;
     (void)va;
     struct reprotect *r = arg;
     pte_t e = pte_read(slot);
     if (!upte_has_page(e))
         return 0;
     struct page *page = upte_page(e);
-    /* stable under as->lock, as in fault_in_locked() */
+    /* stable under the table lock, as in fault_in_locked() */
     bool alone = (r->vma->flags & VMA_SHARED) || user_page_refs(page) == 1;
     pte_t n = upte_make(page, r->vma->prot, alone);
     if (n == (e & ~(PTE_ACCESSED | PTE_DIRTY)))
@@ -111,18 +114,18 @@ int as_mprotect(struct address_space *as, uint64_t start, uint64_t len, uint64_t
 {
     uint64_t lo, hi;
     struct zap z = ZAP_INIT;
-    spin_lock(&as->lock);
+    write_lock(&as->map_lock);
     int err = mprotect_apply(&as->vmas, start, len, prot, &lo, &hi);
     for (struct vma *vma = lo < hi ? vma_first_in(&as->vmas, lo, hi) : NULL;
          vma && vma->start < hi; vma = vma_next(&as->vmas, vma)) {
         uint64_t s = vma->start > lo ? vma->start : lo;
         uint64_t e = vma->end < hi ? vma->end : hi;
         struct reprotect r = {.vma = vma};
-        upt_for_each(as, s, e, reprotect_entry, &r);
+        upt_for_each(as, s, e, reprotect_entry, &r, &z);
         if (r.changed)
             zap_flush_range(&z, s, e);
     }
-    spin_unlock(&as->lock);
+    write_unlock(&as->map_lock);
     zap_finish(as, &z);
     return err;
 }
@@ -187,34 +190,64 @@ int as_madvise(struct address_space *as, uint64_t start, uint64_t len, int advic
     case MADV_COLLAPSE:
         return -EINVAL;
     }
+    /* only the fork advice changes regions; the rest runs beside faults */
+    bool changes_regions = advice == MADV_DONTFORK || advice == MADV_DOFORK ||
+                           advice == MADV_WIPEONFORK || advice == MADV_KEEPONFORK;
     struct zap z = ZAP_INIT;
     struct advice a = {.as = as, .advice = advice, .z = &z};
-    spin_lock(&as->lock);
+    if (changes_regions)
+        write_lock(&as->map_lock);
+    else
+        read_lock(&as->map_lock);
     err = madvise_walk(&as->vmas, start, end, advise_region, &a);
-    spin_unlock(&as->lock);
+    if (changes_regions)
+        write_unlock(&as->map_lock);
+    else
+        read_unlock(&as->map_lock);
     zap_finish(as, &z);
     return err;
 }
 
-/* True if the page at 'va' (in a region) is in memory. as->lock held. */
-static bool page_resident(struct address_space *as, uint64_t va)
+/* mincore's walk: vec[i] is the page at start + i pages. */
+struct mincore_walk {
+    uint64_t start;
+    uint8_t *vec;
+};
+
+/* upt_leaf_fn for mincore: marks the page of 'va' resident in vec. */
+static int mark_resident(struct address_space *as, struct page *table, pte_t *slot,
+                         uint64_t va, void *arg)
 {
-    pte_t *slot = upt_walk(as, va, false);
-    if (slot && upte_has_page(pte_read(slot)))
-        return true;
-    struct vma *vma = vma_find(&as->vmas, va);
-    return (vma->flags & VMA_SHARED) &&
-           shm_has_page(vma->object, vma->pgoff + ((va - vma->start) >> PAGE_SHIFT));
+    (void)table;
+    struct mincore_walk *m = arg;
+    (void)as;
+    if (upte_has_page(pte_read(slot)))
+        m->vec[(va - m->start) >> PAGE_SHIFT] = 1;
+    return 0;
 }
 
 uint64_t as_mincore(struct address_space *as, uint64_t start, uint64_t pages, uint8_t *vec)
 {
-    spin_lock(&as->lock);
+    struct zap z = ZAP_INIT;
+    read_lock(&as->map_lock);
     uint64_t end = vma_mapped_end(&as->vmas, start, start + pages * PAGE_SIZE);
     uint64_t n = (end - start) >> PAGE_SHIFT;
     for (uint64_t i = 0; i < n; i++)
-        vec[i] = page_resident(as, start + i * PAGE_SIZE);
-    spin_unlock(&as->lock);
+        vec[i] = 0;
+    struct mincore_walk m = {start, vec};
+    upt_for_each(as, start, end, mark_resident, &m, &z);
+    /* shared memory: in memory if its object holds the page */
+    vma_for_each_in(&as->vmas, vma, start, end) {
+        if (!(vma->flags & VMA_SHARED))
+            continue;
+        uint64_t s = vma->start > start ? vma->start : start;
+        uint64_t e = vma->end < end ? vma->end : end;
+        for (uint64_t va = s; va < e; va += PAGE_SIZE)
+            vec[(va - start) >> PAGE_SHIFT] |=
+                shm_has_page(vma->object, vma->pgoff + ((va - vma->start) >> PAGE_SHIFT));
+    }
+    read_unlock(&as->map_lock);
+    zap_finish(as, &z);
     return n;
 }
 
@@ -222,13 +255,13 @@ uint64_t as_brk(struct address_space *as, uint64_t req)
 {
     uint64_t lo, hi;
     struct zap z = ZAP_INIT;
-    spin_lock(&as->lock);
+    write_lock(&as->map_lock);
     uint64_t brk = brk_apply(&as->vmas, as->start_brk, &as->brk, req, &lo, &hi);
     if (lo < hi) {
-        zap_range(as, lo, hi, &z);
+        zap_unmap(as, lo, hi, &z);
         zap_unused_objects(as, &z);
     }
-    spin_unlock(&as->lock);
+    write_unlock(&as->map_lock);
     zap_finish(as, &z);
     return brk;
 }

@@ -5,6 +5,7 @@
  */
 #include "arch/x86_64/trap.h"
 #include "kernel/errno.h"
+#include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/as_internal.h"
 #include "mm/frame.h"
@@ -31,38 +32,51 @@ static struct page *new_page(struct vma *vma, uint64_t va)
 }
 
 int fault_in_locked(struct address_space *as, struct vma *vma, uint64_t va, bool write,
-                    struct page **replaced)
+                    struct page **replaced, struct page **pin, struct zap *z)
 {
     *replaced = NULL;
     va = ALIGN_DOWN(va, PAGE_SIZE);
-    pte_t *slot = upt_walk(as, va, true);
-    if (!slot)
+    struct page *table = upt_leaf_get(as, va, true, z);
+    if (!table)
         return -ENOMEM;
+    pte_t *slot = pt_slot(table, va);
+    int err = 0;
+    pt_lock(table);
     pte_t e = pte_read(slot);
     if (!upte_has_page(e)) {
         struct page *page = new_page(vma, va);
-        if (!page)
-            return -ENOMEM;
-        pte_set(slot, upte_make(page, vma->prot, true));
-        as_count(&as->rss_pages, 1);
-        return 0;
+        if (page) {
+            pte_set(slot, upte_make(page, vma->prot, true));
+            pt_count_add(table, 1);
+            as_count(&as->rss_pages, 1);
+        } else {
+            err = -ENOMEM;
+        }
+    } else if (write && !pte_writable(e)) {
+        struct page *page = upte_page(e);
+        /* The count is stable here: a fork of this address space (which
+         * adds references) holds the map lock for writing, and pins are
+         * taken under this table's lock. */
+        if ((vma->flags & VMA_SHARED) || user_page_refs(page) == 1) {
+            pte_set(slot, upte_make(page, vma->prot, true));
+        } else {
+            struct page *copy = frame_alloc(0);
+            if (copy) {
+                memcpy(page_to_virt(copy), page_to_virt(page), PAGE_SIZE);
+                pte_set(slot, upte_make(copy, vma->prot, true));
+                *replaced = page;
+            } else {
+                err = -ENOMEM;
+            }
+        }
     }
-    if (!write || pte_writable(e))
-        return 0;
-    struct page *page = upte_page(e);
-    /* The count is stable here: only a fork of this address space (which
-     * takes as->lock) adds references to its private pages. */
-    if ((vma->flags & VMA_SHARED) || user_page_refs(page) == 1) {
-        pte_set(slot, upte_make(page, vma->prot, true));
-        return 0;
+    if (!err && pin) {
+        *pin = upte_page(pte_read(slot));
+        user_page_get(*pin);
     }
-    struct page *copy = frame_alloc(0);
-    if (!copy)
-        return -ENOMEM;
-    memcpy(page_to_virt(copy), page_to_virt(page), PAGE_SIZE);
-    pte_set(slot, upte_make(copy, vma->prot, true));
-    *replaced = page;
-    return 0;
+    pt_unlock(table);
+    pt_put(as, &z->pt, table);
+    return err;
 }
 
 void release_replaced(struct address_space *as, uint64_t va, struct page *old)
@@ -82,7 +96,7 @@ void release_replaced(struct address_space *as, uint64_t va, struct page *old)
  * below a VMA_GROWSDOWN region that may grow down to it (Linux's
  * expand_downwards: at most STACK_GROW_LIMIT, not below MMAP_MIN_ADDR,
  * STACK_GUARD_GAP above an accessible region below). NULL otherwise, or
- * without memory for the region. as->lock held.
+ * without memory for the region. Map lock held for writing.
  */
 static struct vma *grow_stack(struct address_space *as, uint64_t addr)
 {
@@ -108,19 +122,52 @@ static struct vma *grow_stack(struct address_space *as, uint64_t addr)
 int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error)
 {
     bool write = pf_error & PF_W, exec = pf_error & PF_I;
+#ifdef DEBUG
+    /* prune never sets reserved bits but in PT_POISON (mm/pt_ref.h) */
+    if (addr < USER_TOP && (pf_error & PF_RSVD))
+        printk("page-table use-after-free? reserved-bit fault at %lx: the MMU may have "
+               "walked a poisoned (freed) table\n", addr);
+#endif
     if (addr >= USER_TOP || (pf_error & PF_RSVD))
         return -EFAULT;
     struct page *replaced = NULL;
+    struct zap z = ZAP_INIT;
     int err = -EFAULT;
-    spin_lock(&as->lock);
+    bool writer = false;
+    read_lock(&as->map_lock);
     struct vma *vma = vma_find(&as->vmas, addr);
-    if (!vma)
-        vma = grow_stack(as, addr);
+    if (!vma) {
+        /* stack growth changes the map */
+        read_unlock(&as->map_lock);
+        write_lock(&as->map_lock);
+        writer = true;
+        vma = vma_find(&as->vmas, addr);
+        if (!vma)
+            vma = grow_stack(as, addr);
+    }
     if (vma && vma_allows(vma, write, exec))
-        err = fault_in_locked(as, vma, addr, write, &replaced);
-    spin_unlock(&as->lock);
+        err = fault_in_locked(as, vma, addr, write, &replaced, NULL, &z);
+    if (writer)
+        write_unlock(&as->map_lock);
+    else
+        read_unlock(&as->map_lock);
+    zap_finish(as, &z);
     release_replaced(as, ALIGN_DOWN(addr, PAGE_SIZE), replaced);
     return err;
+}
+
+/* Drops a pin from fault_in_locked(). If it was the last reference (a zap
+ * removed the entry meanwhile and may not have flushed yet), flushes 'va'
+ * where 'as' is loaded before freeing the page. No lock held. */
+static void unpin(struct address_space *as, uint64_t va, struct page *page)
+{
+    if (!user_page_put_last(page))
+        return;
+    struct zap z = ZAP_INIT;
+    zap_flush_range(&z, va, va + PAGE_SIZE);
+    page->next = NULL;
+    z.freed = page;
+    zap_finish(as, &z);
 }
 
 size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len, bool write,
@@ -134,23 +181,26 @@ size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len
         size_t chunk = PAGE_SIZE - va % PAGE_SIZE;
         if (chunk > len - done)
             chunk = len - done;
-        struct page *replaced = NULL;
+        struct page *replaced = NULL, *page = NULL;
+        struct zap z = ZAP_INIT;
         int err = -EFAULT;
-        spin_lock(&as->lock);
+        read_lock(&as->map_lock);
         struct vma *vma = vma_find(&as->vmas, va);
         if (vma && (force || vma_allows(vma, write, false)))
-            err = fault_in_locked(as, vma, va, write, &replaced);
+            err = fault_in_locked(as, vma, va, write, &replaced, &page, &z);
+        read_unlock(&as->map_lock);
         if (!err) {
-            pte_t e = pte_read(upt_walk(as, va, false));
-            char *user = (char *)page_to_virt(upte_page(e)) + va % PAGE_SIZE;
+            char *user = (char *)page_to_virt(page) + va % PAGE_SIZE;
             char *kernel = (char *)kbuf + done;
             if (write)
                 memcpy(user, kernel, chunk);
             else
                 memcpy(kernel, user, chunk);
         }
-        spin_unlock(&as->lock);
+        zap_finish(as, &z);
         release_replaced(as, ALIGN_DOWN(va, PAGE_SIZE), replaced);
+        if (page)
+            unpin(as, ALIGN_DOWN(va, PAGE_SIZE), page);
         if (err)
             break;
         done += chunk;
@@ -162,16 +212,34 @@ int as_populate(struct address_space *as, uint64_t start, uint64_t end, bool wri
 {
     for (uint64_t va = start; va < end; va += PAGE_SIZE) {
         struct page *replaced = NULL;
-        spin_lock(&as->lock);
+        struct zap z = ZAP_INIT;
+        read_lock(&as->map_lock);
         struct vma *vma = vma_find(&as->vmas, va);
         int err = -ENOMEM;
         if (vma)
-            err = vma_allows(vma, write, false) ? fault_in_locked(as, vma, va, write, &replaced)
-                                                : -EFAULT;
-        spin_unlock(&as->lock);
+            err = vma_allows(vma, write, false)
+                      ? fault_in_locked(as, vma, va, write, &replaced, NULL, &z)
+                      : -EFAULT;
+        read_unlock(&as->map_lock);
+        zap_finish(as, &z);
         release_replaced(as, va, replaced);
         if (err)
             return err;
     }
     return 0;
+}
+
+bool as_read_u32_nofault(struct address_space *as, uint64_t uaddr, uint32_t *out)
+{
+    ASSERT(uaddr % sizeof(uint32_t) == 0 && uaddr < USER_TOP);
+    uint64_t irq = pt_walk_begin();
+    ASSERT(arch_current_root() == as->root);
+    pte_t e = upt_lookup(as, uaddr);
+    bool ok = pte_present(e) && (e & PTE_USER);
+    if (ok)
+        *out = __atomic_load_n((uint32_t *)((char *)page_to_virt(upte_page(e)) +
+                                            uaddr % PAGE_SIZE),
+                               __ATOMIC_RELAXED);
+    pt_walk_end(irq);
+    return ok;
 }

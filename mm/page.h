@@ -18,6 +18,12 @@
 #define PG_BUDDY (1u << 1)    /* heads a free block of 2^order frames in a free list */
 #define PG_SLAB (1u << 2)     /* a kmalloc slab page (objects of one size class) */
 #define PG_LARGE (1u << 3)    /* heads a kmalloc allocation of 2^order frames */
+#define PG_PTABLE (1u << 4)   /* a live user page-table page (mm/pt_ref.h) */
+
+/* A page-table page's lock: a 4-byte ticket lock (mm/pt_ref.h). */
+struct pt_lock {
+    uint16_t next, serving;
+};
 
 struct page {
     /*
@@ -51,16 +57,30 @@ struct page {
      * With PG_SLAB: freelist, the first free object of the page, each free
      * object holding a pointer to the next (class lock).
      * With PG_LARGE: size, the byte count kmalloc() was asked for.
+     * With PG_PTABLE: pt_parent, the table one level up (NULL for a PML4);
+     * set before the table is published, constant while it lives.
      */
     union {
         void *freelist;
         uint64_t size;
+        struct page *pt_parent;
     };
     /*
-     * Room for issue 5 (page-table pages): a count of live entries
-     * (pt_count), a spinlock for the table (16 bytes) and its level.
+     * With PG_PTABLE (user page-table pages; the rules are in mm/pt_ref.h):
+     *   pt_va     first user address the table maps; constant
+     *   pt_count  atomic: entries in use + short-lived holders (+ 1 while
+     *             pt_keep); drops to 0 only under the parent's pt_lock
+     *   pt_lock   protects the table's entries
+     *   pt_index  the table's slot in its parent; constant
+     *   pt_level  1 (PTE table) .. 4 (PML4); constant
+     *   pt_keep   ptfree=off: the table holds one keep reference (pt_lock)
      */
-    uint8_t room[24];
+    uint64_t pt_va;
+    int32_t pt_count;
+    struct pt_lock pt_lock;
+    uint16_t pt_index;
+    uint8_t pt_level;
+    uint8_t pt_keep;
 };
 _Static_assert(sizeof(struct page) == 64, "struct page is one cache line");
 

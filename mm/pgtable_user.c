@@ -1,8 +1,8 @@
 /*
- * The user half of an address space's page tables: walks that create
- * tables, visit the leaves of a range, and free everything. One loop per
- * walk over the levels (xv6 style), never one block per level. Tables that
- * become empty stay until as_put (freeing them early is issue 5's job).
+ * The user half of an address space's page tables: walks that find or
+ * create the leaf table of an address, visit the leaves of a range, and
+ * free everything. One loop or recursion over the levels (xv6 style), never
+ * one block per level. Counts, locks and frees follow mm/pt_ref.h.
  */
 #include "mm/as_internal.h"
 
@@ -10,84 +10,174 @@
 #include "mm/paging.h"
 #include "mm/user_page.h"
 
-/* Page-table pages of all address spaces, PML4s included (mm/as.c counts
- * those); atomic. */
+/* Page-table pages of all address spaces, PML4s included; atomic. */
 uint64_t user_pt_pages_total;
 
-pte_t *upt_walk(struct address_space *as, uint64_t va, bool alloc)
+/*
+ * The fast path of upt_leaf_get(): descends from the PML4 without taking
+ * any reference (R4), then takes one on the leaf table only, which keeps
+ * the whole path linked (R3). NULL if a table is missing or dying.
+ */
+static struct page *leaf_get_lockless(struct address_space *as, uint64_t va)
 {
-    ASSERT(va < USER_TOP);
-    pte_t *table = phys_to_virt(as->root);
-    for (int level = PT_LEVELS; level > 1; level--) {
-        pte_t *slot = &table[pt_index(va, level)];
-        pte_t e = pte_read(slot);
+    struct page *pt = as_root_table(as);
+    uint64_t irq = pt_walk_begin();
+    for (int level = PT_LEVELS; level > 1 && pt; level--) {
+        pte_t e = pte_read(pt_slot(pt, va));
         if (!pte_present(e)) {
-            struct page *pt = alloc ? frame_alloc_zeroed(0) : NULL;
-            if (!pt)
-                return NULL;
-            e = mk_pte(page_to_phys(pt), PTE_USER_TABLE);
-            pte_set(slot, e);
-            as_count(&as->pt_pages, 1);
-            __atomic_add_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
+            pt = NULL;
+            break;
         }
-        table = phys_to_virt(pte_phys(e));
+#ifdef DEBUG
+        if (e == PT_POISON)
+            panic("page-table use-after-free: a lockless walk read a poisoned entry at "
+                  "level %d", level);
+#endif
+        pt = phys_to_page(pte_phys(e));
+        pt_check_alive(pt, level - 1, "a lockless walk");
     }
-    return &table[pt_index(va, 1)];
+    if (pt && !pt_try_get(pt))
+        pt = NULL;
+    pt_walk_end(irq);
+    return pt;
 }
 
-/* upt_for_each() below the entry of 'table' (at 'level') that covers
- * [start, end); end is at most the end of what 'table' maps. */
-static int for_each_in_table(struct address_space *as, pte_t *table, int level,
-                             uint64_t start, uint64_t end, upt_leaf_fn fn, void *arg)
+struct page *upt_leaf_get(struct address_space *as, uint64_t va, bool alloc, struct zap *z)
 {
-    uint64_t size = pt_level_size(level);
-    for (uint64_t va = start, next; va < end; va = next) {
+    ASSERT(va < USER_TOP);
+    struct page *leaf = leaf_get_lockless(as, va);
+    if (leaf)
+        return leaf;
+    /* level by level, holding a reference on the table in hand (R3) */
+    struct page *pt = as_root_table(as);
+    for (int level = PT_LEVELS; level > 1; level--) {
+        struct page *child = alloc ? pt_alloc_get(as, pt, va) : pt_child_get(pt, va);
+        if (level < PT_LEVELS)
+            pt_put(as, &z->pt, pt);
+        if (!child)
+            return NULL;
+        pt = child;
+    }
+    return pt;
+}
+
+pte_t upt_lookup(struct address_space *as, uint64_t va)
+{
+    ASSERT(va < USER_TOP);
+    struct page *pt = as_root_table(as);
+    uint64_t irq = pt_walk_begin();
+    pte_t e = 0;
+    for (int level = PT_LEVELS; level >= 1; level--) {
+        e = pte_read(pt_slot(pt, va));
+        if (level == 1 || !pte_present(e))
+            break;
+        pt = phys_to_page(pte_phys(e));
+        pt_check_alive(pt, level - 1, "upt_lookup");
+    }
+    pt_walk_end(irq);
+    return e;
+}
+
+/* A range walk: what upt_for_each() was asked. */
+struct range_walk {
+    struct address_space *as;
+    upt_leaf_fn fn;
+    void *arg;
+    struct zap *z;
+    bool unmap; /* ptfree=off: drop the keep reference of covered tables */
+};
+
+/* Visits the used slots of [start, end) in leaf table 'pt' (a reference
+ * held), dropping and retaking its lock every PT_CHUNK slots. */
+static int walk_leaves(struct range_walk *w, struct page *pt, uint64_t start, uint64_t end)
+{
+    int err = 0, in_chunk = 0;
+    pt_lock(pt);
+    for (uint64_t va = start; va < end && !err; va += PAGE_SIZE) {
+        if (++in_chunk > PT_CHUNK) {
+            pt_unlock(pt);
+            if (pt_chunk_hook)
+                pt_chunk_hook(w->as, va);
+            pt_lock(pt);
+            in_chunk = 1;
+        }
+        pte_t *slot = pt_slot(pt, va);
+        if (pte_read(slot))
+            err = w->fn(w->as, pt, slot, va, w->arg);
+    }
+    pt_unlock(pt);
+    return err;
+}
+
+/* Walks [start, end) below table 'pt' (a reference held, or the PML4). */
+static int walk_table(struct range_walk *w, struct page *pt, uint64_t start, uint64_t end)
+{
+    if (pt->pt_level == 1)
+        return walk_leaves(w, pt, start, end);
+    uint64_t size = pt_level_size(pt->pt_level);
+    int err = 0;
+    for (uint64_t va = start, next; va < end && !err; va = next) {
         next = ALIGN_DOWN(va, size) + size;
         if (next > end)
             next = end;
-        pte_t *slot = &table[pt_index(va, level)];
-        pte_t e = pte_read(slot);
-        int err = 0;
-        if (level == 1 && e)
-            err = fn(as, slot, va, arg);
-        else if (level > 1 && pte_present(e))
-            err = for_each_in_table(as, phys_to_virt(pte_phys(e)), level - 1, va, next, fn,
-                                    arg);
-        if (err)
-            return err;
+        struct page *child = pt_child_get(pt, va);
+        if (!child)
+            continue;
+        err = walk_table(w, child, va, next);
+        if (w->unmap && child->pt_keep && va == child->pt_va && next == pt_end(child))
+            pt_drop_keep(child);
+        pt_put(w->as, &w->z->pt, child);
     }
-    return 0;
+    return err;
+}
+
+/* upt_for_each(), and with 'unmap' the keep references too. */
+static int walk_range(struct address_space *as, uint64_t start, uint64_t end, upt_leaf_fn fn,
+                      void *arg, struct zap *z, bool unmap)
+{
+    ASSERT(start <= end && end <= USER_TOP);
+    struct range_walk w = {as, fn, arg, z, unmap};
+    return walk_table(&w, as_root_table(as), start, end);
 }
 
 int upt_for_each(struct address_space *as, uint64_t start, uint64_t end, upt_leaf_fn fn,
-                 void *arg)
+                 void *arg, struct zap *z)
 {
-    ASSERT(start <= end && end <= USER_TOP);
-    return for_each_in_table(as, phys_to_virt(as->root), PT_LEVELS, start, end, fn, arg);
+    return walk_range(as, start, end, fn, arg, z, false);
 }
 
-/* Frees what the table at 'phys' (at 'level') reaches, then the table
- * itself unless it is the PML4. */
-static void free_table(struct address_space *as, uint64_t phys, int level)
+int upt_for_each_unmap(struct address_space *as, uint64_t start, uint64_t end, upt_leaf_fn fn,
+                       void *arg, struct zap *z)
 {
-    pte_t *table = phys_to_virt(phys);
+    return walk_range(as, start, end, fn, arg, z, true);
+}
+
+/* Frees what table 'pt' reaches, then the table itself unless it is the
+ * PML4. Nobody else can reach the address space: no locks, no counts. */
+static void free_table(struct address_space *as, struct page *pt)
+{
+    pte_t *table = pt_table(pt);
+    int level = pt->pt_level;
     int entries = level == PT_LEVELS ? PML4_KERNEL_FIRST : PT_ENTRIES;
     for (int i = 0; i < entries; i++) {
         pte_t e = pte_read(&table[i]);
-        if (level == 1 && upte_has_page(e))
+        if (level == 1 && upte_has_page(e)) {
             user_page_put(upte_page(e));
-        else if (level > 1 && pte_present(e))
-            free_table(as, pte_phys(e), level - 1);
+        } else if (level > 1 && pte_present(e)) {
+            struct page *child = phys_to_page(pte_phys(e));
+            pt_check_alive(child, level - 1, "the teardown");
+            free_table(as, child);
+            pte_set(&table[i], 0);
+        }
     }
     if (level == PT_LEVELS)
         return;
-    frame_free(phys_to_page(phys), 0);
     as_count(&as->pt_pages, -1);
-    __atomic_sub_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
+    pt_free_page(pt);
 }
 
 void upt_free_all(struct address_space *as)
 {
-    free_table(as, as->root, PT_LEVELS);
+    free_table(as, as_root_table(as));
     ASSERT(as->pt_pages == 0);
 }

@@ -7,19 +7,20 @@
 #include "arch/x86_64/irq.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/percpu.h"
+#include "kernel/rcu.h"
 #include "kernel/sched.h"
 #include "kernel/serial.h"
 #include "kernel/smp.h"
 
 #define ISA_IRQ_COM1 4
 
-/* The tick: counts, notes a quiescent state if it interrupted user mode,
- * lets the scheduler account the time slice and maybe switch. */
+/* The tick: counts, tells RCU whether it interrupted user mode (a
+ * quiescent state), lets the scheduler account the time slice and maybe
+ * switch. */
 static void timer_interrupt(struct trap_frame *tf)
 {
     this_cpu()->ticks++;
-    if (tf->cs & 3)
-        rcu_note_quiescent_state();
+    rcu_tick(tf->cs & 3);
     lapic_eoi();
     sched_tick();
     sched_preempt_from_irq();

@@ -1,0 +1,78 @@
+/*
+ * The page-table audit (mm/pt_ref.h, pt_audit): every count against the
+ * entries it counts, and every table's identity against where it hangs.
+ */
+#include "mm/pt_ref.h"
+
+#include "kernel/printk.h"
+#include "mm/as_internal.h"
+#include "mm/paging.h"
+
+/* Errors printed in full; the rest are only counted. */
+#define AUDIT_PRINT_MAX 8
+
+struct audit {
+    struct address_space *as;
+    int errors;
+    uint64_t tables; /* below the PML4 */
+};
+
+static void report(struct audit *a, const struct page *pt, const char *what, long got,
+                   long want)
+{
+    if (a->errors++ < AUDIT_PRINT_MAX)
+        printk("pt_audit: table %lx (level %d, va %lx): %s is %ld, expected %ld\n",
+               page_to_phys(pt), pt->pt_level, pt->pt_va, what, got, want);
+}
+
+/* Audits table 'pt', which should sit at 'level' under 'parent' (slot
+ * 'index', first address 'va'), and everything below it. */
+static void audit_table(struct audit *a, struct page *pt, int level, struct page *parent,
+                        unsigned index, uint64_t va)
+{
+    if (!(pt->flags & PG_PTABLE)) {
+        report(a, pt, "PG_PTABLE", 0, 1);
+        return;
+    }
+    if (pt->pt_level != level)
+        report(a, pt, "the level", pt->pt_level, level);
+    if (pt->pt_parent != parent)
+        report(a, pt, "the parent's frame", (long)(parent ? page_to_phys(pt->pt_parent) : 0),
+               (long)(parent ? page_to_phys(parent) : 0));
+    if (parent && (pt->pt_index != index || pt->pt_va != va))
+        report(a, pt, "the slot in the parent", pt->pt_index, index);
+    pte_t *table = pt_table(pt);
+    int entries = level == PT_LEVELS ? PML4_KERNEL_FIRST : PT_ENTRIES;
+    long used = 0;
+    for (int i = 0; i < entries; i++) {
+        pte_t e = pte_read(&table[i]);
+        if (level == 1) {
+            used += e != 0;
+            continue;
+        }
+        if (!pte_present(e))
+            continue;
+        used++;
+        a->tables++;
+        uint64_t child_va = va + (uint64_t)i * pt_level_size(level);
+        audit_table(a, phys_to_page(pte_phys(e)), level - 1, pt, (unsigned)i, child_va);
+    }
+    long want = used + (pt->pt_keep ? 1 : 0);
+    if (__atomic_load_n(&pt->pt_count, __ATOMIC_RELAXED) != want)
+        report(a, pt, "the count", pt->pt_count, want);
+}
+
+int pt_audit(struct address_space *as)
+{
+    struct audit a = {.as = as};
+    audit_table(&a, as_root_table(as), PT_LEVELS, NULL, 0, 0);
+    uint64_t vmpte = __atomic_load_n(&as->pt_pages, __ATOMIC_RELAXED);
+    if (a.tables != vmpte) {
+        if (a.errors++ < AUDIT_PRINT_MAX)
+            printk("pt_audit: %lu tables below the PML4, but VmPTE counts %lu\n", a.tables,
+                   vmpte);
+    }
+    if (a.errors > AUDIT_PRINT_MAX)
+        printk("pt_audit: %d errors in all\n", a.errors);
+    return a.errors;
+}

@@ -1,0 +1,243 @@
+/*
+ * Counts of user page-table pages: get, allocate-and-get, put with
+ * teardown, the strategy choice and the statistics. The rules R1..R6 are
+ * in mm/pt_ref.h.
+ */
+#include "mm/pt_ref.h"
+
+#include "kernel/cmdline.h"
+#include "kernel/format.h"
+#include "kernel/printk.h"
+#include "kernel/rcu.h"
+#include "kernel/string.h"
+#include "mm/as_internal.h"
+#include "mm/frame.h"
+
+static struct pt_stats stats;
+
+void (*pt_chunk_hook)(struct address_space *as, uint64_t next_va);
+
+enum pt_strategy pt_default_strategy(void)
+{
+    const char *v = cmdline_get(&kernel_cmdline, "ptfree");
+    if (!v || !strcmp(v, "rcu"))
+        return PTFREE_RCU;
+    if (!strcmp(v, "ipi"))
+        return PTFREE_IPI;
+    if (!strcmp(v, "off"))
+        return PTFREE_OFF;
+#ifdef DEBUG
+    if (!strcmp(v, "unsafe"))
+        return PTFREE_UNSAFE;
+#endif
+    static bool warned;
+    if (!__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+        printk("ptfree=%s: unknown (rcu, ipi, off%s); using rcu\n", v,
+#ifdef DEBUG
+               ", unsafe"
+#else
+               ""
+#endif
+        );
+    return PTFREE_RCU;
+}
+
+const char *pt_strategy_name(enum pt_strategy s)
+{
+    static const char *const names[] = {"rcu", "ipi", "off", "unsafe"};
+    return names[s];
+}
+
+void pt_check_alive(const struct page *pt, int level, const char *walker)
+{
+#ifdef DEBUG
+    uint32_t flags = __atomic_load_n(&pt->flags, __ATOMIC_RELAXED);
+    if (!(flags & PG_PTABLE) || pt->pt_level != level)
+        panic("page-table use-after-free: %s reached table %lx (level %d), which is %s",
+              walker, page_to_phys(pt), level,
+              (flags & PG_PTABLE) ? "a table of another level" : "freed or not a table");
+#else
+    (void)pt;
+    (void)level;
+    (void)walker;
+#endif
+}
+
+/* The child page named by entry 'e' of a table at 'level', checked. */
+static struct page *entry_table(pte_t e, int level, const char *walker)
+{
+#ifdef DEBUG
+    if (e == PT_POISON)
+        panic("page-table use-after-free: %s read a poisoned entry (a freed table, level %d)",
+              walker, level);
+#endif
+    struct page *child = phys_to_page(pte_phys(e));
+    pt_check_alive(child, level - 1, walker);
+    return child;
+}
+
+void pt_init_page(struct page *pt, int level, struct page *parent, uint64_t va, bool keep)
+{
+    pt->pt_parent = parent;
+    pt->pt_va = va;
+    pt->pt_count = keep ? 1 : 0;
+    pt->pt_lock = (struct pt_lock){0, 0};
+    pt->pt_index = parent ? pt_index(va, level + 1) : 0;
+    pt->pt_level = (uint8_t)level;
+    pt->pt_keep = keep;
+    __atomic_store_n(&pt->flags, pt->flags | PG_PTABLE, __ATOMIC_RELEASE);
+    pt_stat_allocated(level);
+}
+
+struct page *pt_child_get(struct page *parent, uint64_t va)
+{
+    pte_t *slot = pt_slot(parent, va);
+    uint64_t irq = pt_walk_begin();
+    pte_t e = pte_read(slot);
+    struct page *child = NULL;
+    if (pte_present(e)) {
+        child = entry_table(e, parent->pt_level, "a locked walk");
+        if (!pt_try_get(child))
+            child = NULL;
+    }
+    pt_walk_end(irq);
+    return child;
+}
+
+struct page *pt_alloc_get(struct address_space *as, struct page *parent, uint64_t va)
+{
+    struct page *child = pt_child_get(parent, va);
+    if (child)
+        return child;
+    struct page *fresh = frame_alloc_zeroed(0);
+    pte_t *slot = pt_slot(parent, va);
+    int level = parent->pt_level - 1;
+    pt_lock(parent);
+    pte_t e = pte_read(slot);
+    if (pte_present(e)) {
+        /* lost the race: the winner's table is linked, so alive (R2) */
+        child = entry_table(e, parent->pt_level, "pt_alloc_get");
+        pt_count_add(child, 1);
+    } else if (fresh) {
+        bool keep = as->ptfree == PTFREE_OFF;
+        uint64_t base = ALIGN_DOWN(va, pt_level_size(level + 1));
+        pt_init_page(fresh, level, parent, base, keep);
+        fresh->pt_count += 1; /* the caller's reference */
+        pt_count_add(parent, 1);
+        pte_set(slot, mk_pte(page_to_phys(fresh), PTE_USER_TABLE));
+        as_count(&as->pt_pages, 1);
+        __atomic_add_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
+        child = fresh;
+        fresh = NULL;
+    }
+    pt_unlock(parent);
+    if (fresh)
+        frame_free(fresh, 0); /* never published */
+    return child;
+}
+
+/* Drops one unit unless it is the last; true if it did. */
+static bool put_unless_last(struct page *pt)
+{
+    int32_t c = __atomic_load_n(&pt->pt_count, __ATOMIC_RELAXED);
+    while (c > 1)
+        if (__atomic_compare_exchange_n(&pt->pt_count, &c, c - 1, false, __ATOMIC_RELEASE,
+                                        __ATOMIC_RELAXED))
+            return true;
+    return false;
+}
+
+void pt_put(struct address_space *as, struct pt_gather *g, struct page *pt)
+{
+    for (;;) {
+        if (put_unless_last(pt))
+            return;
+        if (pt->pt_level == PT_LEVELS) { /* R5 */
+            pt_count_sub(pt, 1);
+            return;
+        }
+        struct page *parent = pt->pt_parent;
+        pt_lock(parent);
+        /* a pt_try_get may have come in meanwhile: then it is not the last */
+        if (__atomic_sub_fetch(&pt->pt_count, 1, __ATOMIC_ACQ_REL) != 0) {
+            pt_unlock(parent);
+            return;
+        }
+        ASSERT(pte_phys(pte_read(pt_slot(parent, pt->pt_va))) == page_to_phys(pt));
+        pte_set(pt_slot(parent, pt->pt_va), 0);
+        pt_unlock(parent);
+        pt_gather_add(as, g, pt);
+        pt = parent; /* the parent lost that entry */
+    }
+}
+
+void pt_drop_keep(struct page *pt)
+{
+    pt_lock(pt);
+    if (pt->pt_keep) {
+        pt->pt_keep = 0;
+        pt_count_sub(pt, 1);
+    }
+    pt_unlock(pt);
+}
+
+/* ---- Statistics ---- */
+
+void pt_stat_allocated(int level)
+{
+    __atomic_add_fetch(&stats.allocated[level - 1], 1, __ATOMIC_RELAXED);
+}
+
+void pt_stat_freed(int level)
+{
+    __atomic_add_fetch(&stats.freed[level - 1], 1, __ATOMIC_RELAXED);
+}
+
+void pt_stat_waiting(int64_t delta)
+{
+    __atomic_add_fetch(&stats.waiting, (uint64_t)delta, __ATOMIC_RELAXED);
+}
+
+void pt_stat_reclaim(uint64_t ipis)
+{
+    __atomic_add_fetch(&stats.reclaim_ipis, ipis, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&stats.batches, 1, __ATOMIC_RELAXED);
+}
+
+void pt_get_stats(struct pt_stats *out)
+{
+    for (int i = 0; i < PT_LEVELS; i++) {
+        out->allocated[i] = __atomic_load_n(&stats.allocated[i], __ATOMIC_RELAXED);
+        out->freed[i] = __atomic_load_n(&stats.freed[i], __ATOMIC_RELAXED);
+    }
+    out->waiting = __atomic_load_n(&stats.waiting, __ATOMIC_RELAXED);
+    out->reclaim_ipis = __atomic_load_n(&stats.reclaim_ipis, __ATOMIC_RELAXED);
+    out->batches = __atomic_load_n(&stats.batches, __ATOMIC_RELAXED);
+}
+
+size_t pt_stat_text(char *buf, size_t size)
+{
+    static const char *const names[PT_LEVELS] = {"pte", "pmd", "pud", "pml4"};
+    struct pt_stats s;
+    struct rcu_stats r;
+    pt_get_stats(&s);
+    rcu_get_stats(&r);
+    size_t n = 0;
+#define ADD(...)                                                    \
+    do {                                                            \
+        if (n < size)                                               \
+            n += (size_t)format(buf + n, size - n, __VA_ARGS__);    \
+    } while (0)
+    ADD("strategy %s\n", pt_strategy_name(pt_default_strategy()));
+    for (int i = 0; i < PT_LEVELS; i++)
+        ADD("%s_allocated %lu\n%s_freed %lu\n", names[i], s.allocated[i], names[i],
+            s.freed[i]);
+    ADD("waiting_grace_period %lu\n", s.waiting);
+    ADD("reclaim_batches %lu\n", s.batches);
+    ADD("reclaim_ipis %lu\n", s.reclaim_ipis);
+    ADD("grace_periods %lu\n", r.grace_periods);
+    ADD("rcu_callbacks_run %lu\n", r.callbacks_run);
+    ADD("longest_grace_period_cycles %lu\n", r.longest_gp_cycles);
+#undef ADD
+    return n < size ? n : size;
+}

@@ -1,0 +1,266 @@
+/*
+ * Reference-counted user page-table pages: the count, the per-table lock,
+ * the lockless read section, the gather that frees unlinked tables, and
+ * the free strategies. See docs/pt-lifecycle.md for the whole life of a
+ * table with a diagram.
+ *
+ * Every table of a user address space (PML4 included) is a page with
+ * PG_PTABLE and the pt_* fields of struct page (mm/page.h):
+ *
+ *   pt_count = entries in use            (level 1: entry != 0;
+ *                                          above: entry present)
+ *            + short-lived holders       (pt_try_get / pt_get / pt_alloc_get)
+ *            + 1 if pt_keep              (ptfree=off only)
+ *
+ * The rules (each function below repeats the one it relies on):
+ *  R1 A table's entries change only under its pt_lock (and the address
+ *     space's map lock, read or write side: mm/as.h). Reading one entry
+ *     with pte_read() needs no lock.
+ *  R2 A table is linked (its parent's entry points to it) exactly while
+ *     its count is above zero: the count drops to zero only under the
+ *     parent's pt_lock, and the same critical section clears the parent's
+ *     entry. So under the parent's lock a present entry names a table whose
+ *     count is at least 1, and outside it a count of 0 means "dying: do
+ *     not use".
+ *  R3 A holder's reference on a table keeps it, and every table above it,
+ *     linked: each ancestor has at least the entry that leads down to it.
+ *  R4 A table reached without a reference (reading a parent's entry, then
+ *     the child) must be reached inside a pt_walk_begin() section, which
+ *     runs with interrupts off: an unlinked table goes back to the
+ *     allocator only after every CPU has acknowledged an IPI (ptfree=ipi,
+ *     ptfree=off) or passed a quiescent state (ptfree=rcu) since its
+ *     unlink, and a CPU with interrupts off does neither.
+ *  R5 The PML4 (level 4) is never unlinked or freed by a count: it lives
+ *     as long as the address space. Its count is its user entries.
+ *  R6 Unlinked tables go to a struct pt_gather, which the caller finishes
+ *     (zap_finish, mm/as_internal.h) with interrupts on and no lock held:
+ *     one TLB flush (which also empties the paging-structure caches, SDM
+ *     4.10.4.1) on the CPUs that have the address space loaded, then one
+ *     deferred free for the whole batch.
+ *
+ * Lock order: map lock (mm/as.h), then at most one pt_lock at a time, with
+ * one exception: fork holds a parent-process leaf table's lock while it
+ * takes the child's (the child is unreachable by anyone else). Then
+ * shared-object locks, then the frame allocator's.
+ */
+#ifndef MM_PT_REF_H
+#define MM_PT_REF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/pgtable.h"
+#include "kernel/panic.h"
+#include "kernel/preempt.h"
+#include "mm/page.h"
+
+struct address_space;
+
+/* ---- Free strategies (ptfree= on the kernel command line) ---- */
+
+enum pt_strategy {
+    PTFREE_RCU,    /* default: free after a grace period, one call_rcu per batch */
+    PTFREE_IPI,    /* IPI every CPU that could be walking, wait, free at once */
+    PTFREE_OFF,    /* keep empty tables until munmap of their whole range or exit */
+    PTFREE_UNSAFE, /* DEBUG builds only: free at unlink, no synchronization */
+};
+
+/* The strategy new address spaces get: ptfree= from the command line (rcu
+ * if absent or unknown; unsafe only in DEBUG builds). */
+enum pt_strategy pt_default_strategy(void);
+
+/* "rcu", "ipi", "off" or "unsafe". */
+const char *pt_strategy_name(enum pt_strategy s);
+
+/* ---- The lockless read section (R4) ---- */
+
+/* Begins a section in which tables may be reached without a reference;
+ * returns what pt_walk_end() needs. Interrupts off: no sleeping, short. */
+static inline uint64_t pt_walk_begin(void)
+{
+    return irq_save();
+}
+
+static inline void pt_walk_end(uint64_t flags)
+{
+    irq_restore(flags);
+}
+
+/* ---- Per-table lock (R1) ---- */
+
+/* Takes / drops the table's lock (a ticket lock; disables preemption). */
+static inline void pt_lock(struct page *pt)
+{
+    preempt_disable();
+    uint16_t ticket = __atomic_fetch_add(&pt->pt_lock.next, 1, __ATOMIC_RELAXED);
+    while (__atomic_load_n(&pt->pt_lock.serving, __ATOMIC_ACQUIRE) != ticket)
+        cpu_relax();
+}
+
+static inline void pt_unlock(struct page *pt)
+{
+    __atomic_store_n(&pt->pt_lock.serving, pt->pt_lock.serving + 1, __ATOMIC_RELEASE);
+    preempt_enable();
+}
+
+/* ---- Table pages ---- */
+
+/* The table's entries. */
+static inline pte_t *pt_table(struct page *pt)
+{
+    return page_to_virt(pt);
+}
+
+/* The slot of 'va' in table 'pt'. */
+static inline pte_t *pt_slot(struct page *pt, uint64_t va)
+{
+    return &pt_table(pt)[pt_index(va, pt->pt_level)];
+}
+
+/* The first and one-past-last user address table 'pt' maps. */
+static inline uint64_t pt_end(const struct page *pt)
+{
+    return pt->pt_va + pt_level_size(pt->pt_level + 1);
+}
+
+/* What a freed table holds in every slot (DEBUG builds): present, with
+ * reserved address bits set, so the MMU reports a reserved-bit fault and a
+ * software walker recognizes it. */
+#define PT_POISON 0x000dead000000001ul
+
+/* Panics (DEBUG builds) unless 'pt' is a live table at 'level': the
+ * use-after-free check every walker makes on the tables it reads (freed
+ * tables lose PG_PTABLE and are poisoned, mm/pt_gather.c). */
+void pt_check_alive(const struct page *pt, int level, const char *walker);
+
+/* ---- Counts ---- */
+
+/*
+ * Takes a reference on 'pt' unless its count is zero (dying, R2). The
+ * caller is inside pt_walk_begin() or holds a reference on a table below
+ * 'pt' (so 'pt' cannot be freed under it). True if it took one.
+ */
+static inline bool pt_try_get(struct page *pt)
+{
+    int32_t c = __atomic_load_n(&pt->pt_count, __ATOMIC_RELAXED);
+    while (c > 0)
+        if (__atomic_compare_exchange_n(&pt->pt_count, &c, c + 1, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return true;
+    return false;
+}
+
+/* Adds n to the count: a holder who already has a reference, or the
+ * holder of the parent's lock with the table linked (R2), or the holder of
+ * pt's lock for an entry it fills (n = 1). */
+static inline void pt_count_add(struct page *pt, int n)
+{
+    int32_t c = __atomic_add_fetch(&pt->pt_count, n, __ATOMIC_RELAXED);
+    ASSERT(c > n || (c == n && pt->pt_level == PT_LEVELS));
+}
+
+/* Entries the caller emptied, under pt's lock, while it holds a reference
+ * (so the count cannot reach zero here: the last put does the teardown). */
+static inline void pt_count_sub(struct page *pt, int n)
+{
+    int32_t c = __atomic_sub_fetch(&pt->pt_count, n, __ATOMIC_RELEASE);
+    ASSERT(c > 0 || (c == 0 && pt->pt_level == PT_LEVELS));
+}
+
+/* Batch of unlinked tables waiting for their flush and free (R6). */
+struct pt_gather {
+    struct page *tables;  /* through page->next */
+    uint64_t flush_va;    /* an address the batch's tables mapped: one invlpg
+                             there empties the paging-structure caches */
+    int count;
+};
+#define PT_GATHER_INIT { NULL, 0, 0 }
+
+/*
+ * Drops one unit of the count of 'pt' (a holder's reference or an entry
+ * of pt that the caller emptied under pt's lock). If it was the last: takes
+ * the parent's lock, and if the count is still to reach zero there, clears
+ * the parent's entry, moves 'pt' to 'g' (VmPTE drops now) and drops the
+ * parent's unit for that entry in turn (up to, not including, the PML4).
+ * No pt_lock held by the caller; map lock held (either side).
+ */
+void pt_put(struct address_space *as, struct pt_gather *g, struct page *pt);
+
+/*
+ * The child table of 'parent' covering 'va' with a reference, or NULL if
+ * the entry is empty or the child is dying. The caller holds a reference
+ * on 'parent' (or parent is the PML4).
+ */
+struct page *pt_child_get(struct page *parent, uint64_t va);
+
+/*
+ * Like pt_child_get(), but if the entry is empty (or the child is dying)
+ * allocates a zeroed table, then under parent's lock installs it, unless
+ * another CPU installed one meanwhile: then the new page is freed and the
+ * winner's table is returned (with a reference). NULL without memory.
+ */
+struct page *pt_alloc_get(struct address_space *as, struct page *parent, uint64_t va);
+
+/* ptfree=off: drops the keep reference of 'pt' (it held one unless
+ * already dropped); the caller holds its own reference. */
+void pt_drop_keep(struct page *pt);
+
+/* ---- Gathers and frees (mm/pt_gather.c) ---- */
+
+/* Moves an unlinked table to 'g' (under ptfree=unsafe, frees it now). */
+void pt_gather_add(struct address_space *as, struct pt_gather *g, struct page *pt);
+
+/* After the TLB flush that covered 'g' on 'flushed' (each of those CPUs
+ * acknowledged it): frees the batch by the address space's strategy.
+ * Interrupts on, no lock held. */
+void pt_gather_finish(struct address_space *as, struct pt_gather *g, cpumask_t flushed);
+
+/* Initializes a new table page at 'level' (PML4: parent NULL). */
+void pt_init_page(struct page *pt, int level, struct page *parent, uint64_t va, bool keep);
+
+/* Returns a table page nobody can reach any more to the allocator, at
+ * once (teardown of an address space loaded nowhere, or a table never
+ * published). */
+void pt_free_page(struct page *pt);
+
+/* Waits until every table unlinked so far is back in the allocator (grace
+ * periods and quarantine included). Thread context, no lock held. */
+void pt_drain(void);
+
+/* ---- Seeing it ---- */
+
+struct pt_stats {
+    uint64_t allocated[PT_LEVELS];   /* [level - 1]; PML4s at [3] */
+    uint64_t freed[PT_LEVELS];
+    uint64_t waiting;                /* unlinked, waiting for a grace period */
+    uint64_t reclaim_ipis;           /* IPIs sent only to free tables (ipi, off) */
+    uint64_t batches;                /* gathers that freed at least one table */
+};
+
+void pt_get_stats(struct pt_stats *out);
+void pt_stat_allocated(int level);
+void pt_stat_freed(int level);
+void pt_stat_waiting(int64_t delta);
+void pt_stat_reclaim(uint64_t ipis);
+
+/* The text of /proc/ptstat. */
+size_t pt_stat_text(char *buf, size_t size);
+
+/*
+ * Checks every table of 'as' against its entries: count = entries used
+ * (+ keep), level, parent, index, PG_PTABLE, and VmPTE = tables below the
+ * PML4. Prints each mismatch; returns how many. Caller holds the write side
+ * of the map lock (no holders then) or 'as' is unreachable.
+ */
+int pt_audit(struct address_space *as);
+
+/* Test hook: called by a leaf-table walk between chunks, with no pt_lock
+ * held and the map lock still held (NULL: none). */
+extern void (*pt_chunk_hook)(struct address_space *as, uint64_t next_va);
+
+/* Entries a leaf walk handles per hold of the table lock. */
+#define PT_CHUNK 64
+
+#endif
