@@ -1,17 +1,27 @@
-/* SMP benchmarks: IPI round trip, TLB shootdown, context switch; see kernel/bench.h. */
+/* Benchmarks: IPI round trip, TLB shootdown, context switch, grace-period
+ * latency, mincore with and without the lockless walker, page-fault cost and
+ * reclaim IPIs per free strategy; see kernel/bench.h. */
 #include "kernel/bench.h"
 
 #include <stdint.h>
 
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/trap.h"
 #include "kernel/percpu.h"
 #include "kernel/format.h"
 #include "kernel/printk.h"
+#include "kernel/rcu.h"
 #include "kernel/sched.h"
 #include "kernel/smp.h"
 #include "kernel/thread.h"
 #include "kernel/tlb_shootdown.h"
+#include "mm/as.h"
+#include "mm/as_mman.h"
+#include "mm/frame.h"
+#include "mm/gup_fast.h"
+#include "mm/kmalloc.h"
+#include "mm/pt_ref.h"
 
 #define RUNS 201 /* odd: the median is one sample */
 #define BENCH_VA 0xffffc00000000000ul /* unmapped: invlpg of it is harmless */
@@ -93,6 +103,217 @@ static void bench_context_switch(void)
     report("context_switch", (rdtsc() - start) / (2 * SWITCHES));
 }
 
+#define MINCORE_BYTES (1ul << 30)
+#define MINCORE_VA (1ul << 40) /* 1 TiB: a PUD table of its own */
+#define MINCORE_RUNS 5
+
+/* mincore over MINCORE_BYTES of populated memory of an address space not
+ * loaded here, with the lockless walker (mm/gup_fast.h) and with the
+ * locked walk; median cycles of each, and the locked time in percent of
+ * the lockless one. Needs about 1.1 GiB free (make bench gives 2 GiB). */
+static void bench_mincore(void)
+{
+    uint64_t pages = MINCORE_BYTES / PAGE_SIZE;
+    if (frame_free_count() < pages + pages / 8) {
+        printk("# bench: mincore_1g needs %lu MiB free, %lu MiB are; skipped\n",
+               (pages + pages / 8) >> 8, frame_free_count() >> 8);
+        return;
+    }
+    struct address_space *as = as_create();
+    uint8_t *vec = kmalloc(pages);
+    if (!as || !vec || as_map_anon(as, MINCORE_VA, MINCORE_BYTES, PROT_READ, 0) ||
+        as_madvise(as, MINCORE_VA, MINCORE_BYTES, MADV_POPULATE_READ)) {
+        printk("# bench: mincore_1g: no memory; skipped\n");
+    } else {
+        uint64_t cycles[2];
+        for (int lockless = 0; lockless < 2; lockless++) {
+            gup_fast_enabled = lockless;
+            for (int i = 0; i < MINCORE_RUNS; i++) {
+                uint64_t start = rdtsc();
+                as_mincore(as, MINCORE_VA, pages, vec);
+                samples[i] = rdtsc() - start;
+            }
+            cycles[lockless] = median(MINCORE_RUNS);
+        }
+        gup_fast_enabled = true;
+        report("mincore_1g_locked", cycles[0]);
+        report("mincore_1g_lockless", cycles[1]);
+        printk("mincore_1g_locked_vs_lockless %lu percent\n", cycles[0] * 100 / cycles[1]);
+    }
+    kfree(vec);
+    if (as)
+        as_put(as);
+}
+
+#define GP_RUNS 51
+static int gp_spinners_stop;
+
+/* Keeps its CPU busy in preemptible kernel code: the CPU passes quiescent
+ * states only at its ticks. */
+static void gp_spinner(void *arg)
+{
+    (void)arg;
+    while (!__atomic_load_n(&gp_spinners_stop, __ATOMIC_ACQUIRE))
+        cpu_relax();
+}
+
+/* On CPU 0, busy too: GP_RUNS grace periods one after another, each timed
+ * from its start to the moment its end is seen. */
+static void gp_measurer(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < GP_RUNS; i++) {
+        uint64_t start = rdtsc();
+        uint64_t cookie = start_poll_synchronize_rcu();
+        while (!poll_state_synchronize_rcu(cookie))
+            cpu_relax();
+        samples[i] = rdtsc() - start;
+    }
+}
+
+/* Grace-period latency while every CPU runs a kernel thread that never
+ * sleeps: median and maximum. */
+static void bench_grace_period(void)
+{
+    static struct thread *spinners[MAX_CPUS];
+    gp_spinners_stop = 0;
+    for (int i = 1; i < cpu_count; i++)
+        spinners[i] = thread_create_on(i, "gp-spin", gp_spinner, NULL);
+    struct thread *measurer = thread_create_on(0, "gp-measure", gp_measurer, NULL);
+    thread_join(measurer);
+    __atomic_store_n(&gp_spinners_stop, 1, __ATOMIC_RELEASE);
+    for (int i = 1; i < cpu_count; i++)
+        thread_join(spinners[i]);
+    char name[48];
+    format(name, sizeof(name), "rcu_gp_%dbusy_median", cpu_count);
+    report(name, median(GP_RUNS));
+    format(name, sizeof(name), "rcu_gp_%dbusy_max", cpu_count);
+    report(name, samples[GP_RUNS - 1]);
+}
+
+#define FAULT_VA (2ul << 40) /* 2 TiB: tables of its own */
+#define FAULT_BYTES (8ul << 20)
+#define FAULT_RUNS 51 /* short passes: the median drops those the host preempted */
+
+/* An address space for a benchmark, freeing empty tables by 'strategy'
+ * (set before any table exists, as mm/as.h allows), with [va, va + len)
+ * mapped private read-write. NULL without memory. */
+static struct address_space *bench_as(enum pt_strategy strategy, uint64_t va, uint64_t len)
+{
+    struct address_space *as = as_create();
+    if (!as)
+        return NULL;
+    as->ptfree = strategy;
+    if (as_map_anon(as, va, len, PROT_READ | PROT_WRITE, 0)) {
+        as_put(as);
+        return NULL;
+    }
+    return as;
+}
+
+/* Write faults on every page of [va, va + len) of 'as' (loaded nowhere);
+ * cycles per fault. */
+static uint64_t fault_pass(struct address_space *as, uint64_t va, uint64_t len)
+{
+    uint64_t start = rdtsc();
+    for (uint64_t a = va; a < va + len; a += PAGE_SIZE)
+        as_fault(as, a, PF_W | PF_U);
+    return (rdtsc() - start) / (len / PAGE_SIZE);
+}
+
+/*
+ * Cost of a dense write fault under ptfree=rcu and ptfree=off, one address
+ * space each, runs interleaved: fault in 8 MiB, time it, MADV_DONTNEED it
+ * (rcu frees its 4 PTE tables and those above, which the next pass
+ * allocates again; off keeps them) and wait for the deferred frees. Median
+ * cycles per fault of each, and rcu's in thousandths of off's.
+ */
+static void bench_pt_fault(void)
+{
+    static const enum pt_strategy strategies[2] = { PTFREE_RCU, PTFREE_OFF };
+    static uint64_t runs[2][FAULT_RUNS];
+    struct address_space *as[2];
+    for (int s = 0; s < 2; s++)
+        as[s] = bench_as(strategies[s], FAULT_VA, FAULT_BYTES);
+    if (!as[0] || !as[1]) {
+        printk("# bench: pt_fault_dense: no memory; skipped\n");
+    } else {
+        for (int r = 0; r < FAULT_RUNS; r++)
+            for (int i = 0; i < 2; i++) {
+                int s = (r + i) % 2; /* each goes first in every other run */
+                runs[s][r] = fault_pass(as[s], FAULT_VA, FAULT_BYTES);
+                as_madvise(as[s], FAULT_VA, FAULT_BYTES, MADV_DONTNEED);
+                pt_drain(); /* no deferred free lands in the next pass */
+            }
+        uint64_t cycles[2];
+        for (int s = 0; s < 2; s++) {
+            for (int r = 0; r < FAULT_RUNS; r++)
+                samples[r] = runs[s][r];
+            cycles[s] = median(FAULT_RUNS);
+            char name[48];
+            format(name, sizeof(name), "pt_fault_dense_%s", pt_strategy_name(strategies[s]));
+            report(name, cycles[s]);
+        }
+        printk("pt_fault_dense_rcu_vs_off %lu permille\n", cycles[0] * 1000 / cycles[1]);
+    }
+    for (int s = 0; s < 2; s++)
+        if (as[s])
+            as_put(as[s]);
+    pt_drain();
+}
+
+#define RECLAIM_VA (3ul << 40) /* 3 TiB: tables of its own */
+#define RECLAIM_BYTES (1ul << 30) /* 512 PTE tables under one PMD table */
+
+/* Tables freed at every level so far, once every deferred free is done. */
+static uint64_t tables_freed(struct pt_stats *s)
+{
+    pt_drain();
+    pt_get_stats(s);
+    return s->freed[0] + s->freed[1] + s->freed[2];
+}
+
+/*
+ * Reclaim IPIs per freed table under ptfree=rcu and ptfree=ipi: touch one
+ * page per 2 MiB of 1 GiB of an address space loaded nowhere, then drop it
+ * with one MADV_DONTNEED per 2 MiB ("per_table": each zap frees one table,
+ * the last ones their PMD and PUD tables too) or one for the whole GiB
+ * ("one_zap"). Prints the IPIs sent for reclaim per 1000 tables freed.
+ */
+static void bench_pt_reclaim_ipis(void)
+{
+    static const enum pt_strategy strategies[2] = { PTFREE_RCU, PTFREE_IPI };
+    for (int s = 0; s < 2; s++) {
+        for (int one_zap = 0; one_zap < 2; one_zap++) {
+            struct address_space *as = bench_as(strategies[s], RECLAIM_VA, RECLAIM_BYTES);
+            if (!as) {
+                printk("# bench: pt_reclaim: no memory; skipped\n");
+                return;
+            }
+            for (uint64_t va = RECLAIM_VA; va < RECLAIM_VA + RECLAIM_BYTES; va += 2ul << 20)
+                as_fault(as, va, PF_W | PF_U);
+            struct pt_stats before, after;
+            uint64_t freed = tables_freed(&before);
+            if (one_zap)
+                as_madvise(as, RECLAIM_VA, RECLAIM_BYTES, MADV_DONTNEED);
+            for (uint64_t va = RECLAIM_VA; !one_zap && va < RECLAIM_VA + RECLAIM_BYTES;
+                 va += 2ul << 20)
+                as_madvise(as, va, 2ul << 20, MADV_DONTNEED);
+            freed = tables_freed(&after) - freed;
+            uint64_t ipis = after.reclaim_ipis - before.reclaim_ipis;
+            char name[64];
+            const char *pattern = one_zap ? "one_zap" : "per_table";
+            const char *strategy = pt_strategy_name(strategies[s]);
+            format(name, sizeof(name), "pt_reclaim_%s_%s_tables", pattern, strategy);
+            printk("%s %lu tables\n", name, freed);
+            format(name, sizeof(name), "pt_reclaim_%s_%s_ipis_per_1000_tables", pattern,
+                   strategy);
+            printk("%s %lu ipis\n", name, freed ? ipis * 1000 / freed : 0);
+            as_put(as);
+        }
+    }
+}
+
 int bench_run_all(void)
 {
     printk("# bench: %d CPUs, TSC %lu MHz, medians of %d runs\n", cpu_count, tsc_per_us, RUNS);
@@ -108,5 +329,9 @@ int bench_run_all(void)
         }
     }
     bench_context_switch();
+    bench_pt_fault();
+    bench_pt_reclaim_ipis();
+    bench_grace_period();
+    bench_mincore();
     return 0;
 }

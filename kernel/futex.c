@@ -10,14 +10,15 @@
  * Reading the word under a spinlock must not fault (a fault may sleep, take
  * the address space lock or shoot down TLBs). Like Linux, which reads it
  * with page faults disabled and retries after faulting the page in, the
- * read under the lock walks the page tables locklessly (as_read_u32_nofault,
- * mm/as.h) and reads the word through the direct map only if its page is
+ * read under the lock walks the page tables locklessly (gup_fast_read_u32,
+ * mm/gup_fast.h) and reads the word through the direct map only if its page is
  * present; otherwise both
  * locks are dropped, get_user_u32() faults the page in (or finds -EFAULT),
  * and the whole step starts again.
  *
  * Lock order: bucket lock (two in address order, for requeue), then
- * the address space's map lock, then the run queue locks (sched_wake).
+ * the address space's map lock, then a page-table lock (the word's read),
+ * then the run queue locks (sched_wake).
  *
  * Sleeping: a waiter marks itself SLEEPING and sleeps until a waker sets
  * its 'woken' and calls sched_wake(). A kill wakes it too (process_kill
@@ -38,6 +39,7 @@
 #include "kernel/time.h"
 #include "kernel/wait.h"
 #include "mm/as.h"
+#include "mm/gup_fast.h"
 #include "mm/layout.h"
 #include "mm/paging.h"
 
@@ -164,7 +166,7 @@ static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
 static int read_u32_locked(struct address_space *as, uint64_t uaddr, uint32_t *out,
                            struct spinlock *lock, struct spinlock *lock2)
 {
-    if (as_read_u32_nofault(as, uaddr, out))
+    if (gup_fast_read_u32(as, uaddr, out))
         return 0;
     if (lock2)
         spin_unlock(lock2);

@@ -79,7 +79,8 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 
     if (cmdline_get(&kernel_cmdline, "bench")) {
         bench_run_all();
-        machine_exit(0);
+        if (!cmdline_get(&kernel_cmdline, "init"))
+            machine_exit(0);
     }
 
     init_run();

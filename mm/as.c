@@ -112,7 +112,9 @@ static int zap_entry(struct address_space *as, struct page *table, pte_t *slot, 
     if (!upte_has_page(e))
         return 0;
     as_count(&as->rss_pages, -1);
-    z->flush |= pte_present(e);
+    /* A PROT_NONE entry too: the mprotect that made it may not have flushed
+     * yet, and other CPUs may still hold the old writable entry. */
+    z->flush = true;
     struct page *page = upte_page(e);
     if (user_page_put_last(page)) {
         page->next = z->freed;
@@ -164,9 +166,11 @@ void zap_unused_objects(struct address_space *as, struct zap *z)
     }
 }
 
-void zap_finish(struct address_space *as, struct zap *z)
+void zap_flush(struct address_space *as, struct zap *z)
 {
-    cpumask_t flushed = 0;
+    if (z->flushed)
+        return;
+    z->flushed = true;
     if (z->pt.count) {
         /* one invlpg empties the paging-structure caches (R6) */
         tlb_batch_add(&z->tlb, z->pt.flush_va, z->pt.flush_va + PAGE_SIZE);
@@ -175,11 +179,16 @@ void zap_finish(struct address_space *as, struct zap *z)
     if (z->flush) {
         /* entries were changed before: order those stores before the load */
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        flushed = __atomic_load_n(&as->active_cpus, __ATOMIC_RELAXED) &
-                  __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE);
-        tlb_batch_flush(&z->tlb, flushed);
+        z->flushed_cpus = __atomic_load_n(&as->active_cpus, __ATOMIC_RELAXED) &
+                          __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE);
+        tlb_batch_flush(&z->tlb, z->flushed_cpus);
     }
-    pt_gather_finish(as, &z->pt, flushed);
+}
+
+void zap_finish(struct address_space *as, struct zap *z)
+{
+    zap_flush(as, z);
+    pt_gather_finish(as, &z->pt, z->flushed_cpus);
     while (z->freed) {
         struct page *page = z->freed;
         z->freed = page->next;
@@ -280,8 +289,9 @@ struct address_space *as_fork(struct address_space *parent)
             break;
         err = fork_region(parent, child, vma, &z, &child_zap);
     }
+    zap_flush(parent, &z); /* the parent's write-protected entries */
     write_unlock(&parent->map_lock);
-    zap_finish(parent, &z); /* the parent's write-protected entries */
+    zap_finish(parent, &z);
     zap_finish(child, &child_zap);
     if (err) {
         as_put(child);

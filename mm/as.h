@@ -9,8 +9,9 @@
  *  - 'map_lock' is a reader-writer spinlock over the region map, brk and
  *    shm_links. Writers: mmap, munmap, mprotect, brk, madvise advice that
  *    changes regions, fork (the parent's), execve's mappings, stack growth.
- *    Readers: page faults, as_access (process_vm_readv/writev), mincore,
- *    MADV_DONTNEED/FREE/REMOVE, futex keys. Never hold it across a user
+ *    Readers: page faults, as_access (execve, and the fallback of the
+ *    lockless walker mm/gup_fast.h, which process_vm_readv/writev, mincore
+ *    and futexes use first), mincore, MADV_DONTNEED/FREE/REMOVE, futex keys. Never hold it across a user
  *    copy (uaccess.h), which may fault and take it again.
  *  - User page-table entries change under the map lock (either side) and
  *    the lock of their table; tables below the PML4 are reference counted
@@ -18,8 +19,9 @@
  *  - 'users' counts the threads and other holders (as_get/as_put); the last
  *    as_put frees every page, table and region.
  *  - 'active_cpus' has bit i set while CPU i has 'root' loaded (as_switch);
- *    a change that removes or weakens a present entry flushes those CPUs'
- *    TLBs (kernel/tlb_shootdown.h) before the page it mapped is freed.
+ *    a change that removes or weakens an entry flushes those CPUs' TLBs
+ *    (kernel/tlb_shootdown.h) before the page it mapped is freed, and fork
+ *    before it drops the map lock (mm/as_internal.h says why).
  *  - A user page frame's page->refcount counts the entries mapping it (one
  *    per address space after fork) plus temporary holders (mm/user_page.h);
  *    a private page with refcount > 1 is mapped read-only and copied on the
@@ -119,15 +121,6 @@ int as_map_anon(struct address_space *as, uint64_t start, uint64_t len, uint32_t
  */
 size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len, bool write,
                  bool force);
-
-/*
- * Reads the aligned word at 'uaddr' of 'as', which must be loaded on this
- * CPU, without faulting and without locks (the caller may hold spinlocks):
- * a lockless walk with interrupts off, which keeps both the tables
- * (mm/pt_ref.h, R4) and the page (a zap frees it only after a TLB shootdown
- * this CPU must acknowledge) alive. False if the page is not present.
- */
-bool as_read_u32_nofault(struct address_space *as, uint64_t uaddr, uint32_t *out);
 
 /* Checks every page-table count of 'as' against its entries (mm/pt_ref.h,
  * pt_audit); returns the mismatches (each printed). Takes the map lock. */

@@ -105,16 +105,25 @@ void upt_free_all(struct address_space *as);
 /* ---- Zaps (mm/as.c) ----
  * Removing or weakening entries happens under the map lock and table locks;
  * the TLB shootdown and the freeing of what the entries reached (pages,
- * tables) happen after the map lock is dropped (tlb_batch_flush may not run
- * under a lock), in zap_finish(). */
+ * tables) happen in zap_finish(), after the map lock is dropped: a
+ * shootdown waits for every CPU of the address space, which under QEMU can
+ * take milliseconds, and holding the map lock that long starves the other
+ * threads. A thread racing with the change may meanwhile still use a stale
+ * entry; the page it reaches is freed only after the shootdown.
+ * One change cannot wait: fork write-protects the parent's private pages,
+ * and once the lock is free another thread's write fault may copy a page
+ * while a CPU still writes the old one through a stale writable entry: the
+ * write would be lost. So fork calls zap_flush() before dropping the lock. */
 struct zap {
     struct tlb_batch tlb;     /* ranges to flush */
     bool flush;               /* a present entry was removed or weakened */
+    bool flushed;             /* zap_flush() ran: 'flushed_cpus' were reached */
+    cpumask_t flushed_cpus;
     struct page *freed;       /* pages without references, through page->next */
     struct shm_link *dropped; /* shared objects no region uses any more */
     struct pt_gather pt;      /* unlinked page tables */
 };
-#define ZAP_INIT { TLB_BATCH_INIT, false, NULL, NULL, PT_GATHER_INIT }
+#define ZAP_INIT { TLB_BATCH_INIT, false, false, 0, NULL, NULL, PT_GATHER_INIT }
 
 /* Clears the entries of [start, end); tables left empty go by the address
  * space's strategy (under ptfree=off they stay). Map lock held. */
@@ -132,8 +141,13 @@ void zap_flush_range(struct zap *z, uint64_t start, uint64_t end);
  * held for writing; after a change that removed regions). */
 void zap_unused_objects(struct address_space *as, struct zap *z);
 
-/* Flushes the TLBs of the CPUs where 'as' is loaded, then frees the pages
- * and tables and drops the objects (no lock held, interrupts on). */
+/* Flushes the TLBs of the CPUs where 'as' is loaded for what z changed
+ * (entries and unlinked tables), now: fork, before it drops the map lock.
+ * Interrupts on, no table lock held (the IPIs are waited for). */
+void zap_flush(struct address_space *as, struct zap *z);
+
+/* zap_flush() if it has not run, then frees the pages and tables and drops
+ * the objects (no lock held, interrupts on). */
 void zap_finish(struct address_space *as, struct zap *z);
 
 /* ---- Faults (mm/fault.c) ---- */

@@ -3,6 +3,7 @@
 
 #include "kernel/errno.h"
 #include "mm/as_internal.h"
+#include "mm/gup_fast.h"
 #include "mm/kmalloc.h"
 #include "mm/mmap_rules.h"
 #include "mm/user_page.h"
@@ -234,8 +235,10 @@ uint64_t as_mincore(struct address_space *as, uint64_t start, uint64_t pages, ui
     uint64_t n = (end - start) >> PAGE_SHIFT;
     for (uint64_t i = 0; i < n; i++)
         vec[i] = 0;
+    /* the lockless walker first (mm/gup_fast.h); the locked walk for the rest */
+    uint64_t fast = gup_fast_present(as, start, n, vec);
     struct mincore_walk m = {start, vec};
-    upt_for_each(as, start, end, mark_resident, &m, &z);
+    upt_for_each(as, start + fast * PAGE_SIZE, end, mark_resident, &m, &z);
     /* shared memory: in memory if its object holds the page */
     vma_for_each_in(&as->vmas, vma, start, end) {
         if (!(vma->flags & VMA_SHARED))

@@ -228,18 +228,3 @@ int as_populate(struct address_space *as, uint64_t start, uint64_t end, bool wri
     }
     return 0;
 }
-
-bool as_read_u32_nofault(struct address_space *as, uint64_t uaddr, uint32_t *out)
-{
-    ASSERT(uaddr % sizeof(uint32_t) == 0 && uaddr < USER_TOP);
-    uint64_t irq = pt_walk_begin();
-    ASSERT(arch_current_root() == as->root);
-    pte_t e = upt_lookup(as, uaddr);
-    bool ok = pte_present(e) && (e & PTE_USER);
-    if (ok)
-        *out = __atomic_load_n((uint32_t *)((char *)page_to_virt(upte_page(e)) +
-                                            uaddr % PAGE_SIZE),
-                               __ATOMIC_RELAXED);
-    pt_walk_end(irq);
-    return ok;
-}

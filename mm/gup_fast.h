@@ -30,14 +30,17 @@
 struct address_space;
 
 /* True unless a test or benchmark turned the walkers off to compare with
- * the locked paths: then each gup_fast_* call answers for nothing. */
+ * the locked paths: then gup_fast_present() and gup_fast_pin() answer for
+ * nothing and gup_fast_access() is as_access(). (gup_fast_read_u32 has no
+ * locked twin and always walks.) */
 extern bool gup_fast_enabled;
 
 /*
  * mincore's question for the pages from 'start' (page aligned): vec[i] = 1
  * if the page at start + i pages has a page (present or PROT_NONE), else
- * 0, each as it was at some moment during the call. No references taken.
- * Returns how many pages it answered (a prefix of 'pages').
+ * 0, each as it was at some moment during the call. No references taken;
+ * vec is kernel memory (written with interrupts off). Returns how many
+ * pages it answered (a prefix of 'pages').
  */
 size_t gup_fast_present(struct address_space *as, uint64_t start, size_t pages, uint8_t *vec);
 

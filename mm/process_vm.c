@@ -1,7 +1,8 @@
 /*
  * process_vm_readv / process_vm_writev: copies between the caller's memory
  * and another process's, page by page through a kernel buffer and
- * as_access() on the target's address space (which need not be loaded).
+ * gup_fast_access() on the target's address space (which need not be
+ * loaded): the lockless walker, as_access() for the pages it cannot take.
  * Checks and results follow Linux (mm/process_vm_access.c): the bytes
  * copied if any, else the first error. Linux's ptrace permission check is
  * not modelled: prune has a single user.
@@ -12,6 +13,7 @@
 #include "kernel/process.h"
 #include "kernel/syscall.h"
 #include "mm/as.h"
+#include "mm/gup_fast.h"
 #include "mm/kmalloc.h"
 
 /* Linux's MAX_RW_COUNT: one call moves at most this many bytes. */
@@ -89,9 +91,9 @@ static long transfer(struct address_space *as, struct iov_pos local, struct iov_
         if (write) {
             if (copy_from_user(buf, laddr, n))
                 break;
-            got = as_access(as, raddr, buf, n, true, false);
+            got = gup_fast_access(as, raddr, buf, n, true);
         } else {
-            got = as_access(as, raddr, buf, n, false, false);
+            got = gup_fast_access(as, raddr, buf, n, false);
             if (got && copy_to_user(laddr, buf, got))
                 break;
         }

@@ -32,11 +32,11 @@
  *     unlink, and a CPU with interrupts off does neither.
  *  R5 The PML4 (level 4) is never unlinked or freed by a count: it lives
  *     as long as the address space. Its count is its user entries.
- *  R6 Unlinked tables go to a struct pt_gather, which the caller finishes
- *     (zap_finish, mm/as_internal.h) with interrupts on and no lock held:
- *     one TLB flush (which also empties the paging-structure caches, SDM
- *     4.10.4.1) on the CPUs that have the address space loaded, then one
- *     deferred free for the whole batch.
+ *  R6 Unlinked tables go to a struct pt_gather inside a struct zap
+ *     (mm/as_internal.h): one TLB flush (which also empties the
+ *     paging-structure caches, SDM 4.10.4.1) on the CPUs that have the
+ *     address space loaded, then one deferred free for the whole batch,
+ *     both in zap_finish(), with interrupts on and no lock held.
  *
  * Lock order: map lock (mm/as.h), then at most one pt_lock at a time, with
  * one exception: fork holds a parent-process leaf table's lock while it

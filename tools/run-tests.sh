@@ -6,7 +6,8 @@
 #      each boot also counts as a test of its own (it must end cleanly);
 #   3. user tests (tests/user/): each program on the host Linux and on prune
 #      with 1 and 4 CPUs, compared; then all of them under the default init
-#      with the kernel's leak check (tools/user-test.sh).
+#      with the kernel's leak check (tools/user-test.sh);
+#   4. the SPIN model of the page-table protocol (tools/check-model.sh).
 # Logs are kept in build/test-logs/.
 set -u
 cd "$(dirname "$0")/.."
@@ -66,9 +67,13 @@ done
 echo "== user tests"
 tools/user-test.sh "$logs"
 
+echo "== model"
+tools/check-model.sh "$logs"
+
 echo "== summary"
 # Kernel test results count only from boots that were meant to run them.
-files=("$logs"/host-*.ktap "$boot_ktap" "$logs/user.ktap" "$logs/user-leakcheck.ktap")
+files=("$logs"/host-*.ktap "$boot_ktap" "$logs/user.ktap" "$logs/user-leakcheck.ktap"
+       "$logs/model.ktap")
 for b in "${boots[@]}"; do
     IFS='|' read -r name expect pattern args <<< "$b"
     [ "$expect" = 0 ] && files+=("$logs/boot-$name.log")

@@ -12,6 +12,13 @@
 # without the kernel's own "prune: " lines; lines starting with "# " are
 # notes (figures, timings) and are not compared, on either side.
 # "prune-test: args: A B" in a source passes A B as argv[1..] on both sides.
+# "prune-test: cmdlines: A | B" replaces the -smp 4 boot by one boot per
+# kernel command line A, B (e.g. ptfree=rcu), each with "leakcheck": it also
+# needs the kernel's user-leak-check line to say ok.
+# "prune-test: must-panic: CMDLINE | PATTERN | ARGS" adds a -smp 4 boot with
+# CMDLINE (and ARGS, if given, instead of the args above) that passes when
+# prune panics (status 125) with PATTERN in its log (the negative test of
+# docs/pt-lifecycle.md); up to 3 boots.
 # Then one boot at -smp 4 with the default init (/bin/init runs every test)
 # and "leakcheck": init must report every test passed and the kernel's KTAP
 # leak-check block is kept in LOGDIR/user-leakcheck.ktap.
@@ -21,7 +28,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
-[ $# -ge 1 ] || { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 logs=$1
 shift
 iso=${ISO:-build/prune.iso}
@@ -39,8 +46,31 @@ else
     done
 fi
 
+# marker NAME SRC: the text of "/* prune-test: NAME: text */" in SRC.
+marker() {
+    sed -n "s|.*/\* prune-test: $1: \(.*\) \*/.*|\1|p" "$2" | head -1
+}
+
+# trim: stdin without leading and trailing spaces.
+trim() {
+    sed 's/^ *//; s/ *$//'
+}
+
+# split_bars TEXT: the parts of "A | B | C", one per line.
+split_bars() {
+    [ -n "$1" ] && printf '%s\n' "$1" | sed 's/ *| */\n/g'
+}
+
 ktap=$logs/user.ktap
-planned=$((3 * ${#tests[@]}))
+planned=0
+for t in "${tests[@]}"; do
+    src=tests/user/$t.c
+    planned=$((planned + 3))
+    [ -f "$src" ] || continue
+    extra=$(split_bars "$(marker cmdlines "$src")" | wc -l)
+    [ "$extra" -gt 1 ] && planned=$((planned + extra - 1))
+    [ -n "$(marker must-panic "$src")" ] && planned=$((planned + 1))
+done
 [ $# -gt 0 ] || planned=$((planned + 1))
 printf 'KTAP version 1\n1..%d\n' "$planned" > "$ktap"
 n=0
@@ -81,7 +111,15 @@ for t in "${tests[@]}"; do
     grep -q 'prune-test: deterministic-output' "$src" && deterministic=1
     prune_only=0
     grep -q 'prune-test: prune-only' "$src" && prune_only=1
-    args=$(sed -n 's|.*/\* prune-test: args: \(.*\) \*/.*|\1|p' "$src" | head -1)
+    args=$(marker args "$src")
+    # The prune boots: "SMP|kernel options" (options before init=).
+    boots=("1|")
+    mapfile -t cmdlines < <(split_bars "$(marker cmdlines "$src")")
+    if [ ${#cmdlines[@]} -eq 0 ]; then
+        boots+=("4|")
+    else
+        for c in "${cmdlines[@]}"; do boots+=("4|leakcheck $c"); done
+    fi
 
     # 1. The host: the same binary, argv[0] as on prune, no stdin.
     expect=0
@@ -105,20 +143,25 @@ for t in "${tests[@]}"; do
         fi
     fi
 
-    # 2. prune, with 1 and 4 CPUs.
-    for smp in 1 4; do
-        name=user-smp$smp-$t
-        log=$outdir/$t.smp$smp.log
+    # 2. prune, with 1 and 4 CPUs (4: once per "cmdlines" entry).
+    for b in "${boots[@]}"; do
+        smp=${b%%|*}
+        opts=${b#*|}
+        variant=${opts#leakcheck }
+        variant=${variant// /_}
+        tag=smp$smp${variant:+-$variant}
+        name=user-smp$smp-$t${variant:+-$variant}
+        log=$outdir/$t.$tag.log
         if [ -n "$prune_cannot_run" ]; then
             result "not ok" "$name" "not booted: $prune_cannot_run"
             continue
         fi
         start=$(date +%s.%N)
-        "$qemu_run" "$iso" --smp "$smp" --mem 256M --cmdline "init=/bin/$t${args:+ $args}" \
-            --timeout 60 > "$log" 2>&1
+        "$qemu_run" "$iso" --smp "$smp" --mem 256M \
+            --cmdline "${opts:+$opts }init=/bin/$t${args:+ $args}" --timeout 60 > "$log" 2>&1
         rc=$?
         secs=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")
-        prune_output "$log" > "$outdir/$t.smp$smp.out"
+        prune_output "$log" > "$outdir/$t.$tag.out"
         why=""
         if ! tr -d '\r' < "$log" | grep -q "^prune: running /bin/$t as PID 1$"; then
             why="prune did not start /bin/$t"
@@ -126,21 +169,57 @@ for t in "${tests[@]}"; do
         elif [ "$rc" != "$expect" ]; then
             why="status $rc, expected $expect"
         elif [ $deterministic = 1 ] && [ $have_oracle = 1 ] &&
-             ! cmp -s "$outdir/$t.host.out" "$outdir/$t.smp$smp.out"; then
+             ! cmp -s "$outdir/$t.host.out" "$outdir/$t.$tag.out"; then
             why="output differs from Linux"
+        elif [ -n "$opts" ] && ! tr -d '\r' < "$log" | grep -q '^ok 1 user-leak-check'; then
+            why="leak check failed: $(tr -d '\r' < "$log" | sed -n 's/.*user-leak-check # //p' |
+                head -1)"
         fi
         if [ -z "$why" ]; then
             result ok "$name" "status $rc, ${secs}s"
         else
             result "not ok" "$name" "$why, ${secs}s"
             if [ "$why" = "output differs from Linux" ]; then
-                diff -u --label linux "$outdir/$t.host.out" --label prune "$outdir/$t.smp$smp.out" |
+                diff -u --label linux "$outdir/$t.host.out" --label prune "$outdir/$t.$tag.out" |
                     head -n 30 | sed 's/^/    | /'
             else
                 tail -n 20 "$log" | sed 's/^/    | /'
             fi
         fi
     done
+
+    # 3. The negative test: a boot that must panic.
+    must_panic=$(marker must-panic "$src")
+    [ -n "$must_panic" ] || continue
+    IFS='|' read -r opts pattern panic_args <<< "$must_panic"
+    opts=$(trim <<< "$opts")
+    pattern=$(trim <<< "$pattern")
+    panic_args=$(trim <<< "${panic_args:-$args}")
+    name=user-smp4-$t-${opts// /_}-must-panic
+    if [ -n "$prune_cannot_run" ]; then
+        result "not ok" "$name" "not booted: $prune_cannot_run"
+        continue
+    fi
+    why="no panic with \"$pattern\" in 3 boots"
+    for try in 1 2 3; do
+        log=$outdir/$t.must-panic.$try.log
+        start=$(date +%s.%N)
+        "$qemu_run" "$iso" --smp 4 --mem 256M \
+            --cmdline "$opts init=/bin/$t${panic_args:+ $panic_args}" --timeout 60 > "$log" 2>&1
+        rc=$?
+        secs=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")
+        if [ "$rc" = 125 ] && tr -d '\r' < "$log" | grep -q "$pattern"; then
+            why=""
+            break
+        fi
+    done
+    if [ -z "$why" ]; then
+        result ok "$name" "caught in boot $try, ${secs}s: $(tr -d '\r' < "$log" |
+            grep -m1 -o "$pattern.*" | cut -c1-100)"
+    else
+        result "not ok" "$name" "$why"
+        tail -n 20 "$log" | sed 's/^/    | /'
+    fi
 done
 
 [ $# -gt 0 ] && exit 0

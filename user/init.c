@@ -1,8 +1,9 @@
 /*
  * prune's default PID 1 (run when the command line has no init=): runs every
- * program in /bin whose name starts with "test_", in name order, one after
- * another (fork + execve + wait4), prints one line per test with how it ended,
- * and exits 0 if every test exited 0, 1 otherwise.
+ * program in /bin whose name starts with "test_" (or with argv[1]: make bench
+ * boots "init=/bin/init bench_"), in name order, one after another (fork +
+ * execve + wait4), prints one line per program with how it ended, and exits
+ * 0 if every one exited 0, 1 otherwise.
  */
 #define _GNU_SOURCE /* wait4 */
 #include <dirent.h>
@@ -20,8 +21,9 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Fills names with the test programs of /bin, sorted; returns how many. */
-static int find_tests(char **names)
+/* Fills names with the programs of /bin named prefix..., sorted; returns
+ * how many. */
+static int find_tests(const char *prefix, char **names)
 {
     DIR *bin = opendir("/bin");
     if (!bin) {
@@ -31,7 +33,7 @@ static int find_tests(char **names)
     int n = 0;
     struct dirent *e;
     while ((e = readdir(bin)) && n < MAX_TESTS)
-        if (strncmp(e->d_name, "test_", 5) == 0)
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
             names[n++] = strdup(e->d_name);
     closedir(bin);
     qsort(names, n, sizeof(names[0]), by_name);
@@ -64,11 +66,9 @@ static int run(const char *name, char **envp)
 
 int main(int argc, char **argv, char **envp)
 {
-    (void)argc;
-    (void)argv;
     setvbuf(stdout, NULL, _IONBF, 0);
     char *names[MAX_TESTS];
-    int n = find_tests(names), passed = 0;
+    int n = find_tests(argc > 1 ? argv[1] : "test_", names), passed = 0;
     printf("init: running %d test programs from /bin\n", n);
     for (int i = 0; i < n; i++) {
         int status = run(names[i], envp);

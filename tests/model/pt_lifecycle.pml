@@ -1,49 +1,62 @@
 /*
  * The life of one page-table page, as a Promela model for SPIN
  * (docs/pt-lifecycle.md, "The model"; tools/check-model.sh runs it).
+ * It follows mm/pt_ref.c and mm/pt_gather.c, rules R1..R6 of mm/pt_ref.h.
  *
- * One parent entry ("pmd") points to no table or to one PTE table. A table
- * has count = entries in use + holders. Processes, each a CPU:
- *   faulters   get the table (lockless try_get, or allocate-and-get under the
- *              parent lock), add an entry, put;
- *   zappers    (MADV_DONTNEED) get the table, remove an entry, put;
- *   walkers    (GUP-fast, mincore) read the parent entry once, then the table,
- *              inside an interrupts-off / read-side section;
- *   mmu        the hardware walker of one CPU, which caches the parent entry
- *              in its paging-structure cache until a TLB shootdown;
- *   grace_period  (ptfree=rcu) frees unlinked tables in batches once every
- *              reader that may have seen them has left its section.
- * Whoever's put brings the count to 0 tears the table down: under the parent
- * lock it rechecks that the parent still points to the table and that the
- * count is still 0 (a faulter may have revived it: the refill race), unlinks
- * it, shoots down the TLBs and hands it to the free strategy.
+ * One parent entry ("pmd") holds no table or one PTE table. A table's count
+ * is its entries in use + its holders (+ 1 keep reference under ptfree=off).
+ * Each process is a CPU:
+ *   faulter    pt_child_get (lockless, pt_try_get), else pt_alloc_get (under
+ *              the parent lock: install a new table, or take the winner's
+ *              and free ours); add an entry; pt_put;
+ *   zapper     (MADV_DONTNEED) pt_child_get; remove an entry; pt_put; under
+ *              ptfree=off its last zap is a munmap that drops the keep
+ *              reference;
+ *   walker     GUP-fast: in a pt_walk_begin section (interrupts off) read
+ *              the parent entry once, then the table;
+ *   mmu        the hardware walker of a CPU that has the address space
+ *              loaded: caches the parent entry (paging-structure cache) and
+ *              walks the cached table until a TLB shootdown;
+ *   grace_period  ptfree=rcu: frees batches of flushed tables once every
+ *              reader has left the section it was in;
+ *   invariant  checks R2 between any two steps: a linked table has a count
+ *              above zero.
+ * pt_put: drop a unit unless it is the last; else, under the parent lock,
+ * drop it and, if the count reached 0 there (a pt_try_get may have come in
+ * meanwhile: the refill race), clear the parent entry. Then zap_finish: the
+ * TLB shootdown, then the free strategy.
+ *
+ * Locks are not variables here: each critical section is one atomic step
+ * (the parent lock's: install-or-get, last-put-and-unlink; a table lock's:
+ * add or remove an entry). What matters is what may happen between those
+ * sections, and every such point is a separate step.
  *
  * Build-time switches (spin -DNAME):
- *   STRATEGY=RCU (default) | IPI | UNSAFE   how an unlinked table is freed
- *   NORECHECK   the teardown does not recheck the count: the refill race
- *   NOFLUSH     the teardown skips the TLB shootdown
- *   LOCKED_LOOKUP  faulters and zappers look the table up under the parent
- *               lock, so that only walkers and the mmu read tables locklessly
- * Only RCU and IPI without NORECHECK / NOFLUSH must verify.
+ *   STRATEGY=RCU (default) | IPI | OFF | UNSAFE  how an unlinked table is freed
+ *   NORECHECK      the last put unlinks without rechecking the count under
+ *                  the parent lock: the refill race
+ *   NOFLUSH        zap_finish skips the TLB shootdown
+ *   LOCKED_LOOKUP  faulters and zappers read the parent entry under its lock,
+ *                  so that only walkers and the mmu read tables locklessly
+ * RCU, IPI and OFF must verify (with or without LOCKED_LOOKUP); UNSAFE,
+ * NORECHECK and NOFLUSH must fail.
  */
 
 #define RCU    1
 #define IPI    2
-#define UNSAFE 3
+#define OFF    3
+#define UNSAFE 4
 #ifndef STRATEGY
 #define STRATEGY RCU
 #endif
 
-#define NFAULTERS 2
 #define FAULTS0   2     /* faults of faulter 0 */
 #define FAULTS1   1     /* faults of faulter 1 */
-#define NZAPPERS  1
-#define ZAPS      2     /* zaps per zapper */
-#define NWALKERS  1
-#define WALKS     2     /* lockless walks per walker */
+#define ZAPS      2     /* zaps of the zapper */
+#define WALKS     2     /* lockless walks of the walker */
 #define MMU_STEPS 2     /* cache fills or walks of the hardware walker */
 
-#define NREADERS  (NFAULTERS + NZAPPERS + NWALKERS)
+#define NREADERS  4     /* faulters 0 and 1, the zapper, the walker */
 #define NTABLES   (FAULTS0 + FAULTS1 + 1)   /* at most one table per fault; id 0 is "none" */
 
 /* Life of a table: UNUSED -> PRIVATE -> LINKED -> UNLINKED [-> QUEUED -> BATCHED]
@@ -51,29 +64,23 @@
 #define UNUSED   0   /* never allocated */
 #define PRIVATE  1   /* allocated, seen only by its allocator */
 #define LINKED   2   /* the parent entry points to it */
-#define UNLINKED 3   /* unlinked by its teardown, TLB shootdown pending */
+#define UNLINKED 3   /* unlinked by its last put, in a gather: shootdown pending */
 #define QUEUED   4   /* rcu: flushed, waiting for the next grace period */
 #define BATCHED  5   /* rcu: in the batch of the grace period under way */
-#define FREED    6   /* returned to the page allocator */
+#define FREED    6   /* returned to the page allocator (PG_PTABLE cleared) */
 
-
-/*
- * Locks are not variables here: each critical section of the design is one
- * atomic step (the parent lock's: install-or-get, recheck-and-unlink; the
- * table lock's: add or remove an entry). What matters is what may happen
- * between those sections, and every such point is a separate step.
- */
 byte pmd;                  /* the parent entry: 0 or a table id; under the parent lock */
 byte state[NTABLES];
-byte count[NTABLES];       /* entries in use + holders; atomic */
+byte count[NTABLES];       /* entries in use + holders + keep; atomic */
 byte entries[NTABLES];     /* entries in use; under the table's lock */
+bit  keep[NTABLES];        /* ptfree=off: the keep reference is still held */
 byte nalloc;               /* tables allocated so far, ids 1..nalloc */
-bit  inside[NREADERS];     /* reader i is in its interrupts-off / read-side section */
+bit  inside[NREADERS];     /* reader i is in a pt_walk_begin section */
 byte tlb;                  /* the mmu's cached parent entry (paging-structure cache) */
 byte nqueued;              /* rcu: tables QUEUED */
 byte running = NREADERS;   /* readers that have not finished */
 
-/* Every read or write of a table's memory is checked: it must not be freed. */
+/* Every read or write of a table's memory is checked (pt_check_alive). */
 #define touch(t)   assert(state[t] != FREED && state[t] != UNUSED)
 
 /* What must hold when a table returns to the page allocator. */
@@ -83,7 +90,8 @@ byte running = NREADERS;   /* readers that have not finished */
 	assert(pmd != t && tlb != t)
 
 /* Wait until every reader has been outside its section at least once since
- * the call: a grace period (rcu) or an IPI acknowledged by every CPU (ipi). */
+ * the call: a grace period (rcu) or an IPI acknowledged by every CPU (ipi,
+ * off). */
 inline wait_for_readers(i)
 {
 	i = 0;
@@ -94,73 +102,77 @@ inline wait_for_readers(i)
 	i = 0
 }
 
-/* Hand an unlinked, flushed table to the free strategy. */
-inline retire(t, i)
+/* pt_gather_finish for a gather of one unlinked, flushed table. */
+inline gather_finish(t, i)
 {
 #if STRATEGY == RCU
 	d_step { state[t] = QUEUED; nqueued++; printf("%d: table %d waits for a grace period\n", _pid, t) }
-#elif STRATEGY == IPI
+#elif STRATEGY == UNSAFE
+	d_step { printf("%d: frees table %d at once\n", _pid, t); check_free(t); state[t] = FREED }
+#else
 	wait_for_readers(i);
 	d_step { printf("%d: IPIs done, frees table %d\n", _pid, t); check_free(t); state[t] = FREED }
-#else
-	d_step { printf("%d: frees table %d at once\n", _pid, t); check_free(t); state[t] = FREED }
 #endif
 }
 
-/* Drop one from t's count; if that was the last, tear the table down. */
-inline put(t, unlinked, i)
+/* pt_put, then zap_finish if it unlinked the table. */
+inline put(t, last, i)
 {
-	atomic {
+	atomic {   /* put_unless_last */
+		printf("%d: put table %d\n", _pid, t);
 		touch(t);
-		count[t]--;
-		unlinked = (count[t] == 0);
-		printf("%d: put table %d, count %d\n", _pid, t, count[t])
+		if
+		:: count[t] > 1 -> count[t]--; last = 0
+		:: else -> last = 1; printf("%d: that was the last unit of table %d\n", _pid, t)
+		fi
 	}
 	if
-	:: unlinked ->
-		/* under the parent lock: recheck, then unlink */
-		atomic {
+	:: last ->
+		atomic {   /* under the parent lock */
+			touch(t);
+			assert(pmd == t);   /* R2: we hold a unit, so it is linked */
+			count[t]--;
 			if
-			:: pmd == t ->
-				touch(t);
-#ifndef NORECHECK
-				unlinked = (count[t] == 0)
+#ifdef NORECHECK
+			:: true ->
+#else
+			:: count[t] == 0 ->
 #endif
-			:: else -> unlinked = 0
-			fi;
-			if
-			:: unlinked -> pmd = 0; state[t] = UNLINKED; printf("%d: unlinks table %d\n", _pid, t)
-			:: else -> printf("%d: recheck: table %d is no longer ours to free\n", _pid, t)
+				pmd = 0; state[t] = UNLINKED;
+				printf("%d: count %d under the parent lock: unlinks table %d\n", _pid, count[t], t)
+			:: else ->
+				last = 0;
+				printf("%d: count %d under the parent lock: someone came in, table %d stays\n", _pid, count[t], t)
 			fi
 		}
 		if
-		:: unlinked ->
+		:: last ->   /* zap_finish */
 #ifndef NOFLUSH
-			tlb = 0;     /* TLB shootdown, completed on every CPU */
+			tlb = 0;     /* the TLB shootdown, acknowledged by every CPU */
 #endif
-			unlinked = 0;
-			retire(t, i)
+			last = 0;
+			gather_finish(t, i)
 		:: else
 		fi
 	:: else
 	fi
 }
 
-/* Take a hold on table t if its count is not 0; else t = 0. */
+/* pt_try_get: a reference on table t if its count is not 0; else t = 0. */
 inline try_get(t)
 {
+	printf("%d: pt_try_get table %d\n", _pid, t);
 	touch(t);
 	if
-	:: count[t] > 0 -> count[t]++; printf("%d: try_get table %d: ok\n", _pid, t)
-	:: else -> printf("%d: try_get table %d: count 0\n", _pid, t); t = 0
+	:: count[t] > 0 -> count[t]++
+	:: else -> printf("%d: table %d is dying (count 0)\n", _pid, t); t = 0
 	fi
 }
 
-/* Find the table and take a hold on it; t = 0 if there is none or it is
- * being torn down. The parent entry is read locklessly in a read-side
- * section, or with LOCKED_LOOKUP under the parent lock (then only walkers
- * and the mmu read tables without a lock). */
-inline lookup_get(me, t)
+/* pt_child_get: the table with a reference, or t = 0 if there is none or
+ * it is dying. The parent entry is read inside a pt_walk_begin section, or
+ * with LOCKED_LOOKUP under the parent lock. */
+inline child_get(me, t)
 {
 #ifdef LOCKED_LOOKUP
 	atomic {
@@ -188,37 +200,41 @@ inline lookup_get(me, t)
 
 proctype faulter(byte me; byte faults)
 {
-	byte n, t, spare, unlinked, i;
+	byte n, t, spare, last, i;
 	do
 	:: n < faults ->
-		lookup_get(me, t);
+		child_get(me, t);
 		if
 		:: t == 0 ->
-			/* Allocate-and-get: a new table (private until installed),
-			 * then under the parent lock install it, or get the one
-			 * installed first and free ours. A linked table stays
-			 * linked while the parent lock is held, so it may be got
-			 * here even with a count of 0 (revived). */
+			/* pt_alloc_get: a new table (private until installed), then
+			 * under the parent lock install it, or take the winner's and
+			 * free ours (never published) */
 			atomic {
-				nalloc++; spare = nalloc; state[spare] = PRIVATE; count[spare] = 1;
+				nalloc++; spare = nalloc; state[spare] = PRIVATE;
 				if
 				:: pmd == 0 ->
 					pmd = spare; state[spare] = LINKED; t = spare;
+					count[spare] = 1;   /* our reference */
+#if STRATEGY == OFF
+					count[spare]++; keep[spare] = 1;
+#endif
 					printf("%d: installs table %d\n", _pid, t)
 				:: else ->
-					t = pmd; touch(t); count[t]++;
-					printf("%d: gets table %d under the parent lock, count %d\n", _pid, t, count[t]);
-					count[spare] = 0; check_free(spare); state[spare] = FREED
+					t = pmd; touch(t);
+					assert(count[t] > 0);   /* R2 */
+					count[t]++;
+					printf("%d: takes the winner's table %d, frees table %d\n", _pid, t, spare);
+					check_free(spare); state[spare] = FREED
 				fi;
 				spare = 0
 			}
 		:: else
 		fi;
-		d_step {   /* add an entry */
-			touch(t); entries[t]++; count[t]++;
-			printf("%d: adds an entry to table %d\n", _pid, t)
+		d_step {   /* add an entry, under the table lock */
+			printf("%d: adds an entry to table %d\n", _pid, t);
+			touch(t); entries[t]++; count[t]++
 		}
-		put(t, unlinked, i);
+		put(t, last, i);
 		t = 0;
 		n++
 	:: else -> break
@@ -228,22 +244,29 @@ proctype faulter(byte me; byte faults)
 
 proctype zapper(byte me)
 {
-	byte n, t, unlinked, i;
+	byte n, t, last, i;
 	do
 	:: n < ZAPS ->
-		lookup_get(me, t);
+		child_get(me, t);
 		if
 		:: t != 0 ->
-			d_step {   /* remove an entry */
+			d_step {   /* remove an entry, under the table lock */
+				printf("%d: removes an entry from table %d\n", _pid, t);
 				touch(t);
 				if
-				:: entries[t] > 0 ->
-					entries[t]--; count[t]--;
-					printf("%d: removes an entry from table %d\n", _pid, t)
+				:: entries[t] > 0 -> entries[t]--; count[t]--
+				:: else
+				fi;
+#if STRATEGY == OFF
+				if   /* the last zap is a munmap: pt_drop_keep */
+				:: n == ZAPS - 1 && keep[t] ->
+					keep[t] = 0; count[t]--;
+					printf("%d: munmap drops the keep reference of table %d\n", _pid, t)
 				:: else
 				fi
+#endif
 			}
-			put(t, unlinked, i);
+			put(t, last, i);
 			t = 0
 		:: else
 		fi;
@@ -258,11 +281,11 @@ proctype walker(byte me)
 	byte n, table;
 	do
 	:: n < WALKS ->
-		atomic {   /* enter the section, read the parent entry once */
+		atomic {   /* pt_walk_begin, then read the parent entry once */
 			inside[me] = 1; table = pmd;
 			printf("%d: walker reads the parent entry: table %d\n", _pid, table)
 		}
-		atomic {   /* then the table, and leave */
+		atomic {   /* then the table, and pt_walk_end */
 			if
 			:: table != 0 ->
 				printf("%d: walker reads table %d\n", _pid, table);
@@ -278,19 +301,18 @@ proctype walker(byte me)
 	running--
 }
 
-/* The hardware walker of a CPU that has the address space loaded: fills its
- * paging-structure cache from a present parent entry, or walks the cached
- * table, in any order. */
+/* Fills its cache from a present parent entry or walks the cached table, in
+ * any order; with nothing to do it lets a step go by. */
 proctype mmu()
 {
 	byte n;
-end:	/* idle: nothing cached and no table linked */
 	do
 	:: n < MMU_STEPS ->
 		atomic {
 			if
-			:: pmd != 0 -> tlb = pmd
-			:: tlb != 0 -> touch(tlb)
+			:: pmd != 0 -> tlb = pmd; printf("%d: mmu caches table %d\n", _pid, tlb)
+			:: tlb != 0 -> printf("%d: mmu walks table %d\n", _pid, tlb); touch(tlb)
+			:: else
 			fi;
 			n++
 		}
@@ -299,7 +321,7 @@ end:	/* idle: nothing cached and no table linked */
 }
 
 #if STRATEGY == RCU
-/* Grace periods: each batch is the tables unlinked before it began. */
+/* Grace periods: each batch is the tables queued before it began. */
 proctype grace_period()
 {
 	byte t, i;
@@ -324,7 +346,9 @@ proctype grace_period()
 			do
 			:: t <= nalloc ->
 				if
-				:: state[t] == BATCHED -> check_free(t); state[t] = FREED
+				:: state[t] == BATCHED ->
+					printf("%d: grace period over, frees table %d\n", _pid, t);
+					check_free(t); state[t] = FREED
 				:: else
 				fi;
 				t++
@@ -337,10 +361,17 @@ proctype grace_period()
 }
 #endif
 
+/* R2 between any two steps. */
+proctype invariant()
+{
+end:	atomic { !(pmd == 0 || count[pmd] > 0) -> assert(pmd == 0 || count[pmd] > 0) }
+}
+
 init
 {
 	byte t;
 	atomic {
+		run invariant();
 		run faulter(0, FAULTS0);
 		run faulter(1, FAULTS1);
 		run zapper(2);
@@ -350,15 +381,15 @@ init
 		run grace_period();
 #endif
 	}
-	_nr_pr == 1;
-	/* No leak: every table ever allocated is freed, or is the linked one
-	 * with count == entries > 0 (nobody holds it any more). */
+	_nr_pr == 2;   /* all but init and the invariant have finished */
+	/* No leak: every table ever allocated is freed, or is the linked one,
+	 * with count == entries (+ keep): nobody holds it any more. */
 	d_step {
 		t = 1;
 		do
 		:: t <= nalloc ->
 			assert(state[t] == FREED || (state[t] == LINKED && pmd == t));
-			assert(state[t] != LINKED || (count[t] == entries[t] && count[t] > 0));
+			assert(state[t] != LINKED || count[t] == entries[t] + keep[t]);
 			t++
 		:: else -> break
 		od

@@ -1,0 +1,101 @@
+/*
+ * Helpers shared by the user benchmarks (tests/bench/bench_*.c): plain C
+ * programs built with "musl-gcc -static" that run on prune (make bench runs
+ * every /bin/bench_* after the kernel's own benchmarks) and on Linux alike.
+ * Each prints its figures as "name value unit" lines (integers; units in
+ * lower case: cycles, ns, kb...) and "# " notes; nothing is asserted.
+ * Cycles are the TSC's (the guest's under QEMU), ns the monotonic clock's.
+ */
+#ifndef TESTS_BENCH_BENCH_H
+#define TESTS_BENCH_BENCH_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
+#endif
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Call first: unbuffered stdout, so lines interleave right with others'. */
+static inline void bench_start(void)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+}
+
+static inline uint64_t bench_cycles(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
+static inline uint64_t bench_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* A timed interval: cycles and ns. */
+struct bench_time {
+    uint64_t cycles, ns;
+};
+
+static inline struct bench_time bench_now(void)
+{
+    return (struct bench_time){ bench_cycles(), bench_ns() };
+}
+
+static inline struct bench_time bench_since(struct bench_time start)
+{
+    struct bench_time now = bench_now();
+    return (struct bench_time){ now.cycles - start.cycles, now.ns - start.ns };
+}
+
+static inline int bench_compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The median of v[0..n) (sorts v). */
+static inline uint64_t bench_median(uint64_t *v, int n)
+{
+    qsort(v, (size_t)n, sizeof(v[0]), bench_compare_u64);
+    return v[n / 2];
+}
+
+/* Prints "name value unit". */
+static inline void bench_print(const char *name, uint64_t value, const char *unit)
+{
+    printf("%s %llu %s\n", name, (unsigned long long)value, unit);
+}
+
+/* The value in kB of field key ("VmPTE", "PageTables"...) of a /proc file,
+ * or -1. */
+static inline long bench_proc_kb(const char *path, const char *key)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    char line[256];
+    long value = -1;
+    size_t n = strlen(key);
+    while (fgets(line, sizeof(line), f))
+        if (strncmp(line, key, n) == 0 && line[n] == ':') {
+            value = strtol(line + n + 1, NULL, 10);
+            break;
+        }
+    fclose(f);
+    return value;
+}
+
+static inline void bench_sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+    nanosleep(&ts, NULL);
+}
+
+#endif
