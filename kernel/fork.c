@@ -126,11 +126,14 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
         (void)as_access(as, child_tid, &v, sizeof(v), true, false);
     }
     if (new_process)
-        process_link(p, parent);
+        process_link(p, parent, flags & CLONE_VFORK);
     sched_add_new(t);
-    if (flags & CLONE_VFORK)
+    if (flags & CLONE_VFORK) {
+        /* p cannot be reaped (and freed) while we wait: see process_link */
         wait_event(&parent->child_exit,
                    current_killed() || __atomic_load_n(&p->vfork_done, __ATOMIC_ACQUIRE));
+        process_vfork_wait_done(p);
+    }
     return tid;
 }
 

@@ -63,10 +63,11 @@ struct process *process_alloc(const char *name)
     return p;
 }
 
-void process_link(struct process *p, struct process *parent)
+void process_link(struct process *p, struct process *parent, bool vfork_waiter)
 {
     spin_lock(&proc_lock);
     p->parent = parent;
+    p->vfork_waiter = vfork_waiter;
     if (parent) {
         p->sibling = parent->children;
         parent->children = p;
@@ -223,6 +224,15 @@ void user_return_work(struct trap_frame *tf)
     rcu_note_quiescent_state();
 }
 
+void process_vfork_wait_done(struct process *p)
+{
+    spin_lock(&proc_lock);
+    p->vfork_waiter = false;
+    if (p->parent)
+        wake_up_all(&p->parent->child_exit); /* p may be reaped now */
+    spin_unlock(&proc_lock);
+}
+
 void process_vfork_release(struct process *p)
 {
     spin_lock(&proc_lock);
@@ -326,7 +336,7 @@ static bool find_zombie_locked(struct process *p, int pid, struct process **zomb
         if (pid > 0 && c->pid != pid)
             continue;
         *any = true;
-        if (c->state == PROC_ZOMBIE) {
+        if (c->state == PROC_ZOMBIE && !c->vfork_waiter) {
             *zombie = c;
             return true;
         }
@@ -468,7 +478,7 @@ int process_run_init(const char *path, const char *const *argv)
     spin_lock(&proc_lock);
     init_process = p;
     spin_unlock(&proc_lock);
-    process_link(p, NULL);
+    process_link(p, NULL, false);
 
     static const char *const envp[] = {"HOME=/", "TERM=linux", NULL};
     struct trap_frame frame;

@@ -91,6 +91,7 @@ struct process {
     int kill_signal;                /* atomic; see Rules; KILL_EXIT_GROUP: exit_group */
     int exit_code;                  /* exit_group's code, written before kill_signal */
     bool vfork_done;                /* atomic: a vfork child has exec'd or exited */
+    bool vfork_waiter;              /* proc_lock: its vfork parent still waits */
     struct wait_queue child_exit;   /* wait4 sleeps here until a child changes */
     struct k_sigaction sigactions[NSIG]; /* proc_lock; stored, never delivered */
 };
@@ -144,8 +145,14 @@ int process_alloc_id(void);
  * without memory. */
 struct process *process_alloc(const char *name);
 
-/* Makes p visible: a child of 'parent' (NULL for PID 1) and findable. */
-void process_link(struct process *p, struct process *parent);
+/* Makes p visible: a child of 'parent' (NULL for PID 1) and findable.
+ * vfork_waiter: the calling thread will wait for p's exec or exit (vfork);
+ * until it calls process_vfork_wait_done(p), wait4 does not reap p, so the
+ * waiter may read p safely. */
+void process_link(struct process *p, struct process *parent, bool vfork_waiter);
+
+/* The vfork waiter of p stopped waiting: p may be reaped. */
+void process_vfork_wait_done(struct process *p);
 
 /* A new detached thread of p, not yet queued (sched_add_new() starts it):
  * its first return to user mode loads 'frame', with FS base 'fs_base', in
