@@ -9,6 +9,7 @@
 #include "kernel/string.h"
 #include "mm/as_internal.h"
 #include "mm/frame.h"
+#include "mm/gup_fast.h"
 #include "mm/mmap_rules.h"
 #include "mm/user_page.h"
 
@@ -156,20 +157,6 @@ int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error)
     return err;
 }
 
-/* Drops a pin from fault_in_locked(). If it was the last reference (a zap
- * removed the entry meanwhile and may not have flushed yet), flushes 'va'
- * where 'as' is loaded before freeing the page. No lock held. */
-static void unpin(struct address_space *as, uint64_t va, struct page *page)
-{
-    if (!user_page_put_last(page))
-        return;
-    struct zap z = ZAP_INIT;
-    zap_flush_range(&z, va, va + PAGE_SIZE);
-    page->next = NULL;
-    z.freed = page;
-    zap_finish(as, &z);
-}
-
 size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len, bool write,
                  bool force)
 {
@@ -200,7 +187,7 @@ size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len
         zap_finish(as, &z);
         release_replaced(as, ALIGN_DOWN(va, PAGE_SIZE), replaced);
         if (page)
-            unpin(as, ALIGN_DOWN(va, PAGE_SIZE), page);
+            gup_fast_unpin(as, ALIGN_DOWN(va, PAGE_SIZE), page);
         if (err)
             break;
         done += chunk;

@@ -54,7 +54,8 @@ size_t gup_fast_present(struct address_space *as, uint64_t start, size_t pages, 
 size_t gup_fast_pin(struct address_space *as, uint64_t start, size_t pages, bool write,
                     struct page **out);
 
-/* Drops a reference from gup_fast_pin() on the page it found at 'va'. If
+/* Drops a reference from gup_fast_pin() (or from the slow path's pin in
+ * as_access) on the page it found at 'va'. If
  * it was the last (a zap removed the entry meanwhile and may not have
  * flushed yet), flushes 'va' where 'as' is loaded, then frees the page.
  * Interrupts on, no lock held. */
