@@ -31,6 +31,7 @@
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/uaccess.h"
 #include "kernel/errno.h"
+#include "kernel/list.h"
 #include "kernel/process.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
@@ -43,11 +44,9 @@
 #include "mm/layout.h"
 #include "mm/paging.h"
 
-struct futex_waiter;
-
 struct futex_bucket {
     struct spinlock lock;
-    struct futex_waiter *head, *tail; /* lock; waiters in arrival order */
+    struct list waiters;          /* lock; futex_waiter.node, in arrival order */
 };
 
 /* Lives on the waiting thread's stack from futex_wait() to its return. */
@@ -57,7 +56,7 @@ struct futex_waiter {
     struct thread *thread;        /* constant */
     uint32_t bitset;              /* constant */
     bool woken;                   /* set (release) by the waker, which also unlinks it */
-    struct futex_waiter *next, *prev; /* bucket lock */
+    struct list_node node;        /* in its bucket's list (bucket lock) */
 };
 
 static struct futex_bucket buckets[FUTEX_BUCKETS] = {
@@ -112,26 +111,12 @@ int futex_key_of(struct address_space *as, uint64_t uaddr, bool private, struct 
 /* Appends / unlinks w; the bucket lock is held. */
 static void queue_add(struct futex_bucket *b, struct futex_waiter *w)
 {
-    w->next = NULL;
-    w->prev = b->tail;
-    if (b->tail)
-        b->tail->next = w;
-    else
-        b->head = w;
-    b->tail = w;
+    list_push_tail(&b->waiters, &w->node);
 }
 
 static void queue_del(struct futex_bucket *b, struct futex_waiter *w)
 {
-    if (w->prev)
-        w->prev->next = w->next;
-    else
-        b->head = w->next;
-    if (w->next)
-        w->next->prev = w->prev;
-    else
-        b->tail = w->prev;
-    w->next = w->prev = NULL;
+    list_remove(&b->waiters, &w->node);
 }
 
 /* Unlinks and wakes w; its bucket lock is held, which keeps w (on the
@@ -241,9 +226,10 @@ static int wake_key(const struct futex_key *key, int n, uint32_t bitset)
     struct futex_bucket *b = bucket_of(key);
     int woken = 0;
     spin_lock(&b->lock);
-    struct futex_waiter *next;
-    for (struct futex_waiter *w = b->head; w; w = next) {
-        next = w->next;
+    struct list_node *next;
+    for (struct list_node *node = b->waiters.head; node; node = next) {
+        next = node->next;
+        struct futex_waiter *w = list_entry(node, struct futex_waiter, node);
         if (!key_equal(&w->key, key) || !(w->bitset & bitset))
             continue;
         wake_waiter(b, w);
@@ -332,9 +318,10 @@ static long futex_requeue(uint64_t uaddr, uint64_t uaddr2, bool private, int nr_
     }
 
     int woken = 0, moved = 0;
-    struct futex_waiter *next;
-    for (struct futex_waiter *w = b1->head; w; w = next) {
-        next = w->next;
+    struct list_node *next;
+    for (struct list_node *node = b1->waiters.head; node; node = next) {
+        next = node->next;
+        struct futex_waiter *w = list_entry(node, struct futex_waiter, node);
         if (!key_equal(&w->key, &key1))
             continue;
         if (woken < nr_wake) {

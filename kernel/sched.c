@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/syscall_arch.h"
+#include "kernel/list.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/rcu.h"
@@ -30,7 +31,7 @@
  */
 struct runqueue {
     struct spinlock lock;
-    struct thread *head, *tail;
+    struct list queue;          /* RUNNABLE threads, through thread->rq_node */
     int nr_queued;
     bool ready;
 };
@@ -49,28 +50,14 @@ __attribute__((noreturn)) void sched_thread_start(struct thread *prev);
 /* Appends 't' to 'rq'; caller holds rq->lock. */
 static void rq_push(struct runqueue *rq, struct thread *t)
 {
-    t->rq_next = NULL;
-    t->rq_prev = rq->tail;
-    if (rq->tail)
-        rq->tail->rq_next = t;
-    else
-        rq->head = t;
-    rq->tail = t;
+    list_push_tail(&rq->queue, &t->rq_node);
     __atomic_store_n(&rq->nr_queued, rq->nr_queued + 1, __ATOMIC_RELAXED);
 }
 
 /* Takes 't' out of 'rq'; caller holds rq->lock. */
 static void rq_remove(struct runqueue *rq, struct thread *t)
 {
-    if (t->rq_prev)
-        t->rq_prev->rq_next = t->rq_next;
-    else
-        rq->head = t->rq_next;
-    if (t->rq_next)
-        t->rq_next->rq_prev = t->rq_prev;
-    else
-        rq->tail = t->rq_prev;
-    t->rq_next = t->rq_prev = NULL;
+    list_remove(&rq->queue, &t->rq_node);
     __atomic_store_n(&rq->nr_queued, rq->nr_queued - 1, __ATOMIC_RELAXED);
 }
 
@@ -173,7 +160,7 @@ static void schedule_common(bool preempted)
         if (prev != cpu->idle)
             rq_push(rq, prev);
     }
-    struct thread *next = rq->head;
+    struct thread *next = list_first_entry(&rq->queue, struct thread, rq_node);
     if (next)
         rq_remove(rq, next);
     else
@@ -333,9 +320,10 @@ static bool steal_work(int me)
     struct runqueue *mine = &runqueues[me], *theirs = &runqueues[victim];
     spin_lock(me < victim ? &mine->lock : &theirs->lock);
     spin_lock(me < victim ? &theirs->lock : &mine->lock);
-    struct thread *t = theirs->tail;
-    while (t && t->pinned_cpu >= 0)
-        t = t->rq_prev;
+    struct thread *t = NULL;
+    for (struct list_node *n = theirs->queue.tail; n && !t; n = n->prev)
+        if (list_entry(n, struct thread, rq_node)->pinned_cpu < 0)
+            t = list_entry(n, struct thread, rq_node);
     if (t) {
         rq_remove(theirs, t);
         __atomic_store_n(&t->cpu, me, __ATOMIC_RELAXED);

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/list.h"
+
 #define KSTACK_SIZE (16 * 1024)
 #define THREAD_NAME_LEN 16
 
@@ -66,7 +68,7 @@ struct thread {
      */
     enum thread_state state;
     int cpu;                    /* CPU it runs on, is queued on, or last ran on */
-    struct thread *rq_next, *rq_prev; /* run queue links, while RUNNABLE */
+    struct list_node rq_node;   /* in the run queue, while RUNNABLE */
 
     /* Written only by the CPU running the thread (tick and schedule()). */
     int slice;                  /* ticks left before the tick asks to switch */

@@ -8,34 +8,20 @@ struct wait_queue tick_wait_queue = WAIT_QUEUE_INIT("tick");
 void wait_queue_init(struct wait_queue *wq, const char *name)
 {
     spin_init(&wq->lock, name);
-    wq->head = wq->tail = NULL;
+    wq->sleepers = (struct list){ NULL, NULL };
 }
 
 /* Appends 'we'; caller holds wq->lock. */
 static void wq_add(struct wait_queue *wq, struct wait_entry *we)
 {
-    we->next = NULL;
-    we->prev = wq->tail;
-    if (wq->tail)
-        wq->tail->next = we;
-    else
-        wq->head = we;
-    wq->tail = we;
+    list_push_tail(&wq->sleepers, &we->node);
     we->queued = true;
 }
 
 /* Unlinks 'we'; caller holds wq->lock. */
 static void wq_del(struct wait_queue *wq, struct wait_entry *we)
 {
-    if (we->prev)
-        we->prev->next = we->next;
-    else
-        wq->head = we->next;
-    if (we->next)
-        we->next->prev = we->prev;
-    else
-        wq->tail = we->prev;
-    we->next = we->prev = NULL;
+    list_remove(&wq->sleepers, &we->node);
     we->queued = false;
 }
 
@@ -64,7 +50,7 @@ void finish_wait(struct wait_queue *wq, struct wait_entry *we)
  * until the sleeper's finish_wait() gets the lock). */
 static bool wake_one(struct wait_queue *wq)
 {
-    struct wait_entry *we = wq->head;
+    struct wait_entry *we = list_first_entry(&wq->sleepers, struct wait_entry, node);
     if (!we)
         return false;
     wq_del(wq, we);
@@ -101,6 +87,6 @@ void sleep_ms(uint64_t ms)
 
 void sleep_tick(void)
 {
-    if (__atomic_load_n(&tick_wait_queue.head, __ATOMIC_RELAXED))
+    if (__atomic_load_n(&tick_wait_queue.sleepers.head, __ATOMIC_RELAXED))
         wake_up_all(&tick_wait_queue);
 }

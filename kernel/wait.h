@@ -17,21 +17,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/list.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
 
 struct wait_entry {
     struct thread *thread;
-    struct wait_entry *next, *prev;
+    struct list_node node;      /* in the queue's list while 'queued' */
     bool queued;                /* in the list; cleared by the waker */
 };
 
 struct wait_queue {
     struct spinlock lock;
-    struct wait_entry *head, *tail; /* FIFO of sleepers */
+    struct list sleepers;       /* FIFO of wait entries */
 };
 
-#define WAIT_QUEUE_INIT(name) { SPINLOCK_INIT(name), NULL, NULL }
+#define WAIT_QUEUE_INIT(name) { SPINLOCK_INIT(name), { NULL, NULL } }
 
 void wait_queue_init(struct wait_queue *wq, const char *name);
 
