@@ -5,8 +5,8 @@
  * tables in line. mm/mman_syscalls.c calls them on the caller's address
  * space; kernel tests call them on address spaces that are not loaded.
  *
- * Each takes as->lock itself: the caller holds no spinlock and has
- * interrupts on (unmapping shoots down TLB entries).
+ * Each takes the map lock itself (mm/as.h): the caller holds no spinlock
+ * and has interrupts on (unmapping shoots down TLB entries).
  */
 #ifndef MM_AS_MMAN_H
 #define MM_AS_MMAN_H
