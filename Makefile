@@ -50,7 +50,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -I. -Wall -Wextra -Werror \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
-.PHONY: all iso kernel user run debug test bench host-tests deps clean disasm FORCE
+.PHONY: all iso kernel user run debug test bench compare host-tests deps clean disasm FORCE
 all: iso
 
 kernel: $(BUILD)/prune.elf
@@ -175,6 +175,14 @@ bench: deps iso
 	@$(QEMU_RUN) $(BUILD)/prune.iso --smp 4 --mem 2G --cmdline "bench=all init=/bin/init bench_" \
 	    --timeout 300 \
 	    | tr -d '\r' | grep -E '^[a-z_0-9]+ [0-9]+ [a-z]+$$|^# bench'
+
+# Side by side with Linux (docs/compare.md): the user benchmarks on prune
+# built with DEBUG=0 (in $(BUILD)/compare/prune) under ptfree=rcu, ipi and
+# off, on Debian's Linux under the same QEMU, and on the host; writes
+# $(BUILD)/compare/report.md and updates the README's "prune vs Linux".
+compare: deps
+	$(MAKE) BUILD=$(BUILD)/compare/prune DEBUG=0 iso
+	@tools/compare/run.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -98,4 +98,31 @@ static inline void bench_sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
+/* Prints "name value kb", or a "# name: not available" note if kb < 0. */
+static inline void bench_print_kb(const char *name, long kb)
+{
+    if (kb >= 0)
+        bench_print(name, (uint64_t)kb, "kb");
+    else
+        printf("# %s: not available\n", name);
+}
+
+/* Prints "PREFIX_vmpte_WHEN" (this process's page tables, /proc/self/status)
+ * and "PREFIX_pagetables_WHEN" (every process's, /proc/meminfo), in kB. */
+static inline void bench_print_tables(const char *prefix, const char *when)
+{
+    char name[128];
+    snprintf(name, sizeof(name), "%s_vmpte_%s", prefix, when);
+    bench_print_kb(name, bench_proc_kb("/proc/self/status", "VmPTE"));
+    snprintf(name, sizeof(name), "%s_pagetables_%s", prefix, when);
+    bench_print_kb(name, bench_proc_kb("/proc/meminfo", "PageTables"));
+}
+
+/* Writes one byte in each 4 KiB page of [p, p + len). */
+static inline void bench_touch(char *p, uint64_t len)
+{
+    for (uint64_t off = 0; off < len; off += 4096)
+        ((volatile char *)p)[off] = 1;
+}
+
 #endif
