@@ -50,7 +50,10 @@ struct page {
     /*
      * next, prev: with PG_BUDDY, links of the free list of 'order' (buddy
      * lock); with PG_SLAB, links of the class's list of slabs with free
-     * objects (class lock). NULL otherwise.
+     * objects (class lock); 'next' alone links a free frame on the frame
+     * allocator's list of zeroed frames (frame lock, mm/frame.c) and a user
+     * page or table on its way to being freed (mm/as_internal.h). NULL
+     * otherwise.
      */
     struct page *next, *prev;
     /*

@@ -32,13 +32,19 @@ struct pt_batch {
     int count;
 };
 
-void pt_free_page(struct page *pt)
+/* Makes 'pt' a plain page again (no longer counted as a table). */
+static void forget_table(struct page *pt)
 {
     pt_stat_freed(pt->pt_level);
     __atomic_sub_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
     __atomic_store_n(&pt->flags, pt->flags & ~PG_PTABLE, __ATOMIC_RELEASE);
     pt->pt_parent = NULL;
     pt->next = NULL;
+}
+
+void pt_free_page(struct page *pt)
+{
+    forget_table(pt);
     frame_free(pt, 0);
 }
 
@@ -68,8 +74,12 @@ static bool quarantine(struct page *list)
         __atomic_store_n(&pt->flags, pt->flags & ~PG_PTABLE, __ATOMIC_RELEASE);
         pt->pt_parent = NULL;
         pte_t *table = pt_table(pt);
-        for (int i = 0; i < PT_ENTRIES; i++)
+        for (int i = 0; i < PT_ENTRIES; i++) {
+            if (table[i]) /* retire() relies on it */
+                panic("unlinked table %lx (level %d) still has entry %d = %lx",
+                      page_to_phys(pt), pt->pt_level, i, table[i]);
             pte_set(&table[i], PT_POISON);
+        }
     }
     *q = (struct pt_batch){.tables = list};
     call_rcu(&q->rcu, release_quarantine);
@@ -77,7 +87,10 @@ static bool quarantine(struct page *list)
 }
 #endif
 
-/* Gives the tables of 'list' back (DEBUG: poisoned, through the quarantine). */
+/* Gives the tables of 'list' back (DEBUG: poisoned, through the quarantine).
+ * Each was unlinked when its count reached 0, so every entry is 0 (R2):
+ * the page is all zeros and goes to the allocator's zeroed list, from
+ * which the next table or data page is taken without clearing it. */
 static void retire(struct page *list)
 {
 #ifdef DEBUG
@@ -87,7 +100,8 @@ static void retire(struct page *list)
     while (list) {
         struct page *pt = list;
         list = pt->next;
-        pt_free_page(pt);
+        forget_table(pt);
+        frame_free_zeroed(pt);
     }
 }
 
