@@ -32,19 +32,20 @@ struct pt_batch {
     int count;
 };
 
-/* Makes 'pt' a plain page again (no longer counted as a table). */
+/* Makes 'pt' a plain page again (no longer counted as a table); its
+ * 'next' link is left alone, for the list it may travel on. */
 static void forget_table(struct page *pt)
 {
     pt_stat_freed(pt->pt_level);
     __atomic_sub_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
     __atomic_store_n(&pt->flags, pt->flags & ~PG_PTABLE, __ATOMIC_RELEASE);
     pt->pt_parent = NULL;
-    pt->next = NULL;
 }
 
 void pt_free_page(struct page *pt)
 {
     forget_table(pt);
+    pt->next = NULL;
     frame_free(pt, 0);
 }
 
@@ -69,10 +70,7 @@ static bool quarantine(struct page *list)
     if (!q)
         return false;
     for (struct page *pt = list; pt; pt = pt->next) {
-        pt_stat_freed(pt->pt_level);
-        __atomic_sub_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
-        __atomic_store_n(&pt->flags, pt->flags & ~PG_PTABLE, __ATOMIC_RELEASE);
-        pt->pt_parent = NULL;
+        forget_table(pt);
         pte_t *table = pt_table(pt);
         for (int i = 0; i < PT_ENTRIES; i++) {
             if (table[i]) /* retire() relies on it */
