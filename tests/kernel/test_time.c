@@ -57,7 +57,8 @@ KTEST(time_sleep_is_at_least_as_long_as_asked)
         uint64_t ticks = sched_ticks() - start_ticks;
         KEXPECT(slept >= ms * NS_PER_MS);
         KEXPECT(ticks + 1 >= ms * TIMER_HZ / 1000);
-        KEXPECT(ticks <= ms * TIMER_HZ / 1000 + 50); /* generous under TCG */
+        /* No upper bound: how late a sleeper runs depends on the host's
+         * load (a test asserts correctness, not timing). */
     }
     /* A deadline in the past returns at once. */
     KEXPECT(time_sleep_until(0) == 0);
