@@ -3,6 +3,7 @@
 #include "mm/frame.h"
 
 #include "kernel/panic.h"
+#include "kernel/percpu.h"
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 
@@ -19,9 +20,112 @@ static struct buddy_zone zone;
 static struct page *zeroed;
 static uint64_t zeroed_count;
 
+/*
+ * Per-CPU caches of free single frames. Most order-0 allocations and frees
+ * take only their CPU's cache lock, which nobody else takes but a drain, and
+ * not frame_lock, which every CPU shares: under QEMU a vCPU descheduled by
+ * the host while it holds or waits for frame_lock stalls all the others
+ * (docs/compare.md, "Where prune is behind"). A cache is refilled from the
+ * zone CACHE_BATCH frames at a time and gives CACHE_BATCH back once it
+ * holds more than CACHE_HIGH. Its frames count as free; when the zone runs
+ * out, or an exact count of blocks is asked, every cache is drained.
+ * Lock order: a cache lock (one at a time), then frame_lock. Both are taken
+ * with interrupts off.
+ */
+#define CACHE_BATCH 16
+#define CACHE_HIGH (2 * CACHE_BATCH)
+
+struct frame_cache {
+    struct spinlock lock;
+    struct page *frames; /* lock; through page->next */
+    uint64_t count;      /* lock; atomic stores, read without it by frame_free_count */
+};
+
+static struct frame_cache caches[MAX_CPUS];
+
 void frame_init(void)
 {
     buddy_init(&zone, mem_map, max_pfn);
+    for (int i = 0; i < MAX_CPUS; i++)
+        spin_init(&caches[i].lock, "frame_cache");
+}
+
+/* Pushes / pops one frame of cache c; c->lock held. */
+static void cache_push(struct frame_cache *c, struct page *page)
+{
+    page->next = c->frames;
+    c->frames = page;
+    __atomic_store_n(&c->count, c->count + 1, __ATOMIC_RELAXED);
+}
+
+static struct page *cache_pop(struct frame_cache *c)
+{
+    struct page *page = c->frames;
+    if (page) {
+        c->frames = page->next;
+        page->next = NULL;
+        __atomic_store_n(&c->count, c->count - 1, __ATOMIC_RELAXED);
+    }
+    return page;
+}
+
+/* Moves up to n frames of cache c back to the zone; c->lock held. */
+static void cache_give_back(struct frame_cache *c, uint64_t n)
+{
+    uint64_t flags = spin_lock_irqsave(&frame_lock);
+    struct page *page;
+    while (n-- && (page = cache_pop(c)))
+        buddy_free(&zone, page, 0);
+    spin_unlock_irqrestore(&frame_lock, flags);
+}
+
+/* One frame from this CPU's cache, refilled from the zone if empty; NULL
+ * if both are empty. */
+static struct page *cache_alloc(void)
+{
+    uint64_t flags = irq_save();
+    struct frame_cache *c = &caches[this_cpu_id()];
+    spin_lock(&c->lock);
+    if (!c->frames) {
+        uint64_t zone_flags = spin_lock_irqsave(&frame_lock);
+        struct page *page;
+        for (int i = 0; i < CACHE_BATCH && (page = buddy_alloc(&zone, 0)); i++)
+            cache_push(c, page);
+        spin_unlock_irqrestore(&frame_lock, zone_flags);
+    }
+    struct page *page = cache_pop(c);
+    spin_unlock(&c->lock);
+    irq_restore(flags);
+    return page;
+}
+
+/* A free frame into this CPU's cache, trimmed if it grew too large. */
+static void cache_free(struct page *page)
+{
+    uint64_t flags = irq_save();
+    struct frame_cache *c = &caches[this_cpu_id()];
+    spin_lock(&c->lock);
+    cache_push(c, page);
+    if (c->count > CACHE_HIGH)
+        cache_give_back(c, CACHE_BATCH);
+    spin_unlock(&c->lock);
+    irq_restore(flags);
+}
+
+/* Gives every cached frame back to the zone; true if there was any. */
+static bool drain_caches(void)
+{
+    bool any = false;
+    for (int i = 0; i < MAX_CPUS; i++) {
+        struct frame_cache *c = &caches[i];
+        if (!__atomic_load_n(&c->count, __ATOMIC_RELAXED))
+            continue;
+        uint64_t flags = spin_lock_irqsave(&c->lock);
+        any |= c->count > 0;
+        cache_give_back(c, c->count);
+        spin_unlock_irqrestore(&c->lock, flags);
+    }
+    return any;
 }
 
 void frame_add_range(uint64_t start_pfn, uint64_t end_pfn)
@@ -51,7 +155,9 @@ static void zeroed_drain(void)
         buddy_free(&zone, page, 0);
 }
 
-struct page *frame_alloc(int order)
+/* A block from the zone, or (order 0, zone empty) a zeroed frame; NULL if
+ * neither has one. */
+static struct page *zone_alloc(int order)
 {
     uint64_t flags = spin_lock_irqsave(&frame_lock);
     struct page *page = buddy_alloc(&zone, order);
@@ -64,6 +170,16 @@ struct page *frame_alloc(int order)
         }
     }
     spin_unlock_irqrestore(&frame_lock, flags);
+    return page;
+}
+
+struct page *frame_alloc(int order)
+{
+    struct page *page = order == 0 ? cache_alloc() : NULL;
+    if (!page)
+        page = zone_alloc(order);
+    if (!page && drain_caches()) /* other CPUs' caches hold the rest */
+        page = zone_alloc(order);
     if (page)
         page->refcount = 1;
     return page;
@@ -90,6 +206,10 @@ void frame_free(struct page *page, int order)
 {
     ASSERT(page->refcount == 1);
     page->refcount = 0;
+    if (order == 0) {
+        cache_free(page);
+        return;
+    }
     uint64_t flags = spin_lock_irqsave(&frame_lock);
     buddy_free(&zone, page, order);
     spin_unlock_irqrestore(&frame_lock, flags);
@@ -119,12 +239,16 @@ void frame_free_zeroed(struct page *page)
 
 uint64_t frame_free_count(void)
 {
-    return __atomic_load_n(&zone.free_frames, __ATOMIC_RELAXED) +
-           __atomic_load_n(&zeroed_count, __ATOMIC_RELAXED);
+    uint64_t n = __atomic_load_n(&zone.free_frames, __ATOMIC_RELAXED) +
+                 __atomic_load_n(&zeroed_count, __ATOMIC_RELAXED);
+    for (int i = 0; i < MAX_CPUS; i++)
+        n += __atomic_load_n(&caches[i].count, __ATOMIC_RELAXED);
+    return n;
 }
 
 uint64_t frame_free_blocks(int order)
 {
+    drain_caches();
     uint64_t flags = spin_lock_irqsave(&frame_lock);
     zeroed_drain();
     uint64_t blocks = zone.free_blocks[order];

@@ -1,7 +1,8 @@
 /*
  * The physical frame allocator: blocks of 2^order 4 KiB frames
  * (order 0..FRAME_MAX_ORDER), physically contiguous and aligned to their
- * size. One buddy zone (mm/buddy.c) over all RAM, behind frame_lock, and
+ * size. One buddy zone (mm/buddy.c) over all RAM, behind frame_lock; in
+ * front of it a small cache of free single frames per CPU (mm/frame.c), and
  * beside it a list of free single frames known to hold only zeros (empty
  * page tables given back by mm/pt_gather.c), which frame_alloc_zeroed(0)
  * hands out without clearing them again. Callable from any context,
