@@ -18,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../user/proc_time.h"
+
 /* Call first: unbuffered stdout, so lines interleave right with others'. */
 static inline void bench_start(void)
 {
@@ -73,31 +75,6 @@ static inline void bench_print(const char *name, uint64_t value, const char *uni
     printf("%s %llu %s\n", name, (unsigned long long)value, unit);
 }
 
-/* The value in kB of field key ("VmPTE", "PageTables"...) of a /proc file,
- * or -1. */
-static inline long bench_proc_kb(const char *path, const char *key)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    char line[256];
-    long value = -1;
-    size_t n = strlen(key);
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, key, n) == 0 && line[n] == ':') {
-            value = strtol(line + n + 1, NULL, 10);
-            break;
-        }
-    fclose(f);
-    return value;
-}
-
-static inline void bench_sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
-    nanosleep(&ts, NULL);
-}
-
 /* Prints "name value kb", or a "# name: not available" note if kb < 0. */
 static inline void bench_print_kb(const char *name, long kb)
 {
@@ -113,9 +90,9 @@ static inline void bench_print_tables(const char *prefix, const char *when)
 {
     char name[128];
     snprintf(name, sizeof(name), "%s_vmpte_%s", prefix, when);
-    bench_print_kb(name, bench_proc_kb("/proc/self/status", "VmPTE"));
+    bench_print_kb(name, proc_kb("/proc/self/status", "VmPTE"));
     snprintf(name, sizeof(name), "%s_pagetables_%s", prefix, when);
-    bench_print_kb(name, bench_proc_kb("/proc/meminfo", "PageTables"));
+    bench_print_kb(name, proc_kb("/proc/meminfo", "PageTables"));
 }
 
 /* Writes one byte in each 4 KiB page of [p, p + len). */

@@ -41,7 +41,7 @@ int main(void)
         drop_ns += bench_since(t).ns;
         if ((step + 1) % SAMPLE_EVERY == 0) {
             snprintf(name, sizeof(name), "seed_vmpte_step_%04d", step + 1);
-            bench_print_kb(name, bench_proc_kb("/proc/self/status", "VmPTE"));
+            bench_print_kb(name, proc_kb("/proc/self/status", "VmPTE"));
         }
     }
     bench_print_tables("seed", "after");

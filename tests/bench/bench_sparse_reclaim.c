@@ -31,10 +31,10 @@ static void print_kb(const char *name, long kb)
  * that ran before: unchanged over 100 ms, or SETTLE_MS). */
 static long stable_page_tables(void)
 {
-    long now = bench_proc_kb("/proc/meminfo", "PageTables");
+    long now = proc_kb("/proc/meminfo", "PageTables");
     for (int ms = 0, same = 0; ms < SETTLE_MS && same < 5; ms += 20) {
-        bench_sleep_ms(20);
-        long next = bench_proc_kb("/proc/meminfo", "PageTables");
+        pause_ms(20);
+        long next = proc_kb("/proc/meminfo", "PageTables");
         same = next == now ? same + 1 : 0;
         now = next;
     }
@@ -44,10 +44,10 @@ static long stable_page_tables(void)
 /* Waits until PageTables is back to 'start' (or SETTLE_MS): returns it. */
 static long settled_page_tables(long start)
 {
-    long now = bench_proc_kb("/proc/meminfo", "PageTables");
+    long now = proc_kb("/proc/meminfo", "PageTables");
     for (int ms = 0; ms < SETTLE_MS && now > start; ms += 10) {
-        bench_sleep_ms(10);
-        now = bench_proc_kb("/proc/meminfo", "PageTables");
+        pause_ms(10);
+        now = proc_kb("/proc/meminfo", "PageTables");
     }
     return now;
 }
@@ -63,7 +63,7 @@ int main(void)
     }
     char *base = (char *)(((uintptr_t)area + TWO_MIB - 1) & ~(TWO_MIB - 1));
     long tables_start = stable_page_tables();
-    long before = bench_proc_kb("/proc/self/status", "VmPTE");
+    long before = proc_kb("/proc/self/status", "VmPTE");
     long touched = -1, dropped = -1;
     uint64_t touch_cycles[CYCLES], touch_ns[CYCLES], drop_cycles[CYCLES], drop_ns[CYCLES];
     for (int c = 0; c < CYCLES; c++) {
@@ -72,22 +72,22 @@ int main(void)
             base[i * TWO_MIB + (i % 512) * 4096] = 1;
         struct bench_time touch = bench_since(t);
         if (c == 0)
-            touched = bench_proc_kb("/proc/self/status", "VmPTE");
+            touched = proc_kb("/proc/self/status", "VmPTE");
         t = bench_now();
         if (madvise(base, SPAN, MADV_DONTNEED) != 0)
             printf("# sparse_reclaim: madvise failed\n");
         struct bench_time drop = bench_since(t);
         if (c == 0)
-            dropped = bench_proc_kb("/proc/self/status", "VmPTE");
+            dropped = proc_kb("/proc/self/status", "VmPTE");
         touch_cycles[c] = touch.cycles;
         touch_ns[c] = touch.ns;
         drop_cycles[c] = drop.cycles;
         drop_ns[c] = drop.ns;
     }
-    long after_cycles = bench_proc_kb("/proc/self/status", "VmPTE");
+    long after_cycles = proc_kb("/proc/self/status", "VmPTE");
     long tables_end = settled_page_tables(tables_start);
     munmap(area, SPAN + TWO_MIB);
-    long unmapped = bench_proc_kb("/proc/self/status", "VmPTE");
+    long unmapped = proc_kb("/proc/self/status", "VmPTE");
 
     print_kb("sparse_vmpte_before", before);
     print_kb("sparse_vmpte_touched", touched);

@@ -10,7 +10,6 @@
  */
 /* prune-test: deterministic-output */
 #include <sys/utsname.h>
-#include <time.h>
 
 #include "ut.h"
 
@@ -29,9 +28,8 @@ static int on_prune(void)
  * the exit that freed it. */
 static long settled_mem_free(void)
 {
-    struct timespec settle = {0, 100 * 1000 * 1000};
-    nanosleep(&settle, NULL);
-    return ut_proc_kb("/proc/meminfo", "MemFree");
+    pause_ms(100);
+    return proc_kb("/proc/meminfo", "MemFree");
 }
 
 int main(void)
@@ -41,7 +39,7 @@ int main(void)
     int wrong = 0;
     for (int i = 0; i < WARM_UP + CYCLES; i++) {
         if (i == 0)
-            (void)ut_proc_kb("/proc/meminfo", "MemFree");
+            (void)proc_kb("/proc/meminfo", "MemFree");
         if (i == WARM_UP)
             free_before = settled_mem_free();
         pid_t pid = fork();

@@ -26,12 +26,6 @@ static long futex(uint32_t *word, int op, uint32_t value, const struct timespec 
     return syscall(SYS_futex, word, op, value, timeout, NULL, 0);
 }
 
-static void pause_ms(long ms)
-{
-    struct timespec ts = { 0, ms * 1000 * 1000 };
-    nanosleep(&ts, NULL);
-}
-
 static uint32_t thread_word;
 
 /* Sets the word after a pause and wakes its waiter: returns how many woke. */

@@ -377,19 +377,6 @@ static void make_template(void)
     memset(rw_template + 1536, 0, 512);
 }
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void pause_ms(long ms)
-{
-    struct timespec ts = { 0, ms * 1000 * 1000 };
-    nanosleep(&ts, NULL);
-}
-
 /*
  * Waits for child pid, watching its progress; returns its status, or -1 if
  * it hung (it is then killed, and the call it hung in reported).

@@ -34,19 +34,6 @@ struct shared {
 static struct shared *sh;
 static uint32_t private_word;
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void pause_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, ms % 1000 * 1000 * 1000 };
-    nanosleep(&ts, NULL);
-}
-
 /* The blocking calls, each made for ever. */
 static _Noreturn void wait_forever_private(void)
 {

@@ -32,19 +32,6 @@
 #define PG 4096ul
 #define WORDS (PG / sizeof(uint64_t))
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void pause_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, ms % 1000 * 1000 * 1000 };
-    nanosleep(&ts, NULL);
-}
-
 static void *map_anon(void *at, size_t len, int prot, int extra)
 {
     return mmap(at, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | extra, -1, 0);

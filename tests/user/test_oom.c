@@ -37,8 +37,8 @@ static void small_child(void *arg)
 int main(void)
 {
     ut_start();
-    long total_kb = ut_proc_kb("/proc/meminfo", "MemTotal");
-    long free_before = ut_proc_kb("/proc/meminfo", "MemFree");
+    long total_kb = proc_kb("/proc/meminfo", "MemTotal");
+    long free_before = proc_kb("/proc/meminfo", "MemFree");
     CHECK(total_kb > 0 && free_before > 0);
     unsigned long bytes = (unsigned long)total_kb * 1024 + (64ul << 20);
 
@@ -46,7 +46,7 @@ int main(void)
         char what[40];
         snprintf(what, sizeof(what), "child touching MemTotal + 64 MiB (%d)", round);
         ut_expect_killed(what, touch_everything, &bytes, SIGKILL);
-        long free_after = ut_proc_kb("/proc/meminfo", "MemFree");
+        long free_after = proc_kb("/proc/meminfo", "MemFree");
         printf("# MemFree %ld kB before, %ld kB after\n", free_before, free_after);
         int back = free_after >= free_before - total_kb / 100;
         printf("memory returned: %s\n", back ? "yes" : "no");

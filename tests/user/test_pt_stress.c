@@ -155,12 +155,6 @@ static long ms_since(const struct timespec *t0)
     return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-static void pause_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
-    nanosleep(&ts, NULL);
-}
-
 /* ---- Writers ---------------------------------------------------------- */
 
 struct writer {

@@ -23,15 +23,15 @@ int main(void)
     CHECK(area != MAP_FAILED);
     char *aligned = (char *)(((uintptr_t)area + TWO_MIB - 1) & ~(TWO_MIB - 1));
 
-    long pte_before = ut_proc_kb("/proc/self/status", "VmPTE");
-    long rss_before = ut_proc_kb("/proc/self/status", "VmRSS");
+    long pte_before = proc_kb("/proc/self/status", "VmPTE");
+    long rss_before = proc_kb("/proc/self/status", "VmRSS");
     printf("VmPTE and VmRSS present: %s\n", pte_before >= 0 && rss_before >= 0 ? "yes" : "no");
     CHECK(pte_before >= 0 && rss_before >= 0);
 
     for (int i = 0; i < TABLES; i++)
         aligned[i * TWO_MIB + 4096 * (i % 512)] = 1;
-    long pte_after = ut_proc_kb("/proc/self/status", "VmPTE");
-    long rss_after = ut_proc_kb("/proc/self/status", "VmRSS");
+    long pte_after = proc_kb("/proc/self/status", "VmPTE");
+    long rss_after = proc_kb("/proc/self/status", "VmRSS");
     printf("VmPTE grew by at least %d kB: %s\n", TABLES * 4,
            pte_after - pte_before >= TABLES * 4 ? "yes" : "no");
     printf("VmRSS grew by at least %d kB: %s\n", TABLES * 4,

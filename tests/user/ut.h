@@ -21,6 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proc_time.h"
+
 static int ut_failures;
 
 /* Call first: unbuffered stdout (nothing is left in a buffer at fork). */
@@ -123,24 +125,6 @@ static inline void ut_expect_killed(const char *what, void (*fn)(void *), void *
         ut_failures++;
         printf("FAIL %s: expected killed by signal %d\n", what, sig);
     }
-}
-
-/* The value in kB of field key ("VmPTE", "MemFree"...) of a /proc file, or -1. */
-static inline long ut_proc_kb(const char *path, const char *key)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    char line[256];
-    long value = -1;
-    size_t n = strlen(key);
-    while (fgets(line, sizeof(line), f))
-        if (strncmp(line, key, n) == 0 && line[n] == ':') {
-            value = strtol(line + n + 1, NULL, 10);
-            break;
-        }
-    fclose(f);
-    return value;
 }
 
 /* Prints the verdict and returns the exit status for main. */
