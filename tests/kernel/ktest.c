@@ -1,8 +1,11 @@
 /* The in-kernel test runner; see tests/kernel/ktest.h. */
 #include "tests/kernel/ktest.h"
 
+#include "arch/x86_64/apic.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 #include "kernel/string.h"
+#include "kernel/wait.h"
 
 extern const struct ktest __ktests_start[], __ktests_end[];
 
@@ -41,4 +44,15 @@ int ktest_run(const char *filter)
     }
     printk("# ktest: %d passed, %d failed\n", total - failed, failed);
     return failed;
+}
+
+bool ktest_wait_for_count(int *counter, int target, int timeout_s)
+{
+    uint64_t end = sched_ticks() + (uint64_t)timeout_s * TIMER_HZ;
+    while (__atomic_load_n(counter, __ATOMIC_ACQUIRE) < target) {
+        if (sched_ticks() >= end)
+            return false;
+        sleep_ticks(1);
+    }
+    return true;
 }

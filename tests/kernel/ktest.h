@@ -36,6 +36,11 @@ bool ktest_check(bool cond, const char *expr, const char *file, int line);
             return;                                     \
     } while (0)
 
+/* Sleeps until *counter (read atomically) reaches 'target' or 'timeout_s'
+ * seconds have passed; returns true if it was reached. A lost wake-up or a
+ * stuck grace period then fails the test instead of hanging the boot. */
+bool ktest_wait_for_count(int *counter, int target, int timeout_s);
+
 /* Runs the tests selected by 'filter' ("all" or a substring); returns the
  * number that failed. */
 int ktest_run(const char *filter);

@@ -19,6 +19,7 @@
 #include "mm/kmalloc.h"
 #include "mm/pt_ref.h"
 #include "tests/kernel/ktest.h"
+#include "tests/kernel/pt_test.h"
 
 #define P PAGE_SIZE
 #define MB (1ul << 20)
@@ -40,21 +41,6 @@ static const struct {
 };
 #define REGIONS (sizeof(regions) / sizeof(regions[0]))
 #define MAX_PAGES (4 * MB / P)
-
-static struct address_space *as_with(enum pt_strategy s)
-{
-    struct address_space *as = as_create();
-    if (as)
-        as->ptfree = s; /* no table below the PML4 exists yet */
-    return as;
-}
-
-/* Free frames and kmalloc objects, once every unlinked table is back. */
-static uint64_t frames_now(void)
-{
-    pt_drain();
-    return frame_free_count() + kmalloc_in_use();
-}
 
 /* xorshift64: reproducible random numbers, one state per user. */
 static uint64_t next_random(uint64_t *state)

@@ -16,6 +16,7 @@
 #include "mm/kmalloc.h"
 #include "mm/pt_ref.h"
 #include "tests/kernel/ktest.h"
+#include "tests/kernel/pt_test.h"
 
 #define P PAGE_SIZE
 #define MB (1ul << 20)
@@ -32,22 +33,6 @@ static const enum pt_strategy strategies[] = {
 #endif
 };
 #define STRATEGIES (sizeof(strategies) / sizeof(strategies[0]))
-
-/* A new address space freeing its tables by 's'. */
-static struct address_space *as_with(enum pt_strategy s)
-{
-    struct address_space *as = as_create();
-    if (as)
-        as->ptfree = s; /* no table below the PML4 exists yet */
-    return as;
-}
-
-/* Free frames and kmalloc objects, once every unlinked table is back. */
-static uint64_t frames_now(void)
-{
-    pt_drain();
-    return frame_free_count() + kmalloc_in_use();
-}
 
 static struct pt_stats stats_now(void)
 {

@@ -17,19 +17,6 @@
  * the test instead of hanging the boot. */
 #define TEST_TIMEOUT_S 30
 
-/* Sleeps until *counter >= target or TEST_TIMEOUT_S seconds have passed;
- * returns true if the count was reached. */
-static bool wait_for_count(int *counter, int target)
-{
-    uint64_t end = sched_ticks() + TEST_TIMEOUT_S * TIMER_HZ;
-    while (__atomic_load_n(counter, __ATOMIC_ACQUIRE) < target) {
-        if (sched_ticks() >= end)
-            return false;
-        sleep_ticks(1);
-    }
-    return true;
-}
-
 /* Sleeps until the grace period of 'cookie' has ended or TEST_TIMEOUT_S
  * seconds have passed; returns true if it ended. */
 static bool wait_for_grace_period(uint64_t cookie)
@@ -86,7 +73,7 @@ KTEST(rcu_grace_period_completes_on_every_cpu)
         threads[i] = thread_create_on(i, "rcu-gp", wait_grace_periods, NULL);
         KASSERT(threads[i] != NULL);
     }
-    KASSERT(wait_for_count(&gp_waiters_done, cpu_count));
+    KASSERT(ktest_wait_for_count(&gp_waiters_done, cpu_count, TEST_TIMEOUT_S));
     for (int i = 0; i < cpu_count; i++)
         thread_join(threads[i]);
 
@@ -146,10 +133,10 @@ KTEST(rcu_callbacks_run_exactly_once_after_a_grace_period)
                                       &cbs[i * CALLBACKS_PER_CPU]);
         KASSERT(threads[i] != NULL);
     }
-    KASSERT(wait_for_count(&queuers_done, cpu_count));
+    KASSERT(ktest_wait_for_count(&queuers_done, cpu_count, TEST_TIMEOUT_S));
     for (int i = 0; i < cpu_count; i++)
         thread_join(threads[i]);
-    KASSERT(wait_for_count(&callbacks_ran, total));
+    KASSERT(ktest_wait_for_count(&callbacks_ran, total, TEST_TIMEOUT_S));
     rcu_barrier();
 
     KEXPECT(callbacks_ran == total);
@@ -219,7 +206,7 @@ KTEST(rcu_synchronize_waits_for_a_reader_inside_its_section)
         struct thread *reader = thread_create_on(cpu, "rcu-reader", slow_reader,
                                                  cpu % 2 ? (void *)1 : NULL);
         KASSERT(reader != NULL && writer != NULL);
-        KASSERT(wait_for_count(&writer_done, 1));
+        KASSERT(ktest_wait_for_count(&writer_done, 1, TEST_TIMEOUT_S));
         KEXPECT(writer_saw_left == 1);
         thread_join(writer);
         thread_join(reader);
@@ -304,7 +291,7 @@ KTEST(rcu_grace_period_completes_while_cpus_busy_in_kernel)
         threads[i] = thread_create_on(i, "rcu-spin", kernel_spinner, NULL);
         KASSERT(threads[i] != NULL);
     }
-    KASSERT(wait_for_count(&spinners_running, cpu_count - 1));
+    KASSERT(ktest_wait_for_count(&spinners_running, cpu_count - 1, TEST_TIMEOUT_S));
     bool ended = true;
     for (int round = 0; round < 3 && ended; round++)
         ended = wait_for_grace_period(start_poll_synchronize_rcu());

@@ -12,20 +12,6 @@
  * milliseconds; a lost wake-up hangs forever anyway. */
 #define TEST_TIMEOUT_S 60
 
-/* Sleeps until *counter >= target, or TEST_TIMEOUT_S seconds have passed;
- * returns true if the count was reached. A hang fails the test instead of
- * the boot. */
-static bool wait_for_count(int *counter, int target)
-{
-    uint64_t end = sched_ticks() + TEST_TIMEOUT_S * TIMER_HZ;
-    while (__atomic_load_n(counter, __ATOMIC_ACQUIRE) < target) {
-        if (sched_ticks() >= end)
-            return false;
-        sleep_ticks(1);
-    }
-    return true;
-}
-
 static int online_cpus(void)
 {
     int n = 0;
@@ -59,7 +45,7 @@ KTEST(sched_pinned_thread_runs_on_its_cpu)
         threads[i] = thread_create_on(i, "pinned", report_cpu, &where[i]);
         KASSERT(threads[i] != NULL);
     }
-    KASSERT(wait_for_count(&done, n));
+    KASSERT(ktest_wait_for_count(&done, n, TEST_TIMEOUT_S));
     for (int i = 0; i < n; i++) {
         thread_join(threads[i]);
         KEXPECT(where[i].cpu == i);
@@ -98,7 +84,7 @@ KTEST(sched_many_threads_run_to_completion)
         threads[i] = thread_create("many", work_a_while, &workers[i]);
         KASSERT(threads[i] != NULL);
     }
-    KASSERT(wait_for_count(&done, MANY_THREADS));
+    KASSERT(ktest_wait_for_count(&done, MANY_THREADS, TEST_TIMEOUT_S));
     uint64_t seen = 0;
     for (int i = 0; i < MANY_THREADS; i++) {
         thread_join(threads[i]);
@@ -142,7 +128,7 @@ KTEST(sched_wait_queue_pingpong_loses_no_wakeup)
     struct thread *a = thread_create_on(n - 1, "ping", pingpong_player, (void *)0l);
     struct thread *b = thread_create_on(n > 2 ? n - 2 : 0, "pong", pingpong_player, (void *)1l);
     KASSERT(a && b);
-    KASSERT(wait_for_count(&pp.done, 2));
+    KASSERT(ktest_wait_for_count(&pp.done, 2, TEST_TIMEOUT_S));
     thread_join(a);
     thread_join(b);
     KEXPECT(pp.turn == 0);
@@ -170,12 +156,12 @@ KTEST(sched_wake_up_all_wakes_every_sleeper)
         threads[i] = thread_create("crowd", crowd_member, NULL);
         KASSERT(threads[i] != NULL);
     }
-    KASSERT(wait_for_count(&crowd_waiting, CROWD));
+    KASSERT(ktest_wait_for_count(&crowd_waiting, CROWD, TEST_TIMEOUT_S));
     sleep_ticks(2);
     KEXPECT(__atomic_load_n(&crowd_done, __ATOMIC_ACQUIRE) == 0);
     __atomic_store_n(&crowd_gate, 1, __ATOMIC_RELEASE);
     wake_up_all(&crowd_wq);
-    KASSERT(wait_for_count(&crowd_done, CROWD));
+    KASSERT(ktest_wait_for_count(&crowd_done, CROWD, TEST_TIMEOUT_S));
     for (int i = 0; i < CROWD; i++)
         thread_join(threads[i]);
 }
@@ -223,7 +209,7 @@ KTEST(sched_tick_preempts_cpu_bound_threads)
     uint64_t first[2] = { spinners[0].count, spinners[1].count };
     sleep_ticks(8 * SCHED_SLICE_TICKS);
     __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
-    KASSERT(wait_for_count(&done, 2));
+    KASSERT(ktest_wait_for_count(&done, 2, TEST_TIMEOUT_S));
     for (int i = 0; i < 2; i++) {
         thread_join(threads[i]);
         KEXPECT(first[i] > 0);
@@ -276,9 +262,9 @@ static int rival_ran_during_holdoff(struct spinlock *lock)
         return -1;
     sleep_ticks(2);
     struct thread *h = thread_create_on(cpu, "holdoff", hold_the_cpu, &holdoff);
-    bool finished = h && wait_for_count(&done, 1);
+    bool finished = h && ktest_wait_for_count(&done, 1, TEST_TIMEOUT_S);
     __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
-    if (!finished || !wait_for_count(&done, 2))
+    if (!finished || !ktest_wait_for_count(&done, 2, TEST_TIMEOUT_S))
         return -1;
     thread_join(r);
     thread_join(h);
@@ -338,9 +324,9 @@ KTEST(sched_lock_torture_counts_exactly)
     }
     /* On a time-out, stop the threads rather than leave them to slow down
      * the tests that follow. */
-    bool finished = wait_for_count(&torture_done, n);
+    bool finished = ktest_wait_for_count(&torture_done, n, TEST_TIMEOUT_S);
     __atomic_store_n(&torture_abort, 1, __ATOMIC_RELAXED);
-    KASSERT(finished || wait_for_count(&torture_done, n));
+    KASSERT(finished || ktest_wait_for_count(&torture_done, n, TEST_TIMEOUT_S));
     for (int i = 0; i < n; i++)
         thread_join(threads[i]);
     KEXPECT(finished);
