@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "arch/x86_64/pgtable.h"
+#include "kernel/string.h"
 #include "kernel/tlb_shootdown.h"
 #include "mm/as.h"
 #include "mm/page.h"
@@ -101,6 +102,19 @@ int upt_for_each_unmap(struct address_space *as, uint64_t start, uint64_t end, u
 /* Drops every user page and frees every table below the PML4 at once (the
  * address space is loaded nowhere and has no other user). */
 void upt_free_all(struct address_space *as);
+
+/* Copies 'len' bytes between kernel buffer 'kbuf' and the user page 'page'
+ * (pinned by the caller) at byte 'offset' of the page, through the direct
+ * map: into the page if 'write'. The range stays inside the page. */
+static inline void user_page_copy(struct page *page, size_t offset, void *kbuf, size_t len,
+                                  bool write)
+{
+    char *user = (char *)page_to_virt(page) + offset;
+    if (write)
+        memcpy(user, kbuf, len);
+    else
+        memcpy(kbuf, user, len);
+}
 
 /* ---- Zaps (mm/as.c) ----
  * Removing or weakening entries happens under the map lock and table locks;

@@ -176,14 +176,8 @@ size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len
         if (vma && (force || vma_allows(vma, write, false)))
             err = fault_in_locked(as, vma, va, write, &replaced, &page, &z);
         read_unlock(&as->map_lock);
-        if (!err) {
-            char *user = (char *)page_to_virt(page) + va % PAGE_SIZE;
-            char *kernel = (char *)kbuf + done;
-            if (write)
-                memcpy(user, kernel, chunk);
-            else
-                memcpy(kernel, user, chunk);
-        }
+        if (!err)
+            user_page_copy(page, va % PAGE_SIZE, (char *)kbuf + done, chunk, write);
         zap_finish(as, &z);
         release_replaced(as, ALIGN_DOWN(va, PAGE_SIZE), replaced);
         if (page)

@@ -177,12 +177,7 @@ size_t gup_fast_access(struct address_space *as, uint64_t addr, void *kbuf, size
         size_t got = chunk;
         struct page *page;
         if (gup_fast_pin(as, ALIGN_DOWN(va, PAGE_SIZE), 1, write, &page)) {
-            char *user = (char *)page_to_virt(page) + va % PAGE_SIZE;
-            char *kernel = (char *)kbuf + done;
-            if (write)
-                memcpy(user, kernel, chunk);
-            else
-                memcpy(kernel, user, chunk);
+            user_page_copy(page, va % PAGE_SIZE, (char *)kbuf + done, chunk, write);
             gup_fast_unpin(as, ALIGN_DOWN(va, PAGE_SIZE), page);
         } else {
             got = as_access(as, va, (char *)kbuf + done, chunk, write, false);
