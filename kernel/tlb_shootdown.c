@@ -39,7 +39,7 @@ static void flush_local(void *arg)
 
 int tlb_batch_flush(struct tlb_batch *batch, cpumask_t cpus)
 {
-    if (!batch->full && batch->count == 0)
+    if (tlb_batch_empty(batch))
         return 0;
     cpus &= __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE);
     int remote = cpumask_weight(cpus & ~(1ull << this_cpu_id()));

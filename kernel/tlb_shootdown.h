@@ -12,8 +12,8 @@
  * TLB_BATCH_RANGES ranges becomes a full flush.
  *
  * Rules: the caller has interrupts on and holds no spinlock when it flushes
- * (see smp_call_function); a batch that was added to must be flushed before
- * it goes out of scope (checked in DEBUG builds by tlb_batch_finish()).
+ * (see smp_call_function). A batch only lists ranges: whether it must be
+ * flushed is its owner's rule (user zaps: mm/as_internal.h, Z1..Z4).
  */
 #ifndef KERNEL_TLB_SHOOTDOWN_H
 #define KERNEL_TLB_SHOOTDOWN_H
@@ -33,6 +33,12 @@ struct tlb_batch {
 };
 
 #define TLB_BATCH_INIT { 0, false, { { 0, 0 } } }
+
+/* True if nothing was added since the batch was made or last flushed. */
+static inline bool tlb_batch_empty(const struct tlb_batch *batch)
+{
+    return !batch->full && batch->count == 0;
+}
 
 /* Records [start, end) (page aligned) as needing a flush. */
 void tlb_batch_add(struct tlb_batch *batch, uint64_t start, uint64_t end);

@@ -107,14 +107,15 @@ static int zap_entry(struct address_space *as, struct page *table, pte_t *slot, 
     (void)va;
     struct zap *z = arg;
     pte_t e = pte_read(slot);
+    /* A PROT_NONE entry needs no flush of its own: if the mprotect that
+     * made it has not flushed yet, it still counts in flush_pending (Z3). */
+    if (pte_present(e))
+        zap_note_change(as, z);
     pte_set(slot, 0);
     pt_count_sub(table, 1);
     if (!upte_has_page(e))
         return 0;
     as_count(&as->rss_pages, -1);
-    /* A PROT_NONE entry too: the mprotect that made it may not have flushed
-     * yet, and other CPUs may still hold the old writable entry. */
-    z->flush = true;
     struct page *page = upte_page(e);
     if (user_page_put_last(page)) {
         page->next = z->freed;
@@ -126,19 +127,34 @@ static int zap_entry(struct address_space *as, struct page *table, pte_t *slot, 
 void zap_range(struct address_space *as, uint64_t start, uint64_t end, struct zap *z)
 {
     upt_for_each(as, start, end, zap_entry, z, z);
-    tlb_batch_add(&z->tlb, start, end);
+    zap_cover(z, start, end);
 }
 
 void zap_unmap(struct address_space *as, uint64_t start, uint64_t end, struct zap *z)
 {
     assert_write_held(&as->map_lock);
     upt_for_each_unmap(as, start, end, zap_entry, z, z);
+    zap_cover(z, start, end);
+}
+
+void zap_cover(struct zap *z, uint64_t start, uint64_t end)
+{
     tlb_batch_add(&z->tlb, start, end);
+}
+
+void zap_note_change(struct address_space *as, struct zap *z)
+{
+    z->flush = true;
+    if (z->counted)
+        return;
+    z->counted = true;
+    /* a locked instruction, before the entry's store and the table unlock */
+    __atomic_add_fetch(&as->flush_pending, 1, __ATOMIC_SEQ_CST);
 }
 
 void zap_flush_range(struct zap *z, uint64_t start, uint64_t end)
 {
-    tlb_batch_add(&z->tlb, start, end);
+    zap_cover(z, start, end);
     z->flush = true;
 }
 
@@ -176,12 +192,19 @@ void zap_flush(struct address_space *as, struct zap *z)
         tlb_batch_add(&z->tlb, z->pt.flush_va, z->pt.flush_va + PAGE_SIZE);
         z->flush = true;
     }
-    if (z->flush) {
-        /* entries were changed before: order those stores before the load */
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    ASSERT(!z->flush || !tlb_batch_empty(&z->tlb));
+    /* entries were changed and read before: order those accesses before
+     * the loads of flush_pending and active_cpus */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    int others = __atomic_load_n(&as->flush_pending, __ATOMIC_ACQUIRE) - (z->counted ? 1 : 0);
+    if ((z->flush || others > 0) && !tlb_batch_empty(&z->tlb)) { /* Z3 */
         z->flushed_cpus = __atomic_load_n(&as->active_cpus, __ATOMIC_RELAXED) &
                           __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE);
         tlb_batch_flush(&z->tlb, z->flushed_cpus);
+    }
+    if (z->counted) { /* Z2: after the acknowledgements */
+        __atomic_sub_fetch(&as->flush_pending, 1, __ATOMIC_RELEASE);
+        z->counted = false;
     }
 }
 
@@ -208,8 +231,8 @@ void zap_finish(struct address_space *as, struct zap *z)
 
 struct fork_copy {
     struct address_space *child;
+    struct zap *zap;           /* the parent's: its write-protected entries */
     struct zap *child_zap;     /* the child's table references go there */
-    bool write_protected;      /* a parent entry lost PTE_WRITE */
 };
 
 /* upt_leaf_fn over the parent (its table locked): shares one page with the
@@ -217,7 +240,6 @@ struct fork_copy {
 static int copy_entry(struct address_space *parent, struct page *table, pte_t *slot,
                       uint64_t va, void *arg)
 {
-    (void)parent;
     (void)table;
     struct fork_copy *copy = arg;
     pte_t e = pte_read(slot);
@@ -227,9 +249,9 @@ static int copy_entry(struct address_space *parent, struct page *table, pte_t *s
     if (!child_table)
         return -ENOMEM;
     if (pte_writable(e)) {
+        zap_note_change(parent, copy->zap);
         e &= ~PTE_WRITE;
         pte_set(slot, e);
-        copy->write_protected = true;
     }
     user_page_get(upte_page(e));
     pt_lock(child_table);
@@ -252,11 +274,9 @@ static int fork_region(struct address_space *parent, struct address_space *child
     int err = vma_insert(&child->vmas, vma);
     if (err || (vma->flags & (VMA_SHARED | VMA_WIPEONFORK)))
         return err;
-    struct fork_copy copy = {.child = child, .child_zap = child_zap};
-    err = upt_for_each(parent, vma->start, vma->end, copy_entry, &copy, z);
-    if (copy.write_protected)
-        zap_flush_range(z, vma->start, vma->end);
-    return err;
+    struct fork_copy copy = {.child = child, .zap = z, .child_zap = child_zap};
+    zap_cover(z, vma->start, vma->end);
+    return upt_for_each(parent, vma->start, vma->end, copy_entry, &copy, z);
 }
 
 /* Gives 'child' a reference on each shared object of 'parent'. */

@@ -21,7 +21,10 @@
  *  - 'active_cpus' has bit i set while CPU i has 'root' loaded (as_switch);
  *    a change that removes or weakens an entry flushes those CPUs' TLBs
  *    (kernel/tlb_shootdown.h) before the page it mapped is freed, and fork
- *    before it drops the map lock (mm/as_internal.h says why).
+ *    before it drops the map lock (mm/as_internal.h says why). Every zap
+ *    returns only once no CPU can reach what was removed from its range,
+ *    by it or by a zap still in flight: 'flush_pending' counts those
+ *    (mm/as_internal.h, rules Z1..Z4).
  *  - A user page frame's page->refcount counts the entries mapping it (one
  *    per address space after fork) plus temporary holders (mm/user_page.h);
  *    a private page with refcount > 1 is mapped read-only and copied on the
@@ -65,6 +68,8 @@ struct address_space {
     struct vma_map vmas;      /* map_lock */
     int users;                /* atomic; see as_get/as_put */
     cpumask_t active_cpus;    /* atomic bit operations; see Rules */
+    int flush_pending;        /* atomic; zaps that removed or weakened an entry
+                                 and have not finished their shootdown (Z2) */
     uint64_t start_brk, brk;  /* map_lock; the heap is [start_brk, brk) */
     uint64_t mmap_base;       /* top of the top-down mmap search; constant */
     uint64_t rss_pages;       /* atomic; user pages mapped (VmRSS) */

@@ -117,27 +117,59 @@ static inline void user_page_copy(struct page *page, size_t offset, void *kbuf, 
 }
 
 /* ---- Zaps (mm/as.c) ----
- * Removing or weakening entries happens under the map lock and table locks;
- * the TLB shootdown and the freeing of what the entries reached (pages,
- * tables) happen in zap_finish(), after the map lock is dropped: a
+ * A zap removes or weakens user entries and frees what they reached:
+ * MADV_DONTNEED/FREE/REMOVE, munmap, mmap or execve over a range, brk,
+ * mprotect, fork's write protection, a copy-on-write fault's replacement.
+ * The entries change under the map lock and table locks; the TLB shootdown
+ * and the frees happen in zap_finish(), after the map lock is dropped: a
  * shootdown waits for every CPU of the address space, which under QEMU can
  * take milliseconds, and holding the map lock that long starves the other
- * threads. A thread racing with the change may meanwhile still use a stale
- * entry; the page it reaches is freed only after the shootdown.
- * One change cannot wait: fork write-protects the parent's private pages,
- * and once the lock is free another thread's write fault may copy a page
- * while a CPU still writes the old one through a stale writable entry: the
- * write would be lost. So fork calls zap_flush() before dropping the lock. */
+ * threads. Until then other CPUs may still use the old entries. The rule:
+ *
+ *   When a zap returns, no CPU can reach a frame removed from its range,
+ *   nor use a right taken away there: neither by this zap's changes nor by
+ *   those another zap still in flight made first (this one then finds
+ *   nothing to clear, and had nothing of its own to flush).
+ *
+ *  Z1 A zap records in z->tlb the whole range it answers for (zap_range,
+ *     zap_unmap, zap_cover), whatever it finds there.
+ *  Z2 Before a zap first removes or weakens a present entry, holding that
+ *     entry's table lock, it raises as->flush_pending (zap_note_change());
+ *     it lowers it once its own shootdown has been acknowledged
+ *     (zap_flush()). A zap that then finds the entry empty or weaker took
+ *     the same table lock after the change, so it sees the raise.
+ *  Z3 zap_flush() shoots z->tlb down if this zap changed an entry, or if
+ *     flush_pending counts another zap: what this one found done may be
+ *     that zap's work, not yet flushed (Linux: mm_tlb_flush_nested() in
+ *     tlb_finish_mmu(), commit 99baac21e458). A count of the others read
+ *     as 0 means their shootdowns are over (released after them).
+ *  Z4 What a zap removed (pages, unlinked tables: R6) is freed, and the
+ *     page a copy-on-write fault replaced is released, only after its
+ *     shootdown: in zap_finish(), or after it (release_replaced()).
+ *
+ * Faults flush nothing when they find an entry that a zap in flight
+ * emptied: they only fill entries, the faulting CPU holds no translation
+ * of the address any more (x86 drops it on the page fault; as_access
+ * copies through the direct map), and a stale translation on another CPU
+ * is an access racing with that zap, over when it returns (as on Linux).
+ * A fault that replaces a page (copy-on-write) is a zap itself (Z2, Z4).
+ * One zap cannot wait for the lock to be dropped: fork write-protects the
+ * parent's private pages, and once the lock is free another thread's write
+ * fault may copy a page while a CPU still writes the old one through a
+ * stale writable entry: the write would be lost. So fork calls zap_flush()
+ * before dropping the lock, covering every private region it shares (Z3:
+ * entries an mprotect in flight made read-only are flushed too). */
 struct zap {
-    struct tlb_batch tlb;     /* ranges to flush */
-    bool flush;               /* a present entry was removed or weakened */
+    struct tlb_batch tlb;     /* the ranges the zap answers for (Z1) */
+    bool flush;               /* it removed or weakened a present entry */
+    bool counted;             /* it counts in as->flush_pending (Z2) */
     bool flushed;             /* zap_flush() ran: 'flushed_cpus' were reached */
     cpumask_t flushed_cpus;
     struct page *freed;       /* pages without references, through page->next */
     struct shm_link *dropped; /* shared objects no region uses any more */
     struct pt_gather pt;      /* unlinked page tables */
 };
-#define ZAP_INIT { TLB_BATCH_INIT, false, false, 0, NULL, NULL, PT_GATHER_INIT }
+#define ZAP_INIT { TLB_BATCH_INIT, false, false, false, 0, NULL, NULL, PT_GATHER_INIT }
 
 /* Clears the entries of [start, end); tables left empty go by the address
  * space's strategy (under ptfree=off they stay). Map lock held. */
@@ -148,16 +180,27 @@ void zap_range(struct address_space *as, uint64_t start, uint64_t end, struct za
  * inside go too. Map lock held for writing. */
 void zap_unmap(struct address_space *as, uint64_t start, uint64_t end, struct zap *z);
 
-/* Notes that the entries of [start, end) changed and need a flush. */
+/* Records that z answers for [start, end) (Z1): its shootdown covers that
+ * range if it changes an entry or finds another zap in flight (Z3). */
+void zap_cover(struct zap *z, uint64_t start, uint64_t end);
+
+/* Called under the table lock before the caller removes or weakens a
+ * present entry of 'as' for z: z must flush, and counts in
+ * as->flush_pending until it has (Z2). */
+void zap_note_change(struct address_space *as, struct zap *z);
+
+/* Makes z flush [start, end) whatever it finds (no entry changed: a page
+ * whose last reference a walker drops, mm/gup_fast.c). */
 void zap_flush_range(struct zap *z, uint64_t start, uint64_t end);
 
 /* Moves the shared objects no region uses any more to z->dropped (map lock
  * held for writing; after a change that removed regions). */
 void zap_unused_objects(struct address_space *as, struct zap *z);
 
-/* Flushes the TLBs of the CPUs where 'as' is loaded for what z changed
- * (entries and unlinked tables), now: fork, before it drops the map lock.
- * Interrupts on, no table lock held (the IPIs are waited for). */
+/* Flushes the TLBs of the CPUs where 'as' is loaded for what z covers, if
+ * Z3 asks for it (entries and unlinked tables), now: fork, before it drops
+ * the map lock. Interrupts on, no table lock held (the IPIs are waited
+ * for). */
 void zap_flush(struct address_space *as, struct zap *z);
 
 /* zap_flush() if it has not run, then frees the pages and tables and drops
@@ -175,16 +218,20 @@ bool vma_allows(const struct vma *vma, bool write, bool exec);
  * is, for execve's forced writes). The access is not checked against the
  * region: see vma_allows(). Map lock held (either side). Returns 0 or
  * -ENOMEM. A page replaced by copy-on-write is returned in *replaced (else
- * NULL): the caller drops it with release_replaced() after unlocking. With
- * 'pin', *pin gets the page now mapped with a reference taken under the
- * table lock (drop it with user_page_put()).
+ * NULL), its entry's change in z: the caller drops it with
+ * release_replaced() after zap_finish(z). With 'pin', *pin gets the page
+ * now mapped with a reference taken under the table lock (drop it with
+ * user_page_put()).
  */
 int fault_in_locked(struct address_space *as, struct vma *vma, uint64_t va, bool write,
                     struct page **replaced, struct page **pin, struct zap *z);
 
-/* Flushes 'va' where 'as' is loaded, then drops the reference on 'old'
- * (NULL: nothing to do). No lock held, interrupts on. */
-void release_replaced(struct address_space *as, uint64_t va, struct page *old);
+/* Drops the reference on 'old' (NULL: nothing to do), a page that
+ * fault_in_locked() replaced, once its zap has finished: until that
+ * shootdown other CPUs may still read 'old' through the read-only entry,
+ * and its other sharers may write it in place only once that is over
+ * (Z4). */
+void release_replaced(struct page *old);
 
 /* Faults in the pages of [start, end) (page aligned) as reads, or writes
  * if 'write'. Returns 0, -ENOMEM (a hole, or no memory) or -EFAULT (an

@@ -85,7 +85,7 @@ int as_munmap(struct address_space *as, uint64_t addr, uint64_t len)
 
 struct reprotect {
     const struct vma *vma;
-    bool changed; /* a present entry changed: flush it */
+    struct zap *z;
 };
 
 /* upt_leaf_fn: rebuilds one entry from its region's new protection (the
@@ -93,7 +93,6 @@ struct reprotect {
 static int reprotect_entry(struct address_space *as, struct page *table, pte_t *slot,
                            uint64_t va, void *arg)
 {
-    (void)as;
     (void)table;
     (void)va;
     struct reprotect *r = arg;
@@ -106,8 +105,9 @@ static int reprotect_entry(struct address_space *as, struct page *table, pte_t *
     pte_t n = upte_make(page, r->vma->prot, alone);
     if (n == (e & ~(PTE_ACCESSED | PTE_DIRTY)))
         return 0;
+    if (pte_present(e))
+        zap_note_change(as, r->z);
     pte_set(slot, n);
-    r->changed |= pte_present(e);
     return 0;
 }
 
@@ -121,10 +121,9 @@ int as_mprotect(struct address_space *as, uint64_t start, uint64_t len, uint64_t
          vma && vma->start < hi; vma = vma_next(&as->vmas, vma)) {
         uint64_t s = vma->start > lo ? vma->start : lo;
         uint64_t e = vma->end < hi ? vma->end : hi;
-        struct reprotect r = {.vma = vma};
+        struct reprotect r = {.vma = vma, .z = &z};
         upt_for_each(as, s, e, reprotect_entry, &r, &z);
-        if (r.changed)
-            zap_flush_range(&z, s, e);
+        zap_cover(&z, s, e);
     }
     write_unlock(&as->map_lock);
     zap_finish(as, &z);

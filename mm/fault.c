@@ -64,6 +64,8 @@ int fault_in_locked(struct address_space *as, struct vma *vma, uint64_t va, bool
             struct page *copy = frame_alloc(0);
             if (copy) {
                 memcpy(page_to_virt(copy), page_to_virt(page), PAGE_SIZE);
+                zap_note_change(as, z);
+                zap_cover(z, va, va + PAGE_SIZE);
                 pte_set(slot, upte_make(copy, vma->prot, true));
                 *replaced = page;
             } else {
@@ -80,16 +82,10 @@ int fault_in_locked(struct address_space *as, struct vma *vma, uint64_t va, bool
     return err;
 }
 
-void release_replaced(struct address_space *as, uint64_t va, struct page *old)
+void release_replaced(struct page *old)
 {
-    if (!old)
-        return;
-    /* Other CPUs may still read 'old' through the read-only entry: its
-     * other sharers may write it in place only once that is over. */
-    struct zap z = ZAP_INIT;
-    zap_flush_range(&z, va, va + PAGE_SIZE);
-    zap_finish(as, &z);
-    user_page_put(old);
+    if (old)
+        user_page_put(old);
 }
 
 /*
@@ -153,7 +149,7 @@ int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error)
     else
         read_unlock(&as->map_lock);
     zap_finish(as, &z);
-    release_replaced(as, ALIGN_DOWN(addr, PAGE_SIZE), replaced);
+    release_replaced(replaced);
     return err;
 }
 
@@ -179,7 +175,7 @@ size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len
         if (!err)
             user_page_copy(page, va % PAGE_SIZE, (char *)kbuf + done, chunk, write);
         zap_finish(as, &z);
-        release_replaced(as, ALIGN_DOWN(va, PAGE_SIZE), replaced);
+        release_replaced(replaced);
         if (page)
             gup_fast_unpin(as, ALIGN_DOWN(va, PAGE_SIZE), page);
         if (err)
@@ -203,7 +199,7 @@ int as_populate(struct address_space *as, uint64_t start, uint64_t end, bool wri
                       : -EFAULT;
         read_unlock(&as->map_lock);
         zap_finish(as, &z);
-        release_replaced(as, va, replaced);
+        release_replaced(replaced);
         if (err)
             return err;
     }
