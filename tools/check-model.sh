@@ -27,6 +27,8 @@ variants=(
     "unsafe-walker|-DSTRATEGY=UNSAFE -DLOCKED_LOOKUP|((state[table]!=6)&&(state[table]!=0))"
     "refill-race-no-recheck|-DSTRATEGY=RCU -DNORECHECK|((count[t]==0)&&(entries[t]==0))"
     "no-tlb-flush|-DSTRATEGY=RCU -DNOFLUSH|((pmd!=t)&&(tlb!=t))"
+    "zap-tlb|-DZAP_TLB|holds"
+    "zap-tlb-no-nested-flush|-DZAP_TLB -DNO_NESTED_FLUSH|((ztlb[i]==0)||(ztlb[i]>passed))"
 )
 
 ktap=$logs/model.ktap
