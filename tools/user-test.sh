@@ -15,6 +15,7 @@
 # "prune-test: cmdlines: A | B" replaces the -smp 4 boot by one boot per
 # kernel command line A, B (e.g. ptfree=rcu), each with "leakcheck": it also
 # needs the kernel's user-leak-check line to say ok.
+# "prune-test: smp: N" boots with N CPUs instead of 4 (those boots only).
 # "prune-test: must-panic: CMDLINE | PATTERN | ARGS" adds a -smp 4 boot with
 # CMDLINE (and ARGS, if given, instead of the args above) that passes when
 # prune panics (status 125) with PATTERN in its log (the negative test of
@@ -28,7 +29,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
-[ $# -ge 1 ] || { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 logs=$1
 shift
 iso=${ISO:-build/prune.iso}
@@ -112,13 +113,15 @@ for t in "${tests[@]}"; do
     prune_only=0
     grep -q 'prune-test: prune-only' "$src" && prune_only=1
     args=$(marker args "$src")
+    smp_many=$(marker smp "$src")
+    smp_many=${smp_many:-4}
     # The prune boots: "SMP|kernel options" (options before init=).
     boots=("1|")
     mapfile -t cmdlines < <(split_bars "$(marker cmdlines "$src")")
     if [ ${#cmdlines[@]} -eq 0 ]; then
-        boots+=("4|")
+        boots+=("$smp_many|")
     else
-        for c in "${cmdlines[@]}"; do boots+=("4|leakcheck $c"); done
+        for c in "${cmdlines[@]}"; do boots+=("$smp_many|leakcheck $c"); done
     fi
 
     # 1. The host: the same binary, argv[0] as on prune, no stdin.
@@ -143,7 +146,7 @@ for t in "${tests[@]}"; do
         fi
     fi
 
-    # 2. prune, with 1 and 4 CPUs (4: once per "cmdlines" entry).
+    # 2. prune, with 1 and 4 (or "smp") CPUs, the latter once per "cmdlines" entry.
     for b in "${boots[@]}"; do
         smp=${b%%|*}
         opts=${b#*|}
