@@ -1,5 +1,5 @@
-/* The frame allocator: mm/buddy.c behind a lock, and a list of frames known
- * to hold only zeros; see mm/frame.h. */
+/* The frame allocator: mm/buddy.c behind frame_lock, with per-CPU caches in
+ * front of it and zeroed frames kept apart; see mm/frame.h. */
 #include "mm/frame.h"
 
 #include "kernel/panic.h"
@@ -7,39 +7,99 @@
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 
-/* Zeroed frames kept apart at most: a pass of the sparse reclaim benchmark
- * frees about 4,100 empty tables (docs/compare.md). 32 MiB. */
-#define ZEROED_MAX 8192
-
-/* frame_lock protects zone, every descriptor of a free frame, and the
- * zeroed list: free order-0 frames, all zeros, linked through page->next,
- * zeroed_count of them (counted free by frame_free_count, not by zone).
- * Taken with interrupts off: interrupt handlers may allocate. */
-static struct spinlock frame_lock = SPINLOCK_INIT("frame");
-static struct buddy_zone zone;
-static struct page *zeroed;
-static uint64_t zeroed_count;
-
 /*
- * Per-CPU caches of free single frames. Most order-0 allocations and frees
- * take only their CPU's cache lock, which nobody else takes but a drain, and
- * not frame_lock, which every CPU shares: under QEMU a vCPU descheduled by
- * the host while it holds or waits for frame_lock stalls all the others
- * (docs/compare.md, "Where prune is behind"). A cache is refilled from the
- * zone CACHE_BATCH frames at a time and gives CACHE_BATCH back once it
- * holds more than CACHE_HIGH. Its frames count as free; when the zone runs
- * out, or an exact count of blocks is asked, every cache is drained.
+ * Where a free frame is (each place counted free by frame_free_count()):
+ *   the zone          blocks of any order (mm/buddy.c); frame_lock
+ *   the zeroed pool   single frames holding only zeros; frame_lock
+ *   a CPU's cache     single frames, plain or all zeros; the cache's lock
+ *
+ * Rules:
+ *  F1 Single-frame allocations and frees take only their CPU's cache lock,
+ *     which nobody else takes but a drain; frame_lock, which every CPU
+ *     shares, is taken once per CACHE_BATCH frames to refill or trim a
+ *     cache. Under QEMU a vCPU that the host deschedules while it holds a
+ *     lock stalls every CPU that waits for it: with 16 vCPUs on 2 host
+ *     cores, a lock taken on every fault made faults 260 times slower
+ *     (tests/user/test_sparse_faults.c).
+ *  F2 frame_lock's critical sections are short and bounded: a refill takes
+ *     one block of CACHE_BATCH frames (one buddy_alloc) and splits it once
+ *     the lock is dropped; only when no such block is left does it take
+ *     up to CACHE_BATCH single frames.
+ *  F3 Nothing is locked to find nothing: an empty zeroed pool is seen from
+ *     its count, read without frame_lock.
+ *  F4 An allocation the zone cannot satisfy takes from the zeroed pool, then
+ *     gives every cache back to the zone (drain_caches) and tries once more
+ *     before it fails: a frame cached anywhere is never out of reach.
  * Lock order: a cache lock (one at a time), then frame_lock. Both are taken
- * with interrupts off.
+ * with interrupts off: interrupt handlers may allocate.
  */
-#define CACHE_BATCH 16
+#define CACHE_BATCH_ORDER FRAME_CACHE_BATCH_ORDER
+#define CACHE_BATCH FRAME_CACHE_BATCH
 #define CACHE_HIGH (2 * CACHE_BATCH)
 
+/* Zeroed frames the pool keeps at most: a pass of the sparse reclaim
+ * benchmark frees about 4,100 empty tables (docs/compare.md). 32 MiB. */
+#define ZEROED_MAX 8192
+
+/* A list of free single frames through page->next. */
+struct frame_list {
+    struct page *head;
+    uint64_t count; /* atomic stores: read without the list's lock */
+};
+
+static void list_push(struct frame_list *list, struct page *page)
+{
+    page->next = list->head;
+    list->head = page;
+    __atomic_store_n(&list->count, list->count + 1, __ATOMIC_RELAXED);
+}
+
+/* The frame pushed last, or NULL if the list is empty. */
+static struct page *list_pop(struct frame_list *list)
+{
+    struct page *page = list->head;
+    if (page) {
+        list->head = page->next;
+        page->next = NULL;
+        __atomic_store_n(&list->count, list->count - 1, __ATOMIC_RELAXED);
+    }
+    return page;
+}
+
+static uint64_t list_count(const struct frame_list *list)
+{
+    return __atomic_load_n(&list->count, __ATOMIC_RELAXED);
+}
+
+/* frame_lock protects the zone, every descriptor of a free frame in it, and
+ * the zeroed pool; taken only through zone_lock(). */
+static struct spinlock frame_lock = SPINLOCK_INIT("frame");
+static struct buddy_zone zone;
+static struct frame_list zeroed_pool;
+
+/* Times each CPU took frame_lock; each slot written by its CPU only. */
+static uint64_t zone_locked[MAX_CPUS];
+
+/* Takes frame_lock (interrupts off) and counts it; returns the flags for
+ * zone_unlock(). */
+static uint64_t zone_lock(void)
+{
+    uint64_t flags = spin_lock_irqsave(&frame_lock);
+    zone_locked[this_cpu_id()]++;
+    return flags;
+}
+
+static void zone_unlock(uint64_t flags)
+{
+    spin_unlock_irqrestore(&frame_lock, flags);
+}
+
+/* A CPU's cache (F1); one cache line each, so CPUs do not share lines. */
 struct frame_cache {
     struct spinlock lock;
-    struct page *frames; /* lock; through page->next */
-    uint64_t count;      /* lock; atomic stores, read without it by frame_free_count */
-};
+    struct frame_list plain;  /* lock */
+    struct frame_list zeroed; /* lock; every frame all zeros */
+} __attribute__((aligned(64)));
 
 static struct frame_cache caches[MAX_CPUS];
 
@@ -50,135 +110,155 @@ void frame_init(void)
         spin_init(&caches[i].lock, "frame_cache");
 }
 
-/* Pushes / pops one frame of cache c; c->lock held. */
-static void cache_push(struct frame_cache *c, struct page *page)
+void frame_add_range(uint64_t start_pfn, uint64_t end_pfn)
 {
-    page->next = c->frames;
-    c->frames = page;
-    __atomic_store_n(&c->count, c->count + 1, __ATOMIC_RELAXED);
+    uint64_t flags = zone_lock();
+    buddy_add_range(&zone, start_pfn, end_pfn);
+    zone_unlock(flags);
 }
 
-static struct page *cache_pop(struct frame_cache *c)
+/* This CPU's cache, locked, with interrupts off; *flags is for
+ * cache_unlock(). */
+static struct frame_cache *cache_lock(uint64_t *flags)
 {
-    struct page *page = c->frames;
-    if (page) {
-        c->frames = page->next;
-        page->next = NULL;
-        __atomic_store_n(&c->count, c->count - 1, __ATOMIC_RELAXED);
-    }
-    return page;
+    *flags = irq_save();
+    struct frame_cache *c = &caches[this_cpu_id()];
+    spin_lock(&c->lock);
+    return c;
 }
 
-/* Moves up to n frames of cache c back to the zone; c->lock held. */
-static void cache_give_back(struct frame_cache *c, uint64_t n)
+static void cache_unlock(struct frame_cache *c, uint64_t flags)
 {
-    uint64_t flags = spin_lock_irqsave(&frame_lock);
+    spin_unlock(&c->lock);
+    irq_restore(flags);
+}
+
+/* Fills c's plain list from the zone (F2); c->lock held, list empty. */
+static void refill_plain(struct frame_cache *c)
+{
+    uint64_t flags = zone_lock();
+    struct page *block = buddy_alloc(&zone, CACHE_BATCH_ORDER), *page;
+    for (int i = 0; !block && i < CACHE_BATCH && (page = buddy_alloc(&zone, 0)); i++)
+        list_push(&c->plain, page);
+    zone_unlock(flags);
+    /* a block's frames other than the head carry no buddy state */
+    for (int i = 0; block && i < CACHE_BATCH; i++)
+        list_push(&c->plain, block + i);
+}
+
+/* Fills c's zeroed list from the zeroed pool, if it has frames (F3); c->lock
+ * held. */
+static void refill_zeroed(struct frame_cache *c)
+{
+    if (!list_count(&zeroed_pool))
+        return;
+    uint64_t flags = zone_lock();
     struct page *page;
-    while (n-- && (page = cache_pop(c)))
-        buddy_free(&zone, page, 0);
-    spin_unlock_irqrestore(&frame_lock, flags);
+    for (int i = 0; i < CACHE_BATCH && (page = list_pop(&zeroed_pool)); i++)
+        list_push(&c->zeroed, page);
+    zone_unlock(flags);
 }
 
-/* One frame from this CPU's cache, refilled from the zone if empty; NULL
- * if both are empty. */
-static struct page *cache_alloc(void)
+/* Moves up to n frames of 'list' (a cache's, its lock held) back: zeroed
+ * frames to the zeroed pool while it has room if 'keep_zeroed', every other
+ * one to the zone. */
+static void give_back(struct frame_list *list, uint64_t n, bool keep_zeroed)
 {
-    uint64_t flags = irq_save();
-    struct frame_cache *c = &caches[this_cpu_id()];
-    spin_lock(&c->lock);
-    if (!c->frames) {
-        uint64_t zone_flags = spin_lock_irqsave(&frame_lock);
-        struct page *page;
-        for (int i = 0; i < CACHE_BATCH && (page = buddy_alloc(&zone, 0)); i++)
-            cache_push(c, page);
-        spin_unlock_irqrestore(&frame_lock, zone_flags);
+    if (!n || !list->head)
+        return;
+    uint64_t flags = zone_lock();
+    struct page *page;
+    while (n-- && (page = list_pop(list))) {
+        if (keep_zeroed && zeroed_pool.count < ZEROED_MAX)
+            list_push(&zeroed_pool, page);
+        else
+            buddy_free(&zone, page, 0);
     }
-    struct page *page = cache_pop(c);
-    spin_unlock(&c->lock);
-    irq_restore(flags);
+    zone_unlock(flags);
+}
+
+/* One frame from this CPU's cache: a zeroed one if 'zeroed' (NULL if
+ * neither the cache nor the zeroed pool has one), else a plain one,
+ * refilled from the zone (NULL if the zone has no frame left). */
+static struct page *cache_alloc(bool zeroed)
+{
+    uint64_t flags;
+    struct frame_cache *c = cache_lock(&flags);
+    struct frame_list *list = zeroed ? &c->zeroed : &c->plain;
+    if (!list->head) {
+        if (zeroed)
+            refill_zeroed(c);
+        else
+            refill_plain(c);
+    }
+    struct page *page = list_pop(list);
+    cache_unlock(c, flags);
     return page;
 }
 
-/* A free frame into this CPU's cache, trimmed if it grew too large. */
-static void cache_free(struct page *page)
+/* A free frame into this CPU's cache (its zeroed list if 'zeroed'),
+ * trimmed by CACHE_BATCH frames once it holds more than CACHE_HIGH. */
+static void cache_free(struct page *page, bool zeroed)
 {
-    uint64_t flags = irq_save();
-    struct frame_cache *c = &caches[this_cpu_id()];
-    spin_lock(&c->lock);
-    cache_push(c, page);
-    if (c->count > CACHE_HIGH)
-        cache_give_back(c, CACHE_BATCH);
-    spin_unlock(&c->lock);
-    irq_restore(flags);
+    uint64_t flags;
+    struct frame_cache *c = cache_lock(&flags);
+    struct frame_list *list = zeroed ? &c->zeroed : &c->plain;
+    list_push(list, page);
+    if (list->count > CACHE_HIGH)
+        give_back(list, CACHE_BATCH, zeroed);
+    cache_unlock(c, flags);
 }
 
-/* Gives every cached frame back to the zone; true if there was any. */
+/* Gives every cached frame, plain or zeroed, back to the zone (F4); true if
+ * there was any. */
 static bool drain_caches(void)
 {
     bool any = false;
     for (int i = 0; i < MAX_CPUS; i++) {
         struct frame_cache *c = &caches[i];
-        if (!__atomic_load_n(&c->count, __ATOMIC_RELAXED))
+        if (!list_count(&c->plain) && !list_count(&c->zeroed))
             continue;
         uint64_t flags = spin_lock_irqsave(&c->lock);
-        any |= c->count > 0;
-        cache_give_back(c, c->count);
+        any |= c->plain.count || c->zeroed.count;
+        give_back(&c->plain, c->plain.count, false);
+        give_back(&c->zeroed, c->zeroed.count, false);
         spin_unlock_irqrestore(&c->lock, flags);
     }
     return any;
 }
 
-void frame_add_range(uint64_t start_pfn, uint64_t end_pfn)
-{
-    uint64_t flags = spin_lock_irqsave(&frame_lock);
-    buddy_add_range(&zone, start_pfn, end_pfn);
-    spin_unlock_irqrestore(&frame_lock, flags);
-}
-
-/* Takes a frame off the zeroed list (NULL if empty). frame_lock held. */
-static struct page *zeroed_pop(void)
-{
-    struct page *page = zeroed;
-    if (page) {
-        zeroed = page->next;
-        page->next = NULL;
-        __atomic_store_n(&zeroed_count, zeroed_count - 1, __ATOMIC_RELAXED);
-    }
-    return page;
-}
-
-/* Gives every zeroed frame back to the zone. frame_lock held. */
-static void zeroed_drain(void)
+/* Gives the zeroed pool back to the zone. frame_lock held. */
+static void zeroed_pool_drain(void)
 {
     struct page *page;
-    while ((page = zeroed_pop()))
+    while ((page = list_pop(&zeroed_pool)))
         buddy_free(&zone, page, 0);
 }
 
-/* A block from the zone, or (order 0, zone empty) a zeroed frame; NULL if
- * neither has one. */
+/* A block from the zone, or (order 0, zone empty) a frame of the zeroed
+ * pool; NULL if neither has one. */
 static struct page *zone_alloc(int order)
 {
-    uint64_t flags = spin_lock_irqsave(&frame_lock);
+    uint64_t flags = zone_lock();
     struct page *page = buddy_alloc(&zone, order);
-    if (!page && zeroed_count) {
+    if (!page && zeroed_pool.count) {
         if (order == 0) {
-            page = zeroed_pop();
+            page = list_pop(&zeroed_pool);
         } else {
-            zeroed_drain(); /* they may merge into a block this large */
+            zeroed_pool_drain(); /* they may merge into a block this large */
             page = buddy_alloc(&zone, order);
         }
     }
-    spin_unlock_irqrestore(&frame_lock, flags);
+    zone_unlock(flags);
     return page;
 }
 
 struct page *frame_alloc(int order)
 {
-    struct page *page = order == 0 ? cache_alloc() : NULL;
+    struct page *page = order == 0 ? cache_alloc(false) : NULL;
     if (!page)
         page = zone_alloc(order);
-    if (!page && drain_caches()) /* other CPUs' caches hold the rest */
+    if (!page && drain_caches()) /* F4: other CPUs' caches hold the rest */
         page = zone_alloc(order);
     if (page)
         page->refcount = 1;
@@ -187,16 +267,12 @@ struct page *frame_alloc(int order)
 
 struct page *frame_alloc_zeroed(int order)
 {
-    if (order == 0) {
-        uint64_t flags = spin_lock_irqsave(&frame_lock);
-        struct page *page = zeroed_pop();
-        spin_unlock_irqrestore(&frame_lock, flags);
-        if (page) {
-            page->refcount = 1;
-            return page;
-        }
+    struct page *page = order == 0 ? cache_alloc(true) : NULL;
+    if (page) {
+        page->refcount = 1;
+        return page;
     }
-    struct page *page = frame_alloc(order);
+    page = frame_alloc(order);
     if (page)
         memset(page_to_virt(page), 0, PAGE_SIZE << order);
     return page;
@@ -207,12 +283,12 @@ void frame_free(struct page *page, int order)
     ASSERT(page->refcount == 1);
     page->refcount = 0;
     if (order == 0) {
-        cache_free(page);
+        cache_free(page, false);
         return;
     }
-    uint64_t flags = spin_lock_irqsave(&frame_lock);
+    uint64_t flags = zone_lock();
     buddy_free(&zone, page, order);
-    spin_unlock_irqrestore(&frame_lock, flags);
+    zone_unlock(flags);
 }
 
 void frame_free_zeroed(struct page *page)
@@ -226,37 +302,37 @@ void frame_free_zeroed(struct page *page)
                   words[i]);
 #endif
     page->refcount = 0;
-    uint64_t flags = spin_lock_irqsave(&frame_lock);
-    if (zeroed_count < ZEROED_MAX) {
-        page->next = zeroed;
-        zeroed = page;
-        __atomic_store_n(&zeroed_count, zeroed_count + 1, __ATOMIC_RELAXED);
-    } else {
-        buddy_free(&zone, page, 0);
-    }
-    spin_unlock_irqrestore(&frame_lock, flags);
+    cache_free(page, true);
 }
 
 uint64_t frame_free_count(void)
 {
     uint64_t n = __atomic_load_n(&zone.free_frames, __ATOMIC_RELAXED) +
-                 __atomic_load_n(&zeroed_count, __ATOMIC_RELAXED);
+                 list_count(&zeroed_pool);
     for (int i = 0; i < MAX_CPUS; i++)
-        n += __atomic_load_n(&caches[i].count, __ATOMIC_RELAXED);
+        n += list_count(&caches[i].plain) + list_count(&caches[i].zeroed);
     return n;
 }
 
 uint64_t frame_free_blocks(int order)
 {
     drain_caches();
-    uint64_t flags = spin_lock_irqsave(&frame_lock);
-    zeroed_drain();
+    uint64_t flags = zone_lock();
+    zeroed_pool_drain();
     uint64_t blocks = zone.free_blocks[order];
-    spin_unlock_irqrestore(&frame_lock, flags);
+    zone_unlock(flags);
     return blocks;
 }
 
 uint64_t frame_zeroed_count(void)
 {
-    return __atomic_load_n(&zeroed_count, __ATOMIC_RELAXED);
+    uint64_t n = list_count(&zeroed_pool);
+    for (int i = 0; i < MAX_CPUS; i++)
+        n += list_count(&caches[i].zeroed);
+    return n;
+}
+
+uint64_t frame_lock_taken_here(void)
+{
+    return zone_locked[this_cpu_id()];
 }

@@ -1,6 +1,7 @@
-/* The frame allocator's zeroed list (mm/frame.h): frames given back as
+/* The frame allocator's zeroed frames (mm/frame.h): frames given back as
  * zeros are handed out again by frame_alloc_zeroed(0) and counted free;
  * frame_alloc() leaves them alone while the zone has frames. */
+#include "kernel/preempt.h"
 #include "mm/frame.h"
 #include "mm/page.h"
 #include "tests/kernel/ktest.h"
@@ -15,7 +16,8 @@ static bool frame_is_zero(struct page *page)
     return true;
 }
 
-KTEST(mm_frame_zeroed_list)
+/* The checks, on one CPU: zeroed frames are kept per CPU first. */
+static void zeroed_list_checks(void)
 {
     frame_free_blocks(0); /* empties the zeroed list */
     KEXPECT(frame_zeroed_count() == 0);
@@ -49,4 +51,11 @@ KTEST(mm_frame_zeroed_list)
     frame_free_blocks(0);
     KEXPECT(frame_zeroed_count() == 0);
     KEXPECT(frame_free_count() == free_before);
+}
+
+KTEST(mm_frame_zeroed_list)
+{
+    preempt_disable();
+    zeroed_list_checks();
+    preempt_enable();
 }
