@@ -20,9 +20,10 @@
 #define PG_LARGE (1u << 3)    /* heads a kmalloc allocation of 2^order frames */
 #define PG_PTABLE (1u << 4)   /* a live user page-table page (mm/pt_ref.h) */
 
-/* A page-table page's lock: a 4-byte ticket lock (mm/pt_ref.h). */
+/* A page-table page's lock: a 4-byte lock word (mm/pt_ref.h,
+ * kernel/spinlock.h). */
 struct pt_lock {
-    uint16_t next, serving;
+    uint32_t word;
 };
 
 struct page {

@@ -81,7 +81,7 @@ void pt_init_page(struct page *pt, int level, struct page *parent, uint64_t va, 
     pt->pt_parent = parent;
     pt->pt_va = va;
     pt->pt_count = keep ? 1 : 0;
-    pt->pt_lock = (struct pt_lock){0, 0};
+    pt->pt_lock = (struct pt_lock){0};
     pt->pt_index = parent ? pt_index(va, level + 1) : 0;
     pt->pt_level = (uint8_t)level;
     pt->pt_keep = keep;

@@ -54,6 +54,7 @@
 #include "arch/x86_64/pgtable.h"
 #include "kernel/panic.h"
 #include "kernel/preempt.h"
+#include "kernel/spinlock.h"
 #include "mm/page.h"
 
 struct address_space;
@@ -90,18 +91,17 @@ static inline void pt_walk_end(uint64_t flags)
 
 /* ---- Per-table lock (R1) ---- */
 
-/* Takes / drops the table's lock (a ticket lock; disables preemption). */
+/* Takes / drops the table's lock (a test-and-set lock word, as spinlocks
+ * are: kernel/spinlock.h says why; disables preemption). */
 static inline void pt_lock(struct page *pt)
 {
     preempt_disable();
-    uint16_t ticket = __atomic_fetch_add(&pt->pt_lock.next, 1, __ATOMIC_RELAXED);
-    while (__atomic_load_n(&pt->pt_lock.serving, __ATOMIC_ACQUIRE) != ticket)
-        cpu_relax();
+    lock_word_acquire(&pt->pt_lock.word);
 }
 
 static inline void pt_unlock(struct page *pt)
 {
-    __atomic_store_n(&pt->pt_lock.serving, pt->pt_lock.serving + 1, __ATOMIC_RELEASE);
+    lock_word_release(&pt->pt_lock.word);
     preempt_enable();
 }
 
