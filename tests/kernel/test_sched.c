@@ -282,11 +282,71 @@ KTEST(sched_spinlock_holder_is_not_preempted)
     KEXPECT(rival_ran_during_holdoff(&lock) == 0);
 }
 
+/* ---- a CPU waiting in spin_lock_irqsave() still takes interrupts */
+
+struct irqsave_wait {
+    struct spinlock lock;
+    int go, waiting;
+    uint64_t ticks_before, ticks_after; /* the waiter's CPU's timer interrupts */
+    int done;
+};
+
+/* On CPU 1: waits for 'go', then for the lock, with spin_lock_irqsave(). */
+static void wait_irqsave(void *arg)
+{
+    struct irqsave_wait *w = arg;
+    while (!__atomic_load_n(&w->go, __ATOMIC_ACQUIRE))
+        cpu_relax();
+    __atomic_store_n(&w->waiting, 1, __ATOMIC_RELEASE);
+    uint64_t flags = spin_lock_irqsave(&w->lock);
+    spin_unlock_irqrestore(&w->lock, flags);
+    __atomic_add_fetch(&w->done, 1, __ATOMIC_RELEASE);
+}
+
+/* Spins until sched_ticks() reaches 'end' or *flag is set (NULL: none). */
+static void spin_until(uint64_t end, const int *flag)
+{
+    while (sched_ticks() < end && !(flag && __atomic_load_n(flag, __ATOMIC_ACQUIRE)))
+        cpu_relax();
+}
+
+/* On CPU 0: holds the lock while CPU 1 waits for it, and counts CPU 1's
+ * timer interrupts over 20 ticks of that wait. */
+static void hold_while_waited(void *arg)
+{
+    struct irqsave_wait *w = arg;
+    spin_lock(&w->lock);
+    __atomic_store_n(&w->go, 1, __ATOMIC_RELEASE);
+    spin_until(sched_ticks() + 100 * TEST_TIMEOUT_S, &w->waiting);
+    spin_until(sched_ticks() + 2, NULL); /* into its wait */
+    w->ticks_before = __atomic_load_n(&cpus[1].ticks, __ATOMIC_RELAXED);
+    spin_until(sched_ticks() + 20, NULL);
+    w->ticks_after = __atomic_load_n(&cpus[1].ticks, __ATOMIC_RELAXED);
+    spin_unlock(&w->lock);
+    __atomic_add_fetch(&w->done, 1, __ATOMIC_RELEASE);
+}
+
+KTEST(sched_spin_lock_irqsave_waits_with_interrupts_on)
+{
+    static struct irqsave_wait w;
+    if (online_cpus() < 2)
+        return;
+    w = (struct irqsave_wait){ .lock = SPINLOCK_INIT("irqsave_wait") };
+    struct thread *waiter = thread_create_on(1, "irqsave_waiter", wait_irqsave, &w);
+    struct thread *holder = thread_create_on(0, "irqsave_holder", hold_while_waited, &w);
+    KASSERT(waiter && holder);
+    KASSERT(ktest_wait_for_count(&w.done, 2, TEST_TIMEOUT_S));
+    thread_join(waiter);
+    thread_join(holder);
+    KEXPECT(w.waiting == 1);
+    KEXPECT(w.ticks_after > w.ticks_before);
+}
+
 /* ---- lock torture: threads on every CPU increment one counter exactly */
 
 /* Acquisitions in all, shared by the threads. Kept small: with 4 vCPUs on a
- * 2-core host, a ticket lock hand-off often waits for the host to schedule
- * the vCPU holding the next ticket (milliseconds). */
+ * 2-core host, a holder descheduled by the host keeps every other thread
+ * spinning for milliseconds. */
 #define TORTURE_TOTAL 2000
 
 static struct spinlock torture_lock = SPINLOCK_INIT("torture");
