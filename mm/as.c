@@ -67,6 +67,7 @@ void as_put(struct address_space *as)
     if (__atomic_sub_fetch(&as->users, 1, __ATOMIC_ACQ_REL) != 0)
         return;
     ASSERT(__atomic_load_n(&as->active_cpus, __ATOMIC_ACQUIRE) == 0);
+    ASSERT(__atomic_load_n(&as->flush_pending, __ATOMIC_ACQUIRE) == 0); /* Z2 */
 #ifdef DEBUG
     if (pt_audit(as))
         panic("address space %p: page-table counts wrong at teardown (see above)", as);
