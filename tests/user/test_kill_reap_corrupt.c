@@ -21,6 +21,7 @@
 #define MAX_HELPERS 16
 #define BYSTANDER_PAGES 64
 #define PAGE 4096
+#define YIELD_EVERY 16 /* as in test_kill_reap_race */
 
 /* Shared with the helpers (MAP_SHARED). */
 struct shared {
@@ -44,6 +45,8 @@ static _Noreturn void killer(void)
             syscall(SYS_tgkill, pid, pid, sig);
         else
             kill(pid, sig);
+        if (n % YIELD_EVERY == 0)
+            sched_yield();
     }
     _exit(0);
 }
