@@ -184,7 +184,7 @@ static void exec_commit(struct process *p, struct address_space *as, const struc
     fpu_state_init(t->fpu);
     fpu_restore(t->fpu);
     *current_user_frame() = *frame;
-    process_vfork_release(p);
+    vfork_release_current();
 }
 
 static long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)

@@ -145,8 +145,12 @@ static long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t unew, uint64
     struct rlimit64 wanted;
     if (unew && copy_from_user(&wanted, unew, sizeof(wanted)))
         return -EFAULT;
-    if ((int)pid != 0 && !process_find((int)pid))
-        return -ESRCH;
+    if ((int)pid != 0) {
+        struct process *target = process_find((int)pid);
+        if (!target)
+            return -ESRCH;
+        process_put(target);
+    }
     if ((uint32_t)resource >= RLIM_NLIMITS)
         return -EINVAL;
     if (unew && wanted.rlim_cur > wanted.rlim_max)
