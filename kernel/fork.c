@@ -11,10 +11,12 @@
  *    copy of the address space (as_fork) or, with CLONE_VM, the same one
  *    (vfork), and a copy of the file table.
  * CLONE_VFORK makes the caller sleep until the new thread has called execve
- * or exited (with CLONE_THREAD too). A new process reports to its parent
- * with the signal in CSIGNAL (wait4 tells the children that do not use
- * SIGCHLD apart). Other flags used by musl (CLONE_FS, CLONE_FILES,
- * CLONE_SYSVSEM, CLONE_DETACHED) are accepted; the rest get -EINVAL.
+ * or exited (with CLONE_THREAD too). CLONE_SETTLS sets the new thread's TLS
+ * base, refused (-EPERM) outside user space as arch_prctl does. A new
+ * process reports to its parent with the signal in CSIGNAL (wait4 tells
+ * the children that do not use SIGCHLD apart). Other flags used by musl
+ * (CLONE_FS, CLONE_FILES, CLONE_SYSVSEM, CLONE_DETACHED) are accepted; the
+ * rest get -EINVAL.
  */
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/uaccess.h"
@@ -88,6 +90,8 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
         return -EINVAL;
     if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
         return -EINVAL;
+    if ((flags & CLONE_SETTLS) && !user_addr_ok(tls))
+        return -EPERM;
     struct thread *self = current_thread();
     struct process *parent = self->proc;
     if (current_killed())

@@ -23,6 +23,17 @@
 /* The lowest address above user space (Linux's TASK_SIZE). */
 #define USER_ADDR_END 0x00007ffffffff000ul
 
+/*
+ * True if addr lies below USER_ADDR_END: a user address, hence canonical.
+ * The check for every user-chosen value the CPU loads in kernel mode, where
+ * a non-canonical one faults in the kernel: an FS base (arch_prctl,
+ * CLONE_SETTLS) and the rip of a sysret. Linux's "addr < TASK_SIZE_MAX".
+ */
+static inline bool user_addr_ok(uint64_t addr)
+{
+    return addr < USER_ADDR_END;
+}
+
 /* True if [addr, addr + len) lies below USER_ADDR_END (len 0: addr itself
  * at most USER_ADDR_END). */
 static inline bool user_range_ok(uint64_t addr, uint64_t len)
