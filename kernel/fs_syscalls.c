@@ -14,9 +14,6 @@
 #include "kernel/syscall.h"
 #include "mm/kmalloc.h"
 
-/* Linux's MAX_RW_COUNT: one read or write moves at most this many bytes. */
-#define MAX_RW_COUNT 0x7ffff000ul
-
 static struct fd_table *files(void)
 {
     return current_process()->files;
@@ -99,14 +96,14 @@ static long sys_close(uint64_t fd)
 }
 SYSCALL(SYS_close, sys_close);
 
-/* read(2) and write(2) on fd: the checks before the file's own. */
+/* read(2) and write(2) on fd: the checks before the file's own (the user
+ * range of all 'count' bytes, as Linux's access_ok(); file_read() and
+ * file_write() cut the count to MAX_RW_COUNT). */
 static long read_write(uint64_t fd, uint64_t ubuf, uint64_t count, bool write)
 {
     struct file *f = fd_get(files(), (int)fd);
     if (!f)
         return -EBADF;
-    if (count > MAX_RW_COUNT)
-        count = MAX_RW_COUNT;
     long r;
     if (!user_range_ok(ubuf, count))
         r = -EFAULT;
@@ -135,8 +132,6 @@ static long sys_pread64(uint64_t fd, uint64_t ubuf, uint64_t count, uint64_t pos
     struct file *f = fd_get(files(), (int)fd);
     if (!f)
         return -EBADF;
-    if (count > MAX_RW_COUNT)
-        count = MAX_RW_COUNT;
     long r = user_range_ok(ubuf, count) ? file_pread(f, iobuf_user(ubuf), count, (int64_t)pos)
                                         : -EFAULT;
     file_put(f);

@@ -16,9 +16,6 @@
 #include "mm/gup_fast.h"
 #include "mm/kmalloc.h"
 
-/* Linux's MAX_RW_COUNT: one call moves at most this many bytes. */
-#define MAX_RW_COUNT 0x7ffff000ul
-
 /*
  * Copies 'count' iovecs from user memory into *out (kfree it; NULL for 0).
  * Linux's iovec_from_user(), plus for the local side (local: true) the
