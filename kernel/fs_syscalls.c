@@ -330,7 +330,10 @@ static size_t dirent_size(size_t n)
 /*
  * getdents64: as many records as fit in count bytes, from the entry the
  * file offset points at (offsets count entries). Returns the bytes written,
- * 0 at the end, -EINVAL if even the next record does not fit.
+ * 0 at the end, -EINVAL if even the next record does not fit. A record that
+ * cannot be written (the buffer runs into a hole) ends the call as the end
+ * of the buffer would (Linux's filldir64()): the records before it count,
+ * -EFAULT only if there were none; the offset moves past the written ones.
  */
 static long sys_getdents64(uint64_t fd, uint64_t udirp, uint64_t count)
 {
@@ -367,7 +370,8 @@ static long sys_getdents64(uint64_t fd, uint64_t udirp, uint64_t count)
         rec.head.d_type = d.type;
         memcpy(rec.head.d_name, d.name, n);
         if (copy_to_user(udirp + done, &rec, size) < 0) {
-            r = -EFAULT;
+            if (done == 0)
+                r = -EFAULT;
             break;
         }
         done += size;

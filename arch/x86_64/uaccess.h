@@ -46,6 +46,13 @@ static inline bool user_range_ok(uint64_t addr, uint64_t len)
 int copy_from_user(void *dst, uint64_t usrc, size_t n);
 int copy_to_user(uint64_t udst, const void *src, size_t n);
 
+/* The same copies stopping at the first byte that faults: return the
+ * bytes NOT copied (0: all; n if the range is not a user one), every byte
+ * before them copied. For calls that count a copy cut short by a hole as
+ * Linux does (its raw copy_to_user()). */
+size_t copy_from_user_partial(void *dst, uint64_t usrc, size_t n);
+size_t copy_to_user_partial(uint64_t udst, const void *src, size_t n);
+
 /* Writes n zero bytes to user memory. 0 or -EFAULT. */
 int clear_user(uint64_t udst, size_t n);
 
