@@ -148,6 +148,7 @@ struct thread *user_thread_create(struct process *p, struct address_space *as, i
 /* The linked process with this pid, or NULL; proc_lock held. */
 static struct process *find_pid_locked(int pid)
 {
+    assert_held(&proc_lock);
     struct process *p = all_processes;
     while (p && p->pid != pid)
         p = p->all_next;
@@ -245,6 +246,7 @@ void user_return_work(struct trap_frame *tf)
  * caller's struct vfork_wait and its process stay valid while it is set). */
 static void vfork_release_locked(struct thread *t)
 {
+    assert_held(&proc_lock);
     struct vfork_wait *vw = t->vfork_wait;
     if (!vw)
         return;
@@ -282,6 +284,8 @@ void vfork_start_and_wait(struct thread *t)
  * proc_lock held. */
 static void unlink_zombie_locked(struct process *p)
 {
+    assert_held(&proc_lock);
+    ASSERT(p->state == PROC_ZOMBIE);
     if (p->parent) {
         struct process **pp = &p->parent->children;
         while (*pp != p)
@@ -508,10 +512,8 @@ static void reap_all_zombies(void)
     for (;;) {
         spin_lock(&proc_lock);
         struct process *p = all_processes;
-        if (p) {
-            ASSERT(p->state == PROC_ZOMBIE);
+        if (p)
             unlink_zombie_locked(p);
-        }
         spin_unlock(&proc_lock);
         if (!p)
             return;
