@@ -15,7 +15,7 @@
 # plus 20 s per CPU: TCG runs all the CPUs on the host's few cores), a PID 1
 # that did not start, or a failed leak check. One line per boot,
 # "ok|FAIL  CONFIG  TEST ARGS  SECONDS", then the verdict line,
-# "soak: N boots in M min: N ok, N failed"; exits 1 if any boot failed.
+# "soak: PASS|FAIL, N boots in M min: N ok, N failed"; exits 1 if any failed.
 # The logs of failed boots stay in build/soak/, with these lines in
 # build/soak/summary.txt.
 set -u
@@ -90,14 +90,17 @@ while [ $(($(date +%s) - start)) -lt $((minutes * 60)) ]; do
     fi
     if [ -z "$why" ]; then
         rm -f "$log"
-        printf 'ok    %-15s %-40s %7ss\n' "$label" "$run" "$secs"
+        line=$(printf 'ok    %-15s %-40s %7ss' "$label" "$run" "$secs")
     else
         failed=$((failed + 1))
-        printf 'FAIL  %-15s %-40s %7ss  %s (%s)\n' "$label" "$run" "$secs" "$why" "$log"
-    fi | tee -a "$out/summary.txt"
+        line=$(printf 'FAIL  %-15s %-40s %7ss  %s (%s)' "$label" "$run" "$secs" "$why" "$log")
+    fi
+    echo "$line" | tee -a "$out/summary.txt"
 done
 
 elapsed=$(awk "BEGIN { printf \"%.1f\", ($(date +%s) - $start) / 60 }")
-echo "soak: $boots boots in $elapsed min: $((boots - failed)) ok, $failed failed" |
+verdict=PASS
+[ $failed = 0 ] || verdict=FAIL
+echo "soak: $verdict, $boots boots in $elapsed min: $((boots - failed)) ok, $failed failed" |
     tee -a "$out/summary.txt"
 [ $failed = 0 ]
