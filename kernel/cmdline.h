@@ -27,7 +27,7 @@ struct cmdline_option {
 
 struct cmdline {
     char text[CMDLINE_MAX]; /* a copy, cut into NUL-terminated words */
-    struct cmdline_option options[CMDLINE_MAX_WORDS]; /* the words before init= */
+    struct cmdline_option options[CMDLINE_MAX_WORDS]; /* the words up to init=PATH */
     int count;
     /* PID 1's argv: {PATH, ARGS..., NULL} from "init=PATH ARGS...", the
      * PATH possibly ""; {NULL} without init=. */
