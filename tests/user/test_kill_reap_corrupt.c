@@ -10,6 +10,7 @@
  * killers, 2 bystanders: a longer run is a soak test).
  */
 /* prune-test: deterministic-output */
+/* prune-test: soak-args: 20 */
 #include "ut.h"
 
 #include <sched.h>

@@ -12,6 +12,7 @@
  * run is a soak test).
  */
 /* prune-test: deterministic-output */
+/* prune-test: soak-args: 20 */
 #include "ut.h"
 
 #include <sched.h>
