@@ -50,7 +50,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -I. -Wall -Wextra -Werror \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
-.PHONY: all iso kernel user run debug test bench compare host-tests deps clean disasm FORCE
+.PHONY: all iso kernel user run debug test soak bench compare host-tests deps clean disasm FORCE
 all: iso
 
 kernel: $(BUILD)/prune.elf
@@ -167,6 +167,14 @@ host-tests: $(HOST_TESTS) $(BUILD)/ktap
 
 test: deps iso host-tests
 	@tools/run-tests.sh
+
+# The long run, outside "make test": boots workload after workload (the
+# tests with a "prune-test: soak-args:" marker, and memory pressure at
+# 64 MiB) with the leak check, rotating -smp 2/4/16 and ptfree=rcu/ipi/off,
+# for MINUTES; one line per boot and a verdict (tools/soak.sh).
+MINUTES ?= 30
+soak: deps iso
+	@tools/soak.sh $(MINUTES)
 
 # Benchmarks: figures as "name value unit" lines, from one boot with 4 CPUs
 # (2 GiB: mincore_1g populates 1 GiB): the kernel's (kernel/bench.c), then

@@ -60,10 +60,12 @@ void bootinfo_parse(const void *mbi)
         if (tag->type == MB2_TAG_END)
             break;
         switch (tag->type) {
-        case MB2_TAG_CMDLINE:
-            copy_string(boot_info.cmdline, sizeof(boot_info.cmdline),
-                        ((const struct mb2_tag_string *)tag)->string);
+        case MB2_TAG_CMDLINE: {
+            const char *line = ((const struct mb2_tag_string *)tag)->string;
+            boot_info.cmdline_length = strnlen(line, tag->size - sizeof(*tag));
+            copy_string(boot_info.cmdline, sizeof(boot_info.cmdline), line);
             break;
+        }
         case MB2_TAG_BOOTLOADER:
             copy_string(boot_info.loader, sizeof(boot_info.loader),
                         ((const struct mb2_tag_string *)tag)->string);

@@ -7,11 +7,13 @@
 #define KERNEL_BOOTINFO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "kernel/cmdline.h"
 
 #define BOOT_MAX_MEMORY_RANGES 128
 #define BOOT_MAX_MODULES 8
-#define BOOT_CMDLINE_MAX 1024
 
 struct boot_memory_range {
     uint64_t base;
@@ -35,7 +37,8 @@ struct boot_framebuffer {
 };
 
 struct boot_info {
-    char cmdline[BOOT_CMDLINE_MAX];
+    char cmdline[CMDLINE_MAX]; /* the loader's, cut to CMDLINE_MAX - 1 bytes */
+    size_t cmdline_length;     /* its length before the cut */
     char loader[64];
     uint64_t mbi_phys, mbi_size; /* the multiboot information itself */
     struct boot_memory_range memory[BOOT_MAX_MEMORY_RANGES];

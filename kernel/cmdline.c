@@ -1,52 +1,78 @@
 /* Kernel command line parser; see kernel/cmdline.h. */
 #include "kernel/cmdline.h"
 
+#include "kernel/panic.h"
 #include "kernel/string.h"
 
 struct cmdline kernel_cmdline;
 
-static int is_space(char c)
+static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n';
 }
 
-void cmdline_parse(struct cmdline *cl, const char *text)
+/*
+ * Cuts the next word out of the text at *cursor: NUL-terminates it in place,
+ * moves *cursor past it and returns it; NULL when no word is left. A word
+ * takes at least one byte and one separator (or the end), so a line of n
+ * bytes has at most (n + 1) / 2 words.
+ */
+static char *next_word(char **cursor)
 {
-    size_t n = strnlen(text, CMDLINE_MAX - 1);
-    memcpy(cl->text, text, n);
-    cl->text[n] = '\0';
+    char *p = *cursor;
+    while (is_space(*p))
+        p++;
+    if (!*p)
+        return NULL;
+    char *word = p;
+    while (*p && !is_space(*p))
+        p++;
+    if (*p)
+        *p++ = '\0';
+    *cursor = p;
+    return word;
+}
+
+/* Stores the option 'word' ("key=value" or "key", cut at its first '='). */
+static void add_option(struct cmdline *cl, char *word)
+{
+    ASSERT(cl->count < CMDLINE_MAX_WORDS);
+    char *eq = strchr(word, '=');
+    if (eq)
+        *eq = '\0';
+    cl->options[cl->count].key = word;
+    cl->options[cl->count].value = eq ? eq + 1 : "";
+    cl->count++;
+}
+
+/* Appends 'word' to PID 1's argv, keeping it NULL-terminated. */
+static void add_init_arg(struct cmdline *cl, const char *word)
+{
+    ASSERT(cl->init_argc < CMDLINE_MAX_WORDS);
+    cl->init_argv[cl->init_argc++] = word;
+    cl->init_argv[cl->init_argc] = NULL;
+}
+
+bool cmdline_parse(struct cmdline *cl, const char *text, size_t length)
+{
     cl->count = 0;
-    cl->init_args = "";
+    cl->init_argc = 0;
+    cl->init_argv[0] = NULL;
+    if (length > CMDLINE_MAX - 1)
+        return false;
+    memcpy(cl->text, text, length);
+    cl->text[length] = '\0';
 
-    char *p = cl->text;
-    for (;;) {
-        while (is_space(*p))
-            p++;
-        if (!*p)
-            break;
-        char *word = p;
-        while (*p && !is_space(*p))
-            p++;
-        char *word_end = p;
-        if (*p)
-            p++;
-        *word_end = '\0';
-
-        char *eq = strchr(word, '=');
-        if (eq)
-            *eq = '\0';
-        if (cl->count < CMDLINE_MAX_OPTIONS) {
-            cl->options[cl->count].key = word;
-            cl->options[cl->count].value = eq ? eq + 1 : "";
-            cl->count++;
-        }
-        if (strcmp(word, "init") == 0) {
-            while (is_space(*p))
-                p++;
-            cl->init_args = p;
-            break;
-        }
+    char *cursor = cl->text;
+    char *word;
+    while (cl->init_argc == 0 && (word = next_word(&cursor))) {
+        add_option(cl, word);
+        if (strcmp(cl->options[cl->count - 1].key, "init") == 0)
+            add_init_arg(cl, cl->options[cl->count - 1].value);
     }
+    while ((word = next_word(&cursor)))
+        add_init_arg(cl, word);
+    return true;
 }
 
 const char *cmdline_get(const struct cmdline *cl, const char *key)

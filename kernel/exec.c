@@ -4,10 +4,13 @@
  *
  *  1. the path, argv and envp are copied from the old program into kernel
  *     memory (they live in the address space that is about to go);
- *  2. the file is checked by elf_parse(); each PT_LOAD becomes a private
- *     anonymous region, filled through as_access() (the page-fault path,
- *     so only pages with file bytes are allocated now; .bss and the rest
- *     come zeroed on first touch);
+ *  2. the path is looked up as open(2) does (kernel/path.h), /proc
+ *     included; only a ramfs regular file with an x bit may run (else
+ *     -EACCES, as Linux says for /proc files and directories); the file
+ *     is checked by elf_parse(); each PT_LOAD becomes a private anonymous
+ *     region, filled through as_access() (the page-fault path, so only
+ *     pages with file bytes are allocated now; .bss and the rest come
+ *     zeroed on first touch);
  *  3. an 8 MiB stack region (growing down) gets the System V initial stack
  *     (kernel/user_stack.h) at its top, the brk starts after the image;
  *  4. past this point nothing can fail: the thread switches to the new
@@ -23,8 +26,10 @@
 #include "kernel/elf.h"
 #include "kernel/errno.h"
 #include "kernel/file.h"
+#include "kernel/path.h"
 #include "kernel/process.h"
 #include "kernel/ramfs.h"
+#include "kernel/ramfs_file.h"
 #include "kernel/random.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
@@ -74,11 +79,13 @@ static int load_segment(struct address_space *as, const struct ramfs_node *file,
 int exec_prepare(struct process *p, struct address_space *as, const char *path,
                  const char *const *argv, const char *const *envp, struct trap_frame *frame)
 {
-    int err;
-    struct ramfs_node *file = ramfs_lookup(path, &err);
-    if (!file)
+    struct file *opened;
+    int err = path_open(NULL, path, O_PATH, &opened);
+    if (err)
         return err;
-    if ((file->mode & S_IFMT) != S_IFREG || !(file->mode & 0111))
+    struct ramfs_node *file = ramfs_file_node(opened); /* NULL: a /proc file */
+    file_put(opened);
+    if (!file || (file->mode & S_IFMT) != S_IFREG || !(file->mode & 0111))
         return -EACCES;
     struct elf_info info;
     err = elf_parse(file->data, file->size, &info);
@@ -184,7 +191,7 @@ static void exec_commit(struct process *p, struct address_space *as, const struc
     fpu_state_init(t->fpu);
     fpu_restore(t->fpu);
     *current_user_frame() = *frame;
-    process_vfork_release(p);
+    vfork_release_current();
 }
 
 static long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)

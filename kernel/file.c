@@ -74,20 +74,45 @@ int file_check_access(struct file *f, int access)
     return -EBADF;
 }
 
-/* Runs op at the file offset and advances it by the bytes done. The offset
- * is read before and written after, not held across the operation (which
- * may copy to user memory and sleep). */
+/* Linux's rw_verify_area(): a transfer of 'len' bytes (as asked, before
+ * the cut to MAX_RW_COUNT) at 'pos' (<= INT64_MAX) must end by INT64_MAX. */
+static bool range_ok(uint64_t pos, size_t len)
+{
+    return len <= (uint64_t)INT64_MAX - pos;
+}
+
+/* Linux's cut of one call's count to MAX_RW_COUNT bytes. */
+static size_t cut_count(size_t len)
+{
+    return len < MAX_RW_COUNT ? len : MAX_RW_COUNT;
+}
+
+/* A directory's read: -EISDIR, once the range is checked (Linux's
+ * generic_read_dir() comes after rw_verify_area()). */
+static long read_dir(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
+{
+    (void)f;
+    (void)buf;
+    (void)len;
+    (void)pos;
+    return -EISDIR;
+}
+
+/* Runs op at the file offset and advances it by the bytes done; -EINVAL if
+ * the transfer would pass the largest offset. The offset is read before
+ * and written after, not held across the operation (which may copy to
+ * user memory and sleep). */
 static long at_offset(struct file *f, struct iobuf buf, size_t len,
                       long (*op)(struct file *, struct iobuf, size_t, uint64_t))
 {
     if (f->ops->stream)
-        return op(f, buf, len, 0);
+        return op(f, buf, cut_count(len), 0);
     spin_lock(&f->lock);
     uint64_t pos = f->pos;
     spin_unlock(&f->lock);
-    if (pos + len < pos || (int64_t)(pos + len) < 0)
-        len = INT64_MAX - pos;
-    long n = op(f, buf, len, pos);
+    if (!range_ok(pos, len))
+        return -EINVAL;
+    long n = op(f, buf, cut_count(len), pos);
     if (n > 0) {
         spin_lock(&f->lock);
         f->pos = pos + n;
@@ -101,9 +126,7 @@ long file_read(struct file *f, struct iobuf buf, size_t len)
     int r = file_check_access(f, O_RDONLY);
     if (r < 0)
         return r;
-    if (f->ops->dir_entry)
-        return -EISDIR;
-    return at_offset(f, buf, len, f->ops->read);
+    return at_offset(f, buf, len, f->ops->dir_entry ? read_dir : f->ops->read);
 }
 
 long file_write(struct file *f, struct iobuf buf, size_t len)
@@ -121,15 +144,13 @@ long file_pread(struct file *f, struct iobuf buf, size_t len, int64_t pos)
     int r = file_check_access(f, O_RDONLY);
     if (r < 0)
         return r;
-    if (f->ops->dir_entry)
-        return -EISDIR;
     if (f->ops->stream)
         return -ESPIPE;
-    if (pos < 0)
+    if (pos < 0 || !range_ok(pos, len))
         return -EINVAL;
-    if ((uint64_t)pos + len > INT64_MAX)
-        len = INT64_MAX - pos;
-    return f->ops->read(f, buf, len, pos);
+    if (f->ops->dir_entry)
+        return -EISDIR;
+    return f->ops->read(f, buf, cut_count(len), pos);
 }
 
 int64_t file_lseek(struct file *f, int64_t offset, int whence)

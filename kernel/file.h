@@ -138,12 +138,14 @@ void file_put(struct file *f);
  * O_WRONLY: writing); an O_PATH file is open for neither. */
 int file_check_access(struct file *f, int access);
 
-/* read/write at file->pos, advancing it by the bytes done (with the access
- * mode checks of read(2)/write(2): -EBADF, -EISDIR, -EINVAL). Two threads
- * reading one file at once may both read from the same offset. */
+/* read/write at file->pos, advancing it by the bytes done (with the checks
+ * of read(2)/write(2): -EBADF, then -EINVAL if pos + len would pass
+ * INT64_MAX, then -EISDIR, -EINVAL). len is cut to MAX_RW_COUNT. Two
+ * threads reading one file at once may both read from the same offset. */
 long file_read(struct file *f, struct iobuf buf, size_t len);
 long file_write(struct file *f, struct iobuf buf, size_t len);
-/* pread64: at 'pos', the offset unchanged. */
+/* pread64: at 'pos', the offset unchanged; -ESPIPE on a stream, -EINVAL
+ * for pos < 0 or pos + len past INT64_MAX. */
 long file_pread(struct file *f, struct iobuf buf, size_t len, int64_t pos);
 /* lseek: the new offset or -EINVAL / -ESPIPE / -ENXIO (SEEK_DATA or
  * SEEK_HOLE at or past the end: the whole file is data, no holes). */

@@ -10,9 +10,13 @@
  *  - otherwise a new process, a child of the caller, with a copy-on-write
  *    copy of the address space (as_fork) or, with CLONE_VM, the same one
  *    (vfork), and a copy of the file table.
- * CLONE_VFORK makes the caller sleep until the child has called execve or
- * exited. Other flags used by musl (CLONE_FS, CLONE_FILES, CLONE_SYSVSEM,
- * CLONE_DETACHED) are accepted; the rest get -EINVAL.
+ * CLONE_VFORK makes the caller sleep until the new thread has called execve
+ * or exited (with CLONE_THREAD too). CLONE_SETTLS sets the new thread's TLS
+ * base, refused (-EPERM) outside user space as arch_prctl does. A new
+ * process reports to its parent with the signal in CSIGNAL (wait4 tells
+ * the children that do not use SIGCHLD apart). Other flags used by musl
+ * (CLONE_FS, CLONE_FILES, CLONE_SYSVSEM, CLONE_DETACHED) are accepted; the
+ * rest get -EINVAL.
  */
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/uaccess.h"
@@ -68,10 +72,11 @@ static struct process *new_child_process(struct process *parent, uint64_t flags,
             as_put(*as);
         if (child->files)
             fd_table_destroy(child->files);
-        kfree(child);
+        process_put(child);
         return NULL;
     }
     child->as = *as;
+    child->exit_signal = (int)(flags & CSIGNAL);
     memcpy(child->sigactions, parent->sigactions, sizeof(child->sigactions));
     return child;
 }
@@ -85,6 +90,8 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
         return -EINVAL;
     if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
         return -EINVAL;
+    if ((flags & CLONE_SETTLS) && !user_addr_ok(tls))
+        return -EPERM;
     struct thread *self = current_thread();
     struct process *parent = self->proc;
     if (current_killed())
@@ -111,7 +118,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
     if (!t) {
         if (new_process) {
             fd_table_destroy(p->files);
-            kfree(p);
+            process_put(p);
         }
         return -ENOMEM;
     }
@@ -126,14 +133,11 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
         (void)as_access(as, child_tid, &v, sizeof(v), true, false);
     }
     if (new_process)
-        process_link(p, parent, flags & CLONE_VFORK);
-    sched_add_new(t);
-    if (flags & CLONE_VFORK) {
-        /* p cannot be reaped (and freed) while we wait: see process_link */
-        wait_event(&parent->child_exit,
-                   current_killed() || __atomic_load_n(&p->vfork_done, __ATOMIC_ACQUIRE));
-        process_vfork_wait_done(p);
-    }
+        process_link(p, parent);
+    if (flags & CLONE_VFORK)
+        vfork_start_and_wait(t);
+    else
+        sched_add_new(t);
     return tid;
 }
 

@@ -67,6 +67,7 @@
 
 #define PATH_MAX 4096   /* bytes in a path, its NUL included */
 #define UIO_MAXIOV 1024 /* iovecs in one readv/writev */
+#define MAX_RW_COUNT 0x7ffff000ul /* bytes one read, write or copy call moves at most */
 
 /* Linux's new_encode_dev(): a device number as struct stat holds it. */
 static inline uint64_t encode_dev(uint32_t major, uint32_t minor)

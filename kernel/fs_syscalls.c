@@ -14,9 +14,6 @@
 #include "kernel/syscall.h"
 #include "mm/kmalloc.h"
 
-/* Linux's MAX_RW_COUNT: one read or write moves at most this many bytes. */
-#define MAX_RW_COUNT 0x7ffff000ul
-
 static struct fd_table *files(void)
 {
     return current_process()->files;
@@ -99,14 +96,14 @@ static long sys_close(uint64_t fd)
 }
 SYSCALL(SYS_close, sys_close);
 
-/* read(2) and write(2) on fd: the checks before the file's own. */
+/* read(2) and write(2) on fd: the checks before the file's own (the user
+ * range of all 'count' bytes, as Linux's access_ok(); file_read() and
+ * file_write() cut the count to MAX_RW_COUNT). */
 static long read_write(uint64_t fd, uint64_t ubuf, uint64_t count, bool write)
 {
     struct file *f = fd_get(files(), (int)fd);
     if (!f)
         return -EBADF;
-    if (count > MAX_RW_COUNT)
-        count = MAX_RW_COUNT;
     long r;
     if (!user_range_ok(ubuf, count))
         r = -EFAULT;
@@ -135,8 +132,6 @@ static long sys_pread64(uint64_t fd, uint64_t ubuf, uint64_t count, uint64_t pos
     struct file *f = fd_get(files(), (int)fd);
     if (!f)
         return -EBADF;
-    if (count > MAX_RW_COUNT)
-        count = MAX_RW_COUNT;
     long r = user_range_ok(ubuf, count) ? file_pread(f, iobuf_user(ubuf), count, (int64_t)pos)
                                         : -EFAULT;
     file_put(f);
@@ -335,7 +330,10 @@ static size_t dirent_size(size_t n)
 /*
  * getdents64: as many records as fit in count bytes, from the entry the
  * file offset points at (offsets count entries). Returns the bytes written,
- * 0 at the end, -EINVAL if even the next record does not fit.
+ * 0 at the end, -EINVAL if even the next record does not fit. A record that
+ * cannot be written (the buffer runs into a hole) ends the call as the end
+ * of the buffer would (Linux's filldir64()): the records before it count,
+ * -EFAULT only if there were none; the offset moves past the written ones.
  */
 static long sys_getdents64(uint64_t fd, uint64_t udirp, uint64_t count)
 {
@@ -372,7 +370,8 @@ static long sys_getdents64(uint64_t fd, uint64_t udirp, uint64_t count)
         rec.head.d_type = d.type;
         memcpy(rec.head.d_name, d.name, n);
         if (copy_to_user(udirp + done, &rec, size) < 0) {
-            r = -EFAULT;
+            if (done == 0)
+                r = -EFAULT;
             break;
         }
         done += size;

@@ -98,9 +98,12 @@ int futex_key_of(struct address_space *as, uint64_t uaddr, bool private, struct 
     int ret = 0;
     read_lock(&as->map_lock);
     const struct vma *vma = vma_find(&as->vmas, uaddr);
+    bool shared_object = vma && (vma->flags & VMA_SHARED) && vma->object;
     if (!vma || vma->prot == PROT_NONE)
         ret = -EFAULT;
-    else if ((vma->flags & VMA_SHARED) && vma->object)
+    else if (!shared_object && !(vma->prot & PROT_WRITE))
+        ret = -EFAULT; /* Linux: "a RO anonymous page will never change" */
+    else if (shared_object)
         *key = (struct futex_key){(uint64_t)vma->object,
                                   vma->pgoff * PAGE_SIZE + (uaddr - vma->start),
                                   FUTEX_KEY_OBJECT};

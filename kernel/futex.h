@@ -50,8 +50,10 @@ struct futex_key {
  * The key of the futex word at 'uaddr' in 'as'. With 'private' (the
  * FUTEX_PRIVATE_FLAG) it is (as, uaddr) without looking at the regions;
  * otherwise the region must exist and be accessible, and a VMA_SHARED one
- * with an object gives (object, offset). Returns 0, -EINVAL (not 4-byte
- * aligned) or -EFAULT. Takes as->lock (no spinlock may be held).
+ * with an object gives (object, offset), while private memory must be
+ * writable (Linux's get_futex_key() refuses a read-only anonymous page,
+ * even for FUTEX_WAIT). Returns 0, -EINVAL (not 4-byte aligned) or
+ * -EFAULT. Takes as->lock (no spinlock may be held).
  */
 int futex_key_of(struct address_space *as, uint64_t uaddr, bool private, struct futex_key *key);
 

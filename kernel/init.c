@@ -9,7 +9,6 @@
 #include "kernel/poweroff.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
-#include "kernel/string.h"
 #include "kernel/thread.h"
 #include "kernel/wait.h"
 #include "mm/frame.h"
@@ -17,26 +16,6 @@
 #include "mm/pt_ref.h"
 
 #define INIT_DEFAULT "/bin/init"
-#define INIT_MAX_ARGS 32
-
-/* Splits 'text' (a copy the caller owns) at spaces into argv[first..];
- * returns the argc reached. */
-static int split_words(char *text, const char **argv, int first)
-{
-    int argc = first;
-    char *s = text;
-    while (*s && argc < INIT_MAX_ARGS) {
-        while (*s == ' ')
-            *s++ = '\0';
-        if (!*s)
-            break;
-        argv[argc++] = s;
-        while (*s && *s != ' ')
-            s++;
-    }
-    argv[argc] = NULL;
-    return argc;
-}
 
 /* Prints the KTAP result of the leak check: frames and kmalloc bytes now
  * against the figures taken before PID 1 started. */
@@ -57,14 +36,11 @@ static void leak_check_report(uint64_t frames_before, uint64_t kmalloc_before)
 
 void init_run(void)
 {
-    static char args[CMDLINE_MAX];
-    static const char *argv[INIT_MAX_ARGS + 1];
-    const char *path = cmdline_get(&kernel_cmdline, "init");
-    if (!path || !*path)
-        path = INIT_DEFAULT;
-    argv[0] = path;
-    memcpy(args, kernel_cmdline.init_args, strnlen(kernel_cmdline.init_args, CMDLINE_MAX - 1));
-    split_words(args, argv, 1);
+    static const char *default_argv[] = { INIT_DEFAULT, NULL };
+    const char **argv = kernel_cmdline.init_argc ? kernel_cmdline.init_argv : default_argv;
+    if (!*argv[0])
+        argv[0] = INIT_DEFAULT; /* "init= ARGS...": the default program, with ARGS */
+    const char *path = argv[0];
 
     bool leakcheck = cmdline_get(&kernel_cmdline, "leakcheck") != NULL;
     uint64_t frames_before = frame_free_count();

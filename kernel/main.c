@@ -30,13 +30,19 @@
 #include "mm/mm.h"
 #include "tests/kernel/ktest.h"
 
+/* Prints the machine and the whole command line (in pieces: it may be
+ * longer than one printk() message). */
 static void print_banner(void)
 {
     printk("prune: %d CPU(s), %lu MiB of memory (%lu MiB free)\n", cpu_count,
            mm_total_bytes() >> 20, mm_free_bytes() >> 20);
-    printk("prune: booted by %s (%s), command line: \"%s\"\n",
+    printk("prune: booted by %s (%s), command line: \"",
            boot_info.loader[0] ? boot_info.loader : "unknown loader",
-           boot_info.efi ? "UEFI" : "BIOS", boot_info.cmdline);
+           boot_info.efi ? "UEFI" : "BIOS");
+    const int piece = PRINTK_MAX / 2;
+    for (size_t done = 0; done < boot_info.cmdline_length; done += piece)
+        printk("%.*s", piece, boot_info.cmdline + done);
+    printk("\"\n");
 }
 
 void kmain(uint32_t magic, uint64_t mbi_phys)
@@ -48,7 +54,10 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
         panic("not started by a multiboot2 loader (magic 0x%x)", magic);
     boot_info.mbi_phys = mbi_phys;
     bootinfo_parse(phys_to_virt(mbi_phys));
-    cmdline_parse(&kernel_cmdline, boot_info.cmdline);
+    if (!cmdline_parse(&kernel_cmdline, boot_info.cmdline, boot_info.cmdline_length))
+        panic("the command line is %lu bytes long; prune takes at most %d (Linux's limit "
+              "on x86), and runs nothing rather than part of it",
+              boot_info.cmdline_length, CMDLINE_MAX - 1);
 
     trap_init();
     cpu_features_init();

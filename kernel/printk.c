@@ -25,7 +25,7 @@ void console_register(struct console *console)
 
 void vprintk(const char *fmt, va_list ap)
 {
-    char buf[512];
+    char buf[PRINTK_MAX];
     int len = format_v(buf, sizeof(buf), fmt, ap);
     if (len >= (int)sizeof(buf))
         len = sizeof(buf) - 1;

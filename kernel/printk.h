@@ -16,6 +16,9 @@ struct console {
     struct console *next;
 };
 
+/* The longest message printk() writes, NUL included: the rest is cut. */
+#define PRINTK_MAX 512
+
 void console_register(struct console *console);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprintk(const char *fmt, va_list ap);

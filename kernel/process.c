@@ -31,7 +31,19 @@ static int next_id = 1;               /* atomic; pids and tids */
 static struct wait_queue init_exit_wq = WAIT_QUEUE_INIT("init_exit");
 
 /* wait4 options (Linux). */
-#define WNOHANG 1
+#define WNOHANG 0x1
+#define WUNTRACED 0x2
+#define WCONTINUED 0x8
+#define __WNOTHREAD 0x20000000
+#define __WALL 0x40000000
+#define __WCLONE 0x80000000
+
+/* A vfork caller waiting for one thread (on the caller's stack); the
+ * thread points to it through t->vfork_wait (proc_lock). */
+struct vfork_wait {
+    bool done;                /* atomic; set under proc_lock by the thread */
+    struct process *waiter;   /* the caller's process: sleeps on its child_exit */
+};
 
 /* switch.asm / isr.asm: a new user thread's first return to user mode. */
 static void user_thread_start(void *unused)
@@ -58,16 +70,42 @@ struct process *process_alloc(const char *name)
     if (!p)
         return NULL;
     p->pid = process_alloc_id();
+    p->refs = 1;
+    p->state = PROC_NEW;
+    p->exit_signal = SIGCHLD;
     memcpy(p->name, name, strnlen(name, sizeof(p->name) - 1));
     wait_queue_init(&p->child_exit, "child_exit");
     return p;
 }
 
-void process_link(struct process *p, struct process *parent, bool vfork_waiter)
+void process_get(struct process *p)
+{
+    ASSERT(__atomic_load_n(&p->refs, __ATOMIC_RELAXED) > 0);
+    __atomic_fetch_add(&p->refs, 1, __ATOMIC_RELAXED);
+}
+
+/* Frees p once its last reference is gone: it is reaped or was never linked. */
+static void process_free(struct process *p)
+{
+    ASSERT(p->state == PROC_REAPED || p->state == PROC_NEW);
+    ASSERT(!p->threads && !p->children && p->live_threads == 0);
+    kfree(p);
+}
+
+void process_put(struct process *p)
+{
+    int left = __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL);
+    ASSERT(left >= 0);
+    if (left == 0)
+        process_free(p);
+}
+
+void process_link(struct process *p, struct process *parent)
 {
     spin_lock(&proc_lock);
+    ASSERT(p->state == PROC_NEW);
+    p->state = PROC_ALIVE;
     p->parent = parent;
-    p->vfork_waiter = vfork_waiter;
     if (parent) {
         p->sibling = parent->children;
         parent->children = p;
@@ -93,6 +131,7 @@ struct thread *user_thread_create(struct process *p, struct address_space *as, i
     fpu_state_init(t->fpu);
     thread_detach(t);
     t->proc = p;
+    process_get(p); /* L2, dropped by thread_free() */
     t->tid = tid;
     t->as = as;
     as_get(as);
@@ -106,12 +145,22 @@ struct thread *user_thread_create(struct process *p, struct address_space *as, i
     return t;
 }
 
-struct process *process_find(int pid)
+/* The linked process with this pid, or NULL; proc_lock held. */
+static struct process *find_pid_locked(int pid)
 {
-    spin_lock(&proc_lock);
+    assert_held(&proc_lock);
     struct process *p = all_processes;
     while (p && p->pid != pid)
         p = p->all_next;
+    return p;
+}
+
+struct process *process_find(int pid)
+{
+    spin_lock(&proc_lock);
+    struct process *p = find_pid_locked(pid);
+    if (p)
+        process_get(p);
     spin_unlock(&proc_lock);
     return p;
 }
@@ -119,9 +168,7 @@ struct process *process_find(int pid)
 struct address_space *process_get_as(int pid)
 {
     spin_lock(&proc_lock);
-    struct process *p = all_processes;
-    while (p && p->pid != pid)
-        p = p->all_next;
+    struct process *p = find_pid_locked(pid);
     /* a thread still on the list holds a reference on p->as */
     struct address_space *as = p && p->live_threads > 0 ? p->as : NULL;
     if (as)
@@ -140,11 +187,13 @@ void process_set_as(struct process *p, struct address_space *as)
 struct process *process_find_thread(int tid)
 {
     spin_lock(&proc_lock);
-    struct process *found = NULL;
+    struct process *found = find_pid_locked(tid);
     for (struct process *p = all_processes; p && !found; p = p->all_next)
         for (struct thread *t = p->threads; t; t = t->proc_next)
             if (t->tid == tid)
                 found = p;
+    if (found)
+        process_get(found);
     spin_unlock(&proc_lock);
     return found;
 }
@@ -166,6 +215,7 @@ static void wake_threads_locked(struct process *p)
 
 void process_kill(struct process *p, int sig)
 {
+    ASSERT(__atomic_load_n(&p->refs, __ATOMIC_RELAXED) > 0);
     int none = 0;
     if (!__atomic_compare_exchange_n(&p->kill_signal, &none, sig, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_RELAXED))
@@ -181,38 +231,6 @@ bool current_killed(void)
     return p && __atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE);
 }
 
-static const char *const signal_names[] = {
-    [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",   [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
-    [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",
-    [SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
-};
-
-const char *signal_name(int sig)
-{
-    if (sig > 0 && sig < (int)(sizeof(signal_names) / sizeof(signal_names[0])) &&
-        signal_names[sig])
-        return signal_names[sig];
-    return "signal";
-}
-
-void user_fault_signal(struct trap_frame *tf, int sig, uint64_t addr)
-{
-    struct process *p = current_process();
-    printk("prune: pid %d (%s) killed by %s: %s (vector %lu, error 0x%lx) at address 0x%lx, "
-           "rip 0x%lx, rsp 0x%lx\n",
-           p->pid, p->name, signal_name(sig), trap_name(tf->vector), tf->vector,
-           tf->error_code, addr, tf->rip, tf->rsp);
-    process_kill(p, sig);
-}
-
-void process_oom_kill(struct process *p)
-{
-    if (!__atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE))
-        printk("prune: out of memory: pid %d (%s) killed by SIGKILL\n", p->pid, p->name);
-    process_kill(p, SIGKILL);
-}
-
 void user_return_work(struct trap_frame *tf)
 {
     (void)tf;
@@ -224,34 +242,50 @@ void user_return_work(struct trap_frame *tf)
     rcu_note_quiescent_state();
 }
 
-void process_vfork_wait_done(struct process *p)
+/* Ends t's vfork wait, if a caller waits for it; proc_lock held (the
+ * caller's struct vfork_wait and its process stay valid while it is set). */
+static void vfork_release_locked(struct thread *t)
+{
+    assert_held(&proc_lock);
+    struct vfork_wait *vw = t->vfork_wait;
+    if (!vw)
+        return;
+    t->vfork_wait = NULL;
+    __atomic_store_n(&vw->done, true, __ATOMIC_RELEASE);
+    wake_up_all(&vw->waiter->child_exit);
+}
+
+void vfork_release_current(void)
 {
     spin_lock(&proc_lock);
-    p->vfork_waiter = false;
-    if (p->parent)
-        wake_up_all(&p->parent->child_exit); /* p may be reaped now */
+    vfork_release_locked(current_thread());
     spin_unlock(&proc_lock);
 }
 
-void process_vfork_release(struct process *p)
+void vfork_start_and_wait(struct thread *t)
 {
+    struct vfork_wait vw = {.waiter = current_process()};
     spin_lock(&proc_lock);
-    __atomic_store_n(&p->vfork_done, true, __ATOMIC_RELEASE);
-    if (p->parent)
-        wake_up_all(&p->parent->child_exit);
+    t->vfork_wait = &vw;
+    spin_unlock(&proc_lock);
+    sched_add_new(t);
+    wait_event(&vw.waiter->child_exit,
+               current_killed() || __atomic_load_n(&vw.done, __ATOMIC_ACQUIRE));
+    /* Not done: t has not left its thread list (it would have released
+     * us under proc_lock first), so t is still there to unhook us. */
+    spin_lock(&proc_lock);
+    if (!__atomic_load_n(&vw.done, __ATOMIC_RELAXED))
+        t->vfork_wait = NULL;
     spin_unlock(&proc_lock);
 }
 
-/* Frees a zombie's struct; it is unlinked from every list. */
-static void process_free(struct process *p)
-{
-    kfree(p);
-}
-
-/* Unlinks zombie 'p' from its parent's children and from the global list;
+/* Unlinks zombie 'p' from its parent's children and from the global list,
+ * which makes it PROC_REAPED (the caller now owns the tree's reference, L1);
  * proc_lock held. */
 static void unlink_zombie_locked(struct process *p)
 {
+    assert_held(&proc_lock);
+    ASSERT(p->state == PROC_ZOMBIE);
     if (p->parent) {
         struct process **pp = &p->parent->children;
         while (*pp != p)
@@ -262,6 +296,7 @@ static void unlink_zombie_locked(struct process *p)
     while (*ap != p)
         ap = &(*ap)->all_next;
     *ap = p->all_next;
+    p->state = PROC_REAPED;
 }
 
 /* The last thread of p has gone: p becomes a zombie with 'status'; its
@@ -278,6 +313,7 @@ static void process_become_zombie(struct process *p, int status)
         struct process *c = p->children;
         p->children = c->sibling;
         c->parent = adopter;
+        c->exit_signal = SIGCHLD; /* as Linux's reparent_leader() */
         if (adopter) {
             c->sibling = adopter->children;
             adopter->children = c;
@@ -286,7 +322,6 @@ static void process_become_zombie(struct process *p, int status)
     if (adopter)
         wake_up_all(&adopter->child_exit);
     p->state = PROC_ZOMBIE;
-    __atomic_store_n(&p->vfork_done, true, __ATOMIC_RELEASE);
     if (p->parent)
         wake_up_all(&p->parent->child_exit);
     else
@@ -307,6 +342,7 @@ void thread_exit_user(int status)
         tp = &(*tp)->proc_next;
     *tp = t->proc_next;
     bool last = --p->live_threads == 0;
+    vfork_release_locked(t);
     spin_unlock(&proc_lock);
 
     struct address_space *as = t->as;
@@ -327,16 +363,31 @@ void thread_exit_user(int status)
     thread_exit();
 }
 
-/* True if p has a child matching 'pid' (-1: any) that is a zombie; stores
- * it in *zombie. Sets *any if p has a matching child at all. proc_lock held. */
-static bool find_zombie_locked(struct process *p, int pid, struct process **zombie, bool *any)
+/* True if wait4 with 'options' may report child c (Linux's
+ * eligible_child()): __WALL takes every child; otherwise a "clone child"
+ * (exit signal other than SIGCHLD) only with __WCLONE, the others only
+ * without it. */
+static bool wait_eligible(const struct process *c, int pid, uint32_t options)
+{
+    if (pid > 0 && c->pid != pid)
+        return false;
+    if (options & __WALL)
+        return true;
+    return (c->exit_signal != SIGCHLD) == !!(options & __WCLONE);
+}
+
+/* True if p has a child eligible for wait4(pid, options) that is a zombie;
+ * stores it in *zombie. Sets *any if p has an eligible child at all.
+ * proc_lock held. */
+static bool find_zombie_locked(struct process *p, int pid, uint32_t options,
+                               struct process **zombie, bool *any)
 {
     *any = false;
     for (struct process *c = p->children; c; c = c->sibling) {
-        if (pid > 0 && c->pid != pid)
+        if (!wait_eligible(c, pid, options))
             continue;
         *any = true;
-        if (c->state == PROC_ZOMBIE && !c->vfork_waiter) {
+        if (c->state == PROC_ZOMBIE) {
             *zombie = c;
             return true;
         }
@@ -345,11 +396,14 @@ static bool find_zombie_locked(struct process *p, int pid, struct process **zomb
 }
 
 /* wait4(pid, status, options, rusage): pid > 0 one child, -1 or 0 or
- * < -1 any child (there are no process groups). */
-static long sys_wait4(uint64_t pid_arg, uint64_t status_ptr, uint64_t options, uint64_t rusage)
+ * < -1 any child (there are no process groups); every thread of a process
+ * waits for all its children (__WNOTHREAD changes nothing). */
+static long sys_wait4(uint64_t pid_arg, uint64_t status_ptr, uint64_t options_arg,
+                      uint64_t rusage)
 {
     int pid = (int)pid_arg;
-    if (options & ~(uint64_t)(WNOHANG | 0x2 | 0x8 | 0x40000000 | 0x80000000))
+    uint32_t options = (uint32_t)options_arg;
+    if (options & ~(uint32_t)(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
         return -EINVAL;
     struct process *self = current_process();
     struct process *zombie = NULL;
@@ -358,7 +412,7 @@ static long sys_wait4(uint64_t pid_arg, uint64_t status_ptr, uint64_t options, u
         prepare_to_wait(&self->child_exit, &we);
         bool any;
         spin_lock(&proc_lock);
-        bool found = find_zombie_locked(self, pid, &zombie, &any);
+        bool found = find_zombie_locked(self, pid, options, &zombie, &any);
         if (found)
             unlink_zombie_locked(zombie);
         spin_unlock(&proc_lock);
@@ -375,7 +429,7 @@ static long sys_wait4(uint64_t pid_arg, uint64_t status_ptr, uint64_t options, u
     }
     int child_pid = zombie->pid;
     int status = zombie->exit_status;
-    process_free(zombie);
+    process_put(zombie);
     if (status_ptr && copy_to_user(status_ptr, &status, sizeof(status)))
         return -EFAULT;
     if (rusage && clear_user(rusage, 144)) /* sizeof(struct rusage) */
@@ -452,17 +506,19 @@ static void kill_all_others(void)
     }
 }
 
-/* Frees every zombie left (orphans of PID 1, and PID 1 itself). */
-static void free_all_zombies(void)
+/* Reaps every zombie left (orphans of PID 1, and PID 1 itself). */
+static void reap_all_zombies(void)
 {
-    spin_lock(&proc_lock);
-    while (all_processes) {
+    for (;;) {
+        spin_lock(&proc_lock);
         struct process *p = all_processes;
-        ASSERT(p->state == PROC_ZOMBIE);
-        all_processes = p->all_next;
-        kfree(p);
+        if (p)
+            unlink_zombie_locked(p);
+        spin_unlock(&proc_lock);
+        if (!p)
+            return;
+        process_put(p);
     }
-    spin_unlock(&proc_lock);
 }
 
 int process_run_init(const char *path, const char *const *argv)
@@ -475,10 +531,6 @@ int process_run_init(const char *path, const char *const *argv)
     if (!p->files || !as)
         panic("no memory for PID 1");
     p->as = as;
-    spin_lock(&proc_lock);
-    init_process = p;
-    spin_unlock(&proc_lock);
-    process_link(p, NULL, false);
 
     static const char *const envp[] = {"HOME=/", "TERM=linux", NULL};
     struct trap_frame frame;
@@ -487,13 +539,13 @@ int process_run_init(const char *path, const char *const *argv)
         printk("prune: cannot run %s as PID 1: error %d\n", path, err);
         as_put(as);
         fd_table_destroy(p->files);
-        spin_lock(&proc_lock);
-        all_processes = p->all_next;
-        init_process = NULL;
-        spin_unlock(&proc_lock);
-        kfree(p);
+        process_put(p);
         return 127;
     }
+    spin_lock(&proc_lock);
+    init_process = p;
+    spin_unlock(&proc_lock);
+    process_link(p, NULL);
     struct thread *t = user_thread_create(p, as, p->pid, &frame, 0);
     as_put(as);
     if (!t)
@@ -507,7 +559,7 @@ int process_run_init(const char *path, const char *const *argv)
     spin_lock(&proc_lock);
     init_process = NULL;
     spin_unlock(&proc_lock);
-    free_all_zombies();
+    reap_all_zombies();
     if (status & 0x7f) {
         printk("prune: PID 1 killed by signal %d (%s)\n", status & 0x7f,
                signal_name(status & 0x7f));

@@ -9,13 +9,27 @@
  * Rules:
  *  - proc_lock (process.c) protects the process tree (parent, children,
  *    sibling links), every process's 'threads' list, 'state',
- *    'live_threads' and the pid lookup;
+ *    'live_threads', the vfork waits of its threads (thread->vfork_wait)
+ *    and the pid lookup;
  *  - 'as' and 'files' change only in execve (as) or never (files) while
  *    other threads of the process are gone, so the running threads of a
  *    process read them without a lock;
  *  - 'kill_signal' is atomic: set once (first fatal signal wins), read by
  *    every thread of the process on its way back to user mode and by
  *    sleeping system calls, which end with -EINTR so the thread can die.
+ *
+ * Lifetime (the rule for every pointer to a struct process): 'refs' counts
+ *  L1. the process tree's link: from process_alloc() (its creator's until
+ *      process_link()) until the zombie is reaped (wait4, or the end of
+ *      PID 1's run);
+ *  L2. each thread created in it (user_thread_create()), until that thread's
+ *      struct is freed: t->proc is valid as long as t is;
+ *  L3. each holder of a lookup (process_find(), process_find_thread()),
+ *      until its process_put().
+ * A new reference is taken only from one already held, or under proc_lock
+ * while the process is linked (ALIVE or ZOMBIE); so once reaped, nobody can
+ * find it, and the last process_put() frees the struct. Code that holds
+ * none (a pointer read under proc_lock) uses it only under that lock.
  */
 #ifndef KERNEL_PROCESS_H
 #define KERNEL_PROCESS_H
@@ -57,8 +71,10 @@
 #define KILL_EXIT_GROUP 0x100
 
 enum process_state {
+    PROC_NEW,    /* allocated, not linked yet: nobody else can find it */
     PROC_ALIVE,  /* has live threads */
     PROC_ZOMBIE, /* every thread has exited; waits for wait4 */
+    PROC_REAPED, /* unlinked by its reaper: only references keep the struct */
 };
 
 struct fd_table;
@@ -74,6 +90,7 @@ struct k_sigaction {
 
 struct process {
     int pid;
+    int refs;                       /* atomic; see Lifetime */
     char name[PROC_NAME_LEN];       /* the file name given to execve */
     struct address_space *as;       /* see Rules */
     struct fd_table *files;         /* see Rules */
@@ -86,14 +103,16 @@ struct process {
     struct thread *threads;         /* linked through thread->proc_next */
     int live_threads;
     int exit_status;                /* wait4 status, set when it becomes a zombie */
+    int exit_signal;                /* clone's CSIGNAL (fork: SIGCHLD); SIGCHLD once
+                                       adopted; wait4 tells "clone children" by it */
     struct process *all_next;       /* the list of all processes */
 
     int kill_signal;                /* atomic; see Rules; KILL_EXIT_GROUP: exit_group */
     int exit_code;                  /* exit_group's code, written before kill_signal */
-    bool vfork_done;                /* atomic: a vfork child has exec'd or exited */
-    bool vfork_waiter;              /* proc_lock: its vfork parent still waits */
-    struct wait_queue child_exit;   /* wait4 sleeps here until a child changes */
-    struct k_sigaction sigactions[NSIG]; /* proc_lock; stored, never delivered */
+    struct wait_queue child_exit;   /* wait4 and vfork callers sleep here */
+    /* Stored, never delivered. Written by the process's own threads
+     * (rt_sigaction, execve); a sender reads one 8-byte handler word. */
+    struct k_sigaction sigactions[NSIG];
 };
 
 /* The calling thread's process (NULL in a kernel thread). */
@@ -105,9 +124,22 @@ struct process *current_process(void);
  * 128 + signal). */
 int process_run_init(const char *path, const char *const *argv);
 
-/* The process with this pid, or NULL; proc_lock is taken inside, so the
- * result is only a hint once returned (use under proc_lock to keep it). */
+/* The process with this pid (alive, or a zombie not yet reaped) with a
+ * reference (L3: process_put it), or NULL. */
 struct process *process_find(int pid);
+
+/* The process that has thread 'tid' with a reference (L3), or NULL. As on
+ * Linux, the pid names the process until it is reaped, even once its
+ * first thread has exited. */
+struct process *process_find_thread(int tid);
+
+/* Takes another reference on p; the caller holds one already, or holds
+ * proc_lock with p linked. */
+void process_get(struct process *p);
+
+/* Drops a reference; the last one frees the struct (then reaped or never
+ * linked). No lock held. */
+void process_put(struct process *p);
 
 /* The address space of process pid with a reference (as_put it), or NULL
  * if there is no such process or it has no live thread. */
@@ -117,15 +149,13 @@ struct address_space *process_get_as(int pid);
  * process_get_as() readers see the old one or the new one). */
 void process_set_as(struct process *p, struct address_space *as);
 
-/* The process that has a live thread 'tid', or NULL (a hint, as above). */
-struct process *process_find_thread(int tid);
-
 /* For /proc/PID/status: p's parent's pid (0 without one) and its live
  * threads, read together under proc_lock. */
 void process_family(struct process *p, int *ppid, int *threads);
 
 /* Makes every thread of 'p' die with 'sig' on its way to user mode (and
- * interrupts their sleeping system calls). The first signal wins. */
+ * interrupts their sleeping system calls). The first signal wins. The
+ * caller holds a reference on p (its own process: L2; another: L3). */
 void process_kill(struct process *p, int sig);
 
 /* True if the calling thread must stop what it sleeps for and return
@@ -141,27 +171,30 @@ __attribute__((noreturn)) void thread_exit_user(int status);
 /* A new id from the pid/tid counter. */
 int process_alloc_id(void);
 
-/* A zeroed process named 'name' with a new pid, not linked anywhere; NULL
- * without memory. */
+/* A zeroed PROC_NEW process named 'name' with a new pid and exit signal
+ * SIGCHLD, not linked anywhere, holding the reference L1 for its creator
+ * (process_put() frees it until process_link()); NULL without memory. */
 struct process *process_alloc(const char *name);
 
-/* Makes p visible: a child of 'parent' (NULL for PID 1) and findable.
- * vfork_waiter: the calling thread will wait for p's exec or exit (vfork);
- * until it calls process_vfork_wait_done(p), wait4 does not reap p, so the
- * waiter may read p safely. */
-void process_link(struct process *p, struct process *parent, bool vfork_waiter);
-
-/* The vfork waiter of p stopped waiting: p may be reaped. */
-void process_vfork_wait_done(struct process *p);
+/* Makes p ALIVE and visible: a child of 'parent' (NULL for PID 1) and
+ * findable; the creator's reference becomes the tree's (L1). */
+void process_link(struct process *p, struct process *parent);
 
 /* A new detached thread of p, not yet queued (sched_add_new() starts it):
  * its first return to user mode loads 'frame', with FS base 'fs_base', in
- * 'as' (the thread takes its own reference). NULL without memory. */
+ * 'as' (the thread takes its own references on as and on p, L2). NULL
+ * without memory. */
 struct thread *user_thread_create(struct process *p, struct address_space *as, int tid,
                                   const struct trap_frame *frame, uint64_t fs_base);
 
-/* A vfork child has exec'd or is exiting: its parent may go on. */
-void process_vfork_release(struct process *p);
+/* vfork: starts t (a new thread, not yet queued) and sleeps until t has
+ * called execve or exited (Linux's vfork completion, per thread), or the
+ * caller is killed. */
+void vfork_start_and_wait(struct thread *t);
+
+/* The calling thread has called execve or is exiting: a vfork caller
+ * waiting for it goes on. */
+void vfork_release_current(void);
 
 /* "SIGSEGV" for 11, and so on ("signal" for a number without a name). */
 const char *signal_name(int sig);

@@ -98,3 +98,8 @@ struct file *ramfs_file_open(struct ramfs_node *node, uint32_t flags)
 {
     return file_alloc(ramfs_is_dir(node) ? &ramfs_dir_ops : &ramfs_regular_ops, node, flags);
 }
+
+struct ramfs_node *ramfs_file_node(struct file *f)
+{
+    return f->ops == &ramfs_regular_ops || f->ops == &ramfs_dir_ops ? f->private : NULL;
+}

@@ -13,4 +13,8 @@
  * the open(2) checks are done); NULL without memory. */
 struct file *ramfs_file_open(struct ramfs_node *node, uint32_t flags);
 
+/* The ramfs node of an open file, or NULL if it is not a ramfs file or
+ * directory (a /proc file, the console). Nodes live for good (ramfs.h). */
+struct ramfs_node *ramfs_file_node(struct file *f);
+
 #endif

@@ -9,6 +9,7 @@
  */
 #include "arch/x86_64/uaccess.h"
 #include "kernel/errno.h"
+#include "kernel/printk.h"
 #include "kernel/process.h"
 #include "kernel/syscall.h"
 
@@ -18,6 +19,38 @@
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
 #define SIGSET_SIZE 8 /* the kernel's sigset_t: 64 signals */
+
+static const char *const signal_names[] = {
+    [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",   [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
+    [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",
+    [SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
+};
+
+const char *signal_name(int sig)
+{
+    if (sig > 0 && sig < (int)(sizeof(signal_names) / sizeof(signal_names[0])) &&
+        signal_names[sig])
+        return signal_names[sig];
+    return "signal";
+}
+
+void user_fault_signal(struct trap_frame *tf, int sig, uint64_t addr)
+{
+    struct process *p = current_process();
+    printk("prune: pid %d (%s) killed by %s: %s (vector %lu, error 0x%lx) at address 0x%lx, "
+           "rip 0x%lx, rsp 0x%lx\n",
+           p->pid, p->name, signal_name(sig), trap_name(tf->vector), tf->vector,
+           tf->error_code, addr, tf->rip, tf->rsp);
+    process_kill(p, sig);
+}
+
+void process_oom_kill(struct process *p)
+{
+    if (!__atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE))
+        printk("prune: out of memory: pid %d (%s) killed by SIGKILL\n", p->pid, p->name);
+    process_kill(p, SIGKILL);
+}
 
 /* The bit of 'sig' in a sigset. */
 static uint64_t sig_bit(int sig)
@@ -32,7 +65,8 @@ static bool default_ignored(int sig)
            sig == SIGSTOP || sig == SIGTSTP || sig == 21 /* SIGTTIN */ || sig == 22 /* SIGTTOU */;
 }
 
-/* Sends 'sig' (1..64) to p: its action decides. */
+/* Sends 'sig' (1..64) to p: its action decides. The caller holds a
+ * reference on p (or p is its own process). */
 static void send_signal(struct process *p, int sig)
 {
     if (sig != SIGKILL && (p->sigactions[sig - 1].handler == SIG_IGN ||
@@ -41,18 +75,26 @@ static void send_signal(struct process *p, int sig)
     process_kill(p, sig);
 }
 
-/* kill(pid, sig): pid > 0 that process; 0 or -1 or < -1 (no process groups
- * or permissions in prune): the caller's own process. sig 0 checks only. */
+/* kill(pid, sig): pid > 0 that process (a zombie not yet reaped too: the
+ * signal changes nothing then, as on Linux); 0 or -1 or < -1 (no process
+ * groups or permissions in prune): the caller's own process. sig 0 checks
+ * only. */
 static long sys_kill(uint64_t pid_arg, uint64_t sig_arg)
 {
     int pid = (int)pid_arg, sig = (int)sig_arg;
     if (sig < 0 || sig > NSIG)
         return -EINVAL;
-    struct process *p = pid > 0 ? process_find(pid) : current_process();
-    if (!p || p->state != PROC_ALIVE)
+    if (pid <= 0) {
+        if (sig)
+            send_signal(current_process(), sig);
+        return 0;
+    }
+    struct process *p = process_find(pid);
+    if (!p)
         return -ESRCH;
     if (sig)
         send_signal(p, sig);
+    process_put(p);
     return 0;
 }
 SYSCALL(SYS_kill, sys_kill);
@@ -64,11 +106,16 @@ static long signal_thread(int tgid, int tid, int sig)
     if (sig < 0 || sig > NSIG || tid <= 0)
         return -EINVAL;
     struct process *p = process_find_thread(tid);
-    if (!p || (tgid > 0 && p->pid != tgid))
+    if (!p)
         return -ESRCH;
-    if (sig)
-        send_signal(p, sig);
-    return 0;
+    long ret = -ESRCH;
+    if (tgid <= 0 || p->pid == tgid) {
+        if (sig)
+            send_signal(p, sig);
+        ret = 0;
+    }
+    process_put(p);
+    return ret;
 }
 
 static long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig)

@@ -7,6 +7,7 @@
 
 #include "arch/x86_64/uaccess.h"
 #include "kernel/errno.h"
+#include "kernel/fs_abi.h"
 #include "kernel/process.h"
 #include "kernel/random.h"
 #include "kernel/sched.h"
@@ -45,8 +46,6 @@ SYSCALL(SYS_uname, sys_uname);
 #define GRND_NONBLOCK 0x1
 #define GRND_RANDOM 0x2
 #define GRND_INSECURE 0x4
-/* Linux's MAX_RW_COUNT: one call returns at most this many bytes. */
-#define MAX_RW_COUNT 0x7ffff000ul
 /* Bytes generated per user copy; a kill is checked between chunks. */
 #define GETRANDOM_CHUNK 256
 
@@ -145,8 +144,12 @@ static long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t unew, uint64
     struct rlimit64 wanted;
     if (unew && copy_from_user(&wanted, unew, sizeof(wanted)))
         return -EFAULT;
-    if ((int)pid != 0 && !process_find((int)pid))
-        return -ESRCH;
+    if ((int)pid != 0) {
+        struct process *target = process_find((int)pid);
+        if (!target)
+            return -ESRCH;
+        process_put(target);
+    }
     if ((uint32_t)resource >= RLIM_NLIMITS)
         return -EINVAL;
     if (unew && wanted.rlim_cur > wanted.rlim_max)

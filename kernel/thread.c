@@ -7,6 +7,7 @@
 
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
+#include "kernel/process.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/wait.h"
@@ -114,9 +115,12 @@ int thread_detached_count(void)
     return __atomic_load_n(&detached_live, __ATOMIC_ACQUIRE);
 }
 
-/* Frees what thread_alloc() and the user-thread code allocated. */
+/* Frees what thread_alloc() and the user-thread code allocated, and drops
+ * a user thread's reference on its process (kernel/process.h, L2). */
 static void thread_free(struct thread *t)
 {
+    if (t->proc)
+        process_put(t->proc);
     if (t->detached)
         __atomic_fetch_sub(&detached_live, 1, __ATOMIC_RELEASE);
     kfree(t->fpu);

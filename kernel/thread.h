@@ -34,6 +34,7 @@ enum thread_state {
 struct address_space;
 struct process;
 struct fpu_state;
+struct vfork_wait;
 
 struct thread {
     /* Written only by the thread's own CPU, in switch_context(). */
@@ -52,12 +53,13 @@ struct thread {
     struct address_space *as;
 
     /* User threads (kernel/process.h); proc is NULL in a kernel thread. */
-    struct process *proc;       /* constant */
+    struct process *proc;       /* constant; holds a reference (L2) until freed */
     int tid;                    /* constant; gettid() */
     struct thread *proc_next;   /* the process's thread list (proc_lock) */
     uint64_t fs_base;           /* TLS base (arch_prctl); the thread itself */
     uint64_t clear_child_tid;   /* set_tid_address: zeroed and woken at exit */
     uint64_t sigmask;           /* rt_sigprocmask: kept, not used (no handlers) */
+    struct vfork_wait *vfork_wait; /* proc_lock: a vfork caller waiting for this thread */
     struct fpu_state *fpu;      /* x87/SSE registers while switched out (kmalloc) */
 
     /*

@@ -16,9 +16,6 @@
 #include "mm/gup_fast.h"
 #include "mm/kmalloc.h"
 
-/* Linux's MAX_RW_COUNT: one call moves at most this many bytes. */
-#define MAX_RW_COUNT 0x7ffff000ul
-
 /*
  * Copies 'count' iovecs from user memory into *out (kfree it; NULL for 0).
  * Linux's iovec_from_user(), plus for the local side (local: true) the
@@ -63,7 +60,8 @@ struct iov_pos {
 };
 
 /* Copies the remote ranges in order to or from the local ones, at most a
- * page at a time, until 'total' bytes, a fault or the end. */
+ * page at a time, until 'total' bytes, a fault (on either side: the bytes
+ * before the faulting one count, as Linux counts them) or the end. */
 static long transfer(struct address_space *as, struct iov_pos local, struct iov_pos remote,
                      uint64_t rcount, uint64_t total, bool write, char *buf)
 {
@@ -89,13 +87,11 @@ static long transfer(struct address_space *as, struct iov_pos local, struct iov_
             n = l->len - local.off;
         size_t got;
         if (write) {
-            if (copy_from_user(buf, laddr, n))
-                break;
-            got = gup_fast_access(as, raddr, buf, n, true);
+            got = n - copy_from_user_partial(buf, laddr, n);
+            got = gup_fast_access(as, raddr, buf, got, true);
         } else {
             got = gup_fast_access(as, raddr, buf, n, false);
-            if (got && copy_to_user(laddr, buf, got))
-                break;
+            got -= copy_to_user_partial(laddr, buf, got);
         }
         err = got < n ? -EFAULT : 0;
         done += got;

@@ -2,10 +2,15 @@
 # Usage: tools/grubcfg.sh "KERNEL COMMAND LINE" < boot/grub.cfg > grub.cfg
 # Fills in the default command line. The "set prune_cmdline=" line is padded
 # with spaces to a fixed length so that tools/qemu-run can change the command
-# line by patching the ISO in place, without rebuilding it.
+# line by patching the ISO in place, without rebuilding it. The room left is
+# for 4,096 bytes: twice what the kernel takes (CMDLINE_MAX in
+# kernel/cmdline.h), so that a longer line reaches the kernel and is refused
+# there, loudly. GRUB 2.06 itself reads a word of grub.cfg (the whole
+# prune_cmdline="..." is one) of at most 8,191 bytes (docs/boot.md).
 set -e
+room=4096
 line=$(printf 'set prune_cmdline="%s"' "$1")
-width=800
+width=$((room + ${#line} - ${#1}))
 [ ${#line} -le $width ] || { echo "grubcfg: command line too long" >&2; exit 1; }
 padded=$(printf "%-${width}s" "$line")
 while IFS= read -r l; do

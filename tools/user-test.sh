@@ -16,6 +16,7 @@
 # kernel command line A, B (e.g. ptfree=rcu), each with "leakcheck": it also
 # needs the kernel's user-leak-check line to say ok.
 # "prune-test: smp: N" boots with N CPUs instead of 4 (those boots only).
+# ("prune-test: soak-args: ARGS" is for tools/soak.sh, not read here.)
 # "prune-test: must-panic: CMDLINE | PATTERN | ARGS" adds a -smp 4 boot with
 # CMDLINE (and ARGS, if given, instead of the args above) that passes when
 # prune panics (status 125) with PATTERN in its log (the negative test of
@@ -29,7 +30,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
-[ $# -ge 1 ] || { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 logs=$1
 shift
 iso=${ISO:-build/prune.iso}

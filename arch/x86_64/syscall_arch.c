@@ -6,6 +6,7 @@
 #include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/uaccess.h"
 #include "kernel/errno.h"
+#include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/syscall.h"
 #include "kernel/thread.h"
@@ -24,6 +25,7 @@ void syscall_init_cpu(void)
 
 void user_frame_init(struct trap_frame *tf, uint64_t rip, uint64_t rsp)
 {
+    ASSERT(user_addr_ok(rip));
     memset(tf, 0, sizeof(*tf));
     tf->vector = T_SYSCALL;
     tf->error_code = TRAP_NO_ERROR_CODE;
@@ -32,6 +34,11 @@ void user_frame_init(struct trap_frame *tf, uint64_t rip, uint64_t rsp)
     tf->rflags = USER_RFLAGS_INITIAL;
     tf->rsp = rsp;
     tf->ss = USER_DS;
+}
+
+bool sysret_frame_ok(const struct trap_frame *tf)
+{
+    return user_addr_ok(tf->rip) && tf->cs == USER_CS && tf->ss == USER_DS;
 }
 
 void arch_set_kernel_stack(uint64_t top)
@@ -51,7 +58,7 @@ static long sys_arch_prctl(uint64_t code, uint64_t addr)
     struct thread *t = current_thread();
     switch (code) {
     case ARCH_SET_FS:
-        if (addr >= USER_ADDR_END)
+        if (!user_addr_ok(addr))
             return -EPERM;
         t->fs_base = addr;
         arch_set_fs_base(addr);

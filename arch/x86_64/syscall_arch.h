@@ -5,9 +5,12 @@
 #ifndef ARCH_X86_64_SYSCALL_ARCH_H
 #define ARCH_X86_64_SYSCALL_ARCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/uaccess.h"
+#include "kernel/panic.h"
 
 #define MSR_STAR 0xc0000081u
 #define MSR_LSTAR 0xc0000082u
@@ -29,13 +32,23 @@ void syscall_init_cpu(void);
  * segments, initial rflags, every other register zero. */
 void user_frame_init(struct trap_frame *tf, uint64_t rip, uint64_t rsp);
 
+/* True if syscall_entry may return through 'tf' with sysret: rip is a
+ * user address (user_addr_ok(): Intel's sysret faults in kernel mode, on
+ * the user stack, for a non-canonical one) and CS/SS are the ones sysret
+ * loads. Otherwise the return goes through iretq. Called from
+ * syscall_entry.asm with interrupts off. */
+bool sysret_frame_ok(const struct trap_frame *tf);
+
 /* Points this CPU's kernel entry stack (TSS rsp0 and the syscall stack) at
  * 'top', the top of the thread about to run. Interrupts off. */
 void arch_set_kernel_stack(uint64_t top);
 
-/* Loads a thread's TLS base (FS base). */
+/* Loads a thread's TLS base (FS base): a user address (user_addr_ok(),
+ * checked where the user chose it), since wrmsr faults in kernel mode on a
+ * non-canonical one. */
 static inline void arch_set_fs_base(uint64_t base)
 {
+    ASSERT(user_addr_ok(base));
     __asm__ volatile("wrmsr" : : "c"(MSR_FS_BASE), "a"((uint32_t)base),
                      "d"((uint32_t)(base >> 32)));
 }

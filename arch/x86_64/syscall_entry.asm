@@ -12,19 +12,20 @@
 ; The way back is sysretq when the frame allows it, else iretq (trap_exit):
 ; sysret loads rip from rcx and rflags from r11, and on Intel CPUs it faults
 ; *in kernel mode, on the user stack* if rcx is not canonical. So a frame
-; whose rip is not below the user-space end (execve, a changed context...)
-; or whose CS/SS are not the standard user ones goes through iretq.
+; whose rip is not a user address (execve, a changed context...) or whose
+; CS/SS are not the standard user ones goes through iretq: sysret_frame_ok()
+; (syscall_arch.c) decides, with the one user-address check of uaccess.h.
 
 %define CPU_SYSCALL_KERNEL_RSP 8    ; offsetof(struct cpu, syscall_kernel_rsp)
 %define CPU_SYSCALL_USER_RSP 16     ; offsetof(struct cpu, syscall_user_rsp)
 %define USER_DS 0x1b
 %define USER_CS 0x23
 %define T_SYSCALL 0x100
-%define USER_ADDR_END 0x00007ffffffff000
 
 %include "arch/x86_64/trap_frame.inc"
 
 extern syscall_dispatch
+extern sysret_frame_ok
 extern trap_exit
 global syscall_entry
 
@@ -46,13 +47,10 @@ syscall_entry:
     sti
     call syscall_dispatch           ; interrupts are off again when it returns
 
-    mov rcx, USER_ADDR_END
-    cmp [rsp + TF_RIP], rcx
-    jae trap_exit                   ; not a safe sysret target
-    cmp qword [rsp + TF_CS], USER_CS
-    jne trap_exit
-    cmp qword [rsp + TF_SS], USER_DS
-    jne trap_exit
+    mov rdi, rsp
+    call sysret_frame_ok
+    test al, al
+    jz trap_exit                    ; not a safe sysret target
     POP_REGS                        ; rcx and r11 are overwritten below
     ; rsp now points at 'vector'; rip, rflags and rsp are above it.
     mov rcx, [rsp + TF_RIP - TF_REGS_SIZE]

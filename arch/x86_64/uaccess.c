@@ -2,7 +2,8 @@
  * User copies (uaccess.h): rep movsb / rep stosb with an exception fix-up
  * entry on the instruction. On a fault the page-fault handler runs first;
  * if it cannot map the page, the fix-up resumes after the instruction with
- * %rcx = the bytes not copied, which makes the result -EFAULT.
+ * %rcx = the bytes not copied (rep movsb stops at the faulting byte), which
+ * makes the result -EFAULT, or the count of the _partial copies.
  */
 #include "arch/x86_64/uaccess.h"
 
@@ -49,6 +50,16 @@ int copy_to_user(uint64_t udst, const void *src, size_t n)
     if (!user_range_ok(udst, n))
         return -EFAULT;
     return user_movsb((void *)udst, src, n) ? -EFAULT : 0;
+}
+
+size_t copy_from_user_partial(void *dst, uint64_t usrc, size_t n)
+{
+    return user_range_ok(usrc, n) ? user_movsb(dst, (const void *)usrc, n) : n;
+}
+
+size_t copy_to_user_partial(uint64_t udst, const void *src, size_t n)
+{
+    return user_range_ok(udst, n) ? user_movsb((void *)udst, src, n) : n;
 }
 
 int clear_user(uint64_t udst, size_t n)

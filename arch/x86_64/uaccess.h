@@ -23,6 +23,17 @@
 /* The lowest address above user space (Linux's TASK_SIZE). */
 #define USER_ADDR_END 0x00007ffffffff000ul
 
+/*
+ * True if addr lies below USER_ADDR_END: a user address, hence canonical.
+ * The check for every user-chosen value the CPU loads in kernel mode, where
+ * a non-canonical one faults in the kernel: an FS base (arch_prctl,
+ * CLONE_SETTLS) and the rip of a sysret. Linux's "addr < TASK_SIZE_MAX".
+ */
+static inline bool user_addr_ok(uint64_t addr)
+{
+    return addr < USER_ADDR_END;
+}
+
 /* True if [addr, addr + len) lies below USER_ADDR_END (len 0: addr itself
  * at most USER_ADDR_END). */
 static inline bool user_range_ok(uint64_t addr, uint64_t len)
@@ -34,6 +45,13 @@ static inline bool user_range_ok(uint64_t addr, uint64_t len)
  * part of the bytes may have been copied). */
 int copy_from_user(void *dst, uint64_t usrc, size_t n);
 int copy_to_user(uint64_t udst, const void *src, size_t n);
+
+/* The same copies stopping at the first byte that faults: return the
+ * bytes NOT copied (0: all; n if the range is not a user one), every byte
+ * before them copied. For calls that count a copy cut short by a hole as
+ * Linux does (its raw copy_to_user()). */
+size_t copy_from_user_partial(void *dst, uint64_t usrc, size_t n);
+size_t copy_to_user_partial(uint64_t udst, const void *src, size_t n);
 
 /* Writes n zero bytes to user memory. 0 or -EFAULT. */
 int clear_user(uint64_t udst, size_t n);

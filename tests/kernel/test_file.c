@@ -162,6 +162,12 @@ KTEST(file_offsets_read_pread_lseek)
     KEXPECT(file_lseek(f, 100, SEEK_SET) == 100);
     KEXPECT(file_lseek(f, INT64_MAX, SEEK_CUR) == -EINVAL); /* overflow */
     KEXPECT(file_lseek(f, 0, SEEK_CUR) == 100);
+    /* A transfer may not end past INT64_MAX (Linux's rw_verify_area). */
+    KEXPECT(file_lseek(f, INT64_MAX, SEEK_SET) == INT64_MAX);
+    KEXPECT(file_read(f, iobuf_kernel(buf), 1) == -EINVAL);
+    KEXPECT(file_read(f, iobuf_kernel(buf), 0) == 0);
+    KEXPECT(file_pread(f, iobuf_kernel(buf), 2, INT64_MAX - 1) == -EINVAL);
+    KEXPECT(file_pread(f, iobuf_kernel(buf), 1, INT64_MAX - 1) == 0);
     KEXPECT(file_write(f, iobuf_kernel(buf), 1) == -EBADF);
     file_put(f);
 

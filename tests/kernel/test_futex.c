@@ -16,6 +16,7 @@ KTEST(futex_keys)
     KASSERT(as && other);
     KASSERT(as_map_anon(as, REGION, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, 0) == 0);
     KASSERT(as_map_anon(as, REGION + 4 * PAGE_SIZE, PAGE_SIZE, PROT_NONE, 0) == 0);
+    KASSERT(as_map_anon(as, REGION + 6 * PAGE_SIZE, PAGE_SIZE, PROT_READ, 0) == 0);
     struct futex_key a, b;
 
     /* Private memory: (address space, address), with or without the flag,
@@ -36,6 +37,9 @@ KTEST(futex_keys)
     KEXPECT(futex_key_of(as, REGION + 2 * PAGE_SIZE, false, &a) == -EFAULT);
     KEXPECT(futex_key_of(as, REGION + 4 * PAGE_SIZE, false, &a) == -EFAULT);
     KEXPECT(futex_key_of(as, REGION + 2 * PAGE_SIZE, true, &a) == 0);
+    /* Read-only private memory: no shared key (Linux), a private one. */
+    KEXPECT(futex_key_of(as, REGION + 6 * PAGE_SIZE, false, &a) == -EFAULT);
+    KEXPECT(futex_key_of(as, REGION + 6 * PAGE_SIZE, true, &a) == 0);
 
     as_put(as);
     as_put(other);

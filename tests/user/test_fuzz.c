@@ -20,12 +20,18 @@
  * Each child has a budget of calls; the parent watches its progress (a
  * counter in shared memory) and reports a child that stops making progress
  * for 20 s as hung, with the call it is stuck in, then kills it.
+ * With -s, the parent also signals the child at random moments (0 to 4 ms
+ * apart), to its process or to one of its threads: mostly a signal whose
+ * default action is to be ignored (unless the child's random rt_sigaction
+ * calls changed that), one time in 32 SIGKILL.
  * Not run on the host: random calls as root on a real machine are a bad idea.
  */
 /* prune-test: prune-only */
+/* prune-test: soak-args: -s SEED 20000 */
 #include "ut.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -44,6 +50,7 @@ struct progress {
     atomic_long calls;        /* calls started, by all threads */
     atomic_long enosys;       /* calls that returned -ENOSYS */
     struct {
+        volatile int tid;     /* the thread's id, 0 until it starts */
         volatile long nr;     /* the thread's current call and its arguments */
         volatile long args[6];
     } thread[MAX_THREADS];
@@ -295,6 +302,7 @@ static long random_number(struct fuzzer *f)
 /* Makes budget random calls. */
 static void fuzz_calls(struct fuzzer *f, int budget)
 {
+    progress->thread[f->slot].tid = (int)syscall(SYS_gettid);
     for (int i = 0; i < budget; i++) {
         long nr;
         do
@@ -377,9 +385,41 @@ static void make_template(void)
     memset(rw_template + 1536, 0, 512);
 }
 
+/* Signals sent by the parent (-s): how many, when the next one is due
+ * (microseconds of CLOCK_MONOTONIC), and the parent's own random sequence. */
+static int signalling;
+static long signals_sent;
+static long next_signal_us;
+static struct fuzzer parent_rng;
+
+static long now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* With -s, when one is due: a signal for child pid, to its process or to
+ * one of its threads; SIGKILL one time in 32, else one ignored by default. */
+static void maybe_signal(pid_t pid)
+{
+    static const int ignored[] = { SIGURG, SIGWINCH, SIGCHLD, SIGCONT };
+    if (!signalling || now_us() < next_signal_us)
+        return;
+    next_signal_us = now_us() + (long)rng_below(&parent_rng, 4000);
+    int sig = rng_below(&parent_rng, 32) ? ignored[rng_below(&parent_rng, 4)] : SIGKILL;
+    int tid = progress->thread[rng_below(&parent_rng, MAX_THREADS)].tid;
+    if (tid > 0 && rng_below(&parent_rng, 2))
+        syscall(SYS_tgkill, pid, tid, sig);
+    else
+        kill(pid, sig);
+    signals_sent++;
+}
+
 /*
- * Waits for child pid, watching its progress; returns its status, or -1 if
- * it hung (it is then killed, and the call it hung in reported).
+ * Waits for child pid, watching its progress and, with -s, signalling it;
+ * returns its status, or -1 if it hung (it is then killed, and the call it
+ * hung in reported).
  */
 static int watch_child(int child_index, pid_t pid)
 {
@@ -409,22 +449,33 @@ static int watch_child(int child_index, pid_t pid)
             wait4(pid, &status, 0, NULL);
             return -1;
         }
-        pause_ms(1);
+        if (signalling) {
+            maybe_signal(pid);
+            sched_yield();
+        } else {
+            pause_ms(1);
+        }
     }
 }
 
 /*
- * Usage: test_fuzz [SEED [CALLS [CHILD]]] (defaults: the fixed seed,
- * TOTAL_CALLS): CHILD (a number from a FAIL line) runs only that child and
- * prints each call it makes.
+ * Usage: test_fuzz [-s] [SEED [CALLS [CHILD]]] (defaults: the fixed seed,
+ * TOTAL_CALLS): -s signals the children; CHILD (a number from a FAIL line)
+ * runs only that child and prints each call it makes.
  */
 int main(int argc, char **argv)
 {
     ut_start();
+    signalling = argc > 1 && strcmp(argv[1], "-s") == 0;
+    if (signalling) {
+        argc--;
+        argv++;
+    }
     uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 0x70756e65ull;
     long total_calls = argc > 2 ? strtol(argv[2], NULL, 0) : TOTAL_CALLS;
     int only_child = argc > 3 ? atoi(argv[3]) : -1;
-    printf("fuzz: seed %#llx\n", (unsigned long long)seed);
+    printf("fuzz: seed %#llx%s\n", (unsigned long long)seed, signalling ? ", signals" : "");
+    parent_rng.rng = ~seed;
     parent_pid = getpid();
     progress = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     rw_pages = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -468,6 +519,8 @@ int main(int argc, char **argv)
         ;
     printf("fuzz: %ld calls (%ld ENOSYS) in %d children, %ld ms\n", calls, enosys,
            children, now_ms() - start);
+    if (signalling)
+        printf("fuzz: %ld signals sent\n", signals_sent);
     printf("fuzz: %d children exited, %d hung", exited, hung);
     for (int s = 1; s <= 64; s++)
         if (by_signal[s])

@@ -37,6 +37,7 @@
 /* prune-test: deterministic-output */
 /* prune-test: cmdlines: ptfree=rcu | ptfree=ipi | ptfree=off */
 /* prune-test: must-panic: ptfree=unsafe | page-table use-after-free | 20000 */
+/* prune-test: soak-args: 20000 */
 #include "ut.h"
 
 #include <pthread.h>
