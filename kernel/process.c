@@ -165,6 +165,26 @@ struct process *process_find(int pid)
     return p;
 }
 
+struct process *process_find_max(long (*score)(struct process *p, void *arg), void *arg)
+{
+    struct process *best = NULL;
+    long best_score = 0;
+    spin_lock(&proc_lock);
+    for (struct process *p = all_processes; p; p = p->all_next) {
+        if (p->state != PROC_ALIVE)
+            continue;
+        long s = score(p, arg);
+        if (s > best_score) {
+            best = p;
+            best_score = s;
+        }
+    }
+    if (best)
+        process_get(best);
+    spin_unlock(&proc_lock);
+    return best;
+}
+
 struct address_space *process_get_as(int pid)
 {
     spin_lock(&proc_lock);

@@ -141,6 +141,12 @@ void process_get(struct process *p);
  * linked). No lock held. */
 void process_put(struct process *p);
 
+/* The ALIVE process with the highest positive score(p, arg) with a
+ * reference (L3), or NULL if none scores above 0. 'score' runs under
+ * proc_lock (it may read the fields that lock protects, and p->as while
+ * p->live_threads > 0) and must not sleep. */
+struct process *process_find_max(long (*score)(struct process *p, void *arg), void *arg);
+
 /* The address space of process pid with a reference (as_put it), or NULL
  * if there is no such process or it has no live thread. */
 struct address_space *process_get_as(int pid);
@@ -217,9 +223,10 @@ static inline int wait_status_signaled(int sig) { return sig & 0x7f; }
  * line. Returns (the thread dies on its way back to user mode). */
 void user_fault_signal(struct trap_frame *tf, int sig, uint64_t addr);
 
-/* A fault of p's could not get a frame: p dies with SIGKILL (Linux's OOM
- * killer picks the biggest process; prune picks the one that asked). */
-void process_oom_kill(struct process *p);
+/* The out-of-memory killer chose p (kernel/oom.h): p dies with SIGKILL;
+ * prints one "prune: out of memory: ..." line, naming 'why'. The caller
+ * holds a reference on p. */
+void process_oom_kill(struct process *p, const char *why);
 
 /* Called with interrupts off right before every return to user mode (end
  * of a system call or of a trap from user mode): dies if killed. */

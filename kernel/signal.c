@@ -45,10 +45,11 @@ void user_fault_signal(struct trap_frame *tf, int sig, uint64_t addr)
     process_kill(p, sig);
 }
 
-void process_oom_kill(struct process *p)
+void process_oom_kill(struct process *p, const char *why)
 {
     if (!__atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE))
-        printk("prune: out of memory: pid %d (%s) killed by SIGKILL\n", p->pid, p->name);
+        printk("prune: out of memory: pid %d (%s) killed by SIGKILL (%s)\n", p->pid, p->name,
+               why);
     process_kill(p, SIGKILL);
 }
 

@@ -34,7 +34,7 @@ pte_t upte_make(struct page *page, uint32_t prot, bool writable)
 struct address_space *as_create(void)
 {
     struct address_space *as = kzalloc(sizeof(*as));
-    struct page *pml4 = frame_alloc_zeroed(0);
+    struct page *pml4 = frame_alloc_user(true);
     if (!as || !pml4) {
         kfree(as);
         if (pml4)

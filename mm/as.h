@@ -102,8 +102,9 @@ void as_switch(struct address_space *prev, struct address_space *next);
  * demand-zero for a missing page, copy-on-write for a write to a shared
  * private page, stack growth below a VMA_GROWSDOWN region. Returns 0 (retry
  * the access), -EFAULT (no region, or the access is not allowed: SIGSEGV),
- * or -ENOMEM (out of memory: the process gets SIGKILL). Takes the map lock;
- * interrupts on.
+ * or -ENOMEM (out of memory, and the out-of-memory killer chose the
+ * caller's own process, which dies with SIGKILL; when it chose another, the
+ * fault was retried: kernel/oom.h). Takes the map lock; interrupts on.
  */
 int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error);
 

@@ -5,6 +5,7 @@
  */
 #include "arch/x86_64/trap.h"
 #include "kernel/errno.h"
+#include "kernel/oom.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "mm/as_internal.h"
@@ -29,7 +30,7 @@ static struct page *new_page(struct vma *vma, uint64_t va)
 {
     if (vma->flags & VMA_SHARED)
         return shm_get_page(vma->object, vma->pgoff + ((va - vma->start) >> PAGE_SHIFT));
-    return frame_alloc_zeroed(0);
+    return frame_alloc_user(true);
 }
 
 int fault_in_locked(struct address_space *as, struct vma *vma, uint64_t va, bool write,
@@ -61,7 +62,7 @@ int fault_in_locked(struct address_space *as, struct vma *vma, uint64_t va, bool
         if ((vma->flags & VMA_SHARED) || user_page_refs(page) == 1) {
             pte_set(slot, upte_make(page, vma->prot, true));
         } else {
-            struct page *copy = frame_alloc(0);
+            struct page *copy = frame_alloc_user(false);
             if (copy) {
                 memcpy(page_to_virt(copy), page_to_virt(page), PAGE_SIZE);
                 zap_note_change(as, z);
@@ -116,17 +117,9 @@ static struct vma *grow_stack(struct address_space *as, uint64_t addr)
     return vma_find(&as->vmas, addr);
 }
 
-int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error)
+/* One try of as_fault() at a user address. */
+static int fault_once(struct address_space *as, uint64_t addr, bool write, bool exec)
 {
-    bool write = pf_error & PF_W, exec = pf_error & PF_I;
-#ifdef DEBUG
-    /* prune never sets reserved bits but in PT_POISON (mm/pt_ref.h) */
-    if (addr < USER_TOP && (pf_error & PF_RSVD))
-        printk("page-table use-after-free? reserved-bit fault at %lx: the MMU may have "
-               "walked a poisoned (freed) table\n", addr);
-#endif
-    if (addr >= USER_TOP || (pf_error & PF_RSVD))
-        return -EFAULT;
     struct page *replaced = NULL;
     struct zap z = ZAP_INIT;
     int err = -EFAULT;
@@ -153,6 +146,45 @@ int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error)
     return err;
 }
 
+int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error)
+{
+    bool write = pf_error & PF_W, exec = pf_error & PF_I;
+#ifdef DEBUG
+    /* prune never sets reserved bits but in PT_POISON (mm/pt_ref.h) */
+    if (addr < USER_TOP && (pf_error & PF_RSVD))
+        printk("page-table use-after-free? reserved-bit fault at %lx: the MMU may have "
+               "walked a poisoned (freed) table\n", addr);
+#endif
+    if (addr >= USER_TOP || (pf_error & PF_RSVD))
+        return -EFAULT;
+    int err;
+    do
+        err = fault_once(as, addr, write, exec);
+    while (err == -ENOMEM && oom_retry()); /* O2 */
+    return err;
+}
+
+/* One try of as_access() on the page of 'va', for 'chunk' bytes at kbuf. */
+static int access_page(struct address_space *as, uint64_t va, void *kbuf, size_t chunk,
+                       bool write, bool force)
+{
+    struct page *replaced = NULL, *page = NULL;
+    struct zap z = ZAP_INIT;
+    int err = -EFAULT;
+    read_lock(&as->map_lock);
+    struct vma *vma = vma_find(&as->vmas, va);
+    if (vma && (force || vma_allows(vma, write, false)))
+        err = fault_in_locked(as, vma, va, write, &replaced, &page, &z);
+    read_unlock(&as->map_lock);
+    if (!err)
+        user_page_copy(page, va % PAGE_SIZE, kbuf, chunk, write);
+    zap_finish(as, &z);
+    release_replaced(replaced);
+    if (page)
+        gup_fast_unpin(as, ALIGN_DOWN(va, PAGE_SIZE), page);
+    return err;
+}
+
 size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len, bool write,
                  bool force)
 {
@@ -164,20 +196,10 @@ size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len
         size_t chunk = PAGE_SIZE - va % PAGE_SIZE;
         if (chunk > len - done)
             chunk = len - done;
-        struct page *replaced = NULL, *page = NULL;
-        struct zap z = ZAP_INIT;
-        int err = -EFAULT;
-        read_lock(&as->map_lock);
-        struct vma *vma = vma_find(&as->vmas, va);
-        if (vma && (force || vma_allows(vma, write, false)))
-            err = fault_in_locked(as, vma, va, write, &replaced, &page, &z);
-        read_unlock(&as->map_lock);
-        if (!err)
-            user_page_copy(page, va % PAGE_SIZE, (char *)kbuf + done, chunk, write);
-        zap_finish(as, &z);
-        release_replaced(replaced);
-        if (page)
-            gup_fast_unpin(as, ALIGN_DOWN(va, PAGE_SIZE), page);
+        int err;
+        do
+            err = access_page(as, va, (char *)kbuf + done, chunk, write, force);
+        while (err == -ENOMEM && oom_retry()); /* O2 */
         if (err)
             break;
         done += chunk;
@@ -185,21 +207,35 @@ size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len
     return done;
 }
 
+/* One try of as_populate() on the page of 'va': 0, -EFAULT (an access the
+ * region does not allow), -ENOMEM with *hole set (no region) or clear (no
+ * memory). */
+static int populate_page(struct address_space *as, uint64_t va, bool write, bool *hole)
+{
+    struct page *replaced = NULL;
+    struct zap z = ZAP_INIT;
+    read_lock(&as->map_lock);
+    struct vma *vma = vma_find(&as->vmas, va);
+    *hole = !vma;
+    int err = -ENOMEM;
+    if (vma)
+        err = vma_allows(vma, write, false)
+                  ? fault_in_locked(as, vma, va, write, &replaced, NULL, &z)
+                  : -EFAULT;
+    read_unlock(&as->map_lock);
+    zap_finish(as, &z);
+    release_replaced(replaced);
+    return err;
+}
+
 int as_populate(struct address_space *as, uint64_t start, uint64_t end, bool write)
 {
     for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-        struct page *replaced = NULL;
-        struct zap z = ZAP_INIT;
-        read_lock(&as->map_lock);
-        struct vma *vma = vma_find(&as->vmas, va);
-        int err = -ENOMEM;
-        if (vma)
-            err = vma_allows(vma, write, false)
-                      ? fault_in_locked(as, vma, va, write, &replaced, NULL, &z)
-                      : -EFAULT;
-        read_unlock(&as->map_lock);
-        zap_finish(as, &z);
-        release_replaced(replaced);
+        int err;
+        bool hole;
+        do
+            err = populate_page(as, va, write, &hole);
+        while (err == -ENOMEM && !hole && oom_retry()); /* O2 */
         if (err)
             return err;
     }

@@ -103,6 +103,14 @@ struct frame_cache {
 
 static struct frame_cache caches[MAX_CPUS];
 
+/* Frames given to the zone at boot, and frame_alloc_user()'s reserve; set
+ * by frame_add_range() before any allocation. */
+static uint64_t frames_total;
+static uint64_t reserve_frames;
+
+#define RESERVE_MIN 128
+#define RESERVE_MAX 2048
+
 void frame_init(void)
 {
     buddy_init(&zone, mem_map, max_pfn);
@@ -115,6 +123,12 @@ void frame_add_range(uint64_t start_pfn, uint64_t end_pfn)
     uint64_t flags = zone_lock();
     buddy_add_range(&zone, start_pfn, end_pfn);
     zone_unlock(flags);
+    frames_total += end_pfn - start_pfn;
+    reserve_frames = frames_total / 128;
+    if (reserve_frames < RESERVE_MIN)
+        reserve_frames = RESERVE_MIN;
+    if (reserve_frames > RESERVE_MAX)
+        reserve_frames = RESERVE_MAX;
 }
 
 /* This CPU's cache, locked, with interrupts off; *flags is for
@@ -276,6 +290,28 @@ struct page *frame_alloc_zeroed(int order)
     if (page)
         memset(page_to_virt(page), 0, PAGE_SIZE << order);
     return page;
+}
+
+/* True if fewer than the reserve would stay free after one more frame. The
+ * zone and the zeroed pool are read first (two loads); the caches are
+ * counted only when those are short. */
+static bool below_reserve(void)
+{
+    uint64_t shared = __atomic_load_n(&zone.free_frames, __ATOMIC_RELAXED) +
+                      list_count(&zeroed_pool);
+    return shared <= reserve_frames && frame_free_count() <= reserve_frames;
+}
+
+struct page *frame_alloc_user(bool zeroed)
+{
+    if (below_reserve())
+        return NULL;
+    return zeroed ? frame_alloc_zeroed(0) : frame_alloc(0);
+}
+
+uint64_t frame_reserve(void)
+{
+    return reserve_frames;
 }
 
 void frame_free(struct page *page, int order)

@@ -12,6 +12,7 @@
 #ifndef MM_FRAME_H
 #define MM_FRAME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "mm/buddy.h"
@@ -33,6 +34,18 @@ struct page *frame_alloc(int order);
  * again). frame_alloc() takes zeroed frames only when the zone has nothing
  * left. */
 struct page *frame_alloc_zeroed(int order);
+
+/* One frame for user memory (a data page, a copy-on-write copy, a shared
+ * page, a user page table), filled with zeros if 'zeroed': as
+ * frame_alloc(0), but NULL once taking it would leave fewer than
+ * frame_reserve() frames free. The reserve is for the kernel's own
+ * allocations while the out-of-memory killer frees memory (kernel/oom.h,
+ * O1). */
+struct page *frame_alloc_user(bool zeroed);
+
+/* The reserve of frame_alloc_user(): 1/128 of RAM, at least 128 frames
+ * (512 KiB) and at most 2048 (8 MiB). */
+uint64_t frame_reserve(void);
 
 /* Returns a block from frame_alloc() with the same order. */
 void frame_free(struct page *page, int order);

@@ -109,7 +109,7 @@ struct page *pt_alloc_get(struct address_space *as, struct page *parent, uint64_
     struct page *child = pt_child_get(parent, va);
     if (child)
         return child;
-    struct page *fresh = frame_alloc_zeroed(0);
+    struct page *fresh = frame_alloc_user(true);
     pte_t *slot = pt_slot(parent, va);
     int level = parent->pt_level - 1;
     pt_lock(parent);

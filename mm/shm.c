@@ -48,7 +48,7 @@ struct page *shm_get_page(struct shm_object *obj, uint64_t index)
     spin_lock(&obj->lock);
     struct page *page = obj->pages[index];
     if (!page) {
-        page = frame_alloc_zeroed(0);
+        page = frame_alloc_user(true);
         obj->pages[index] = page;
     }
     if (page)

@@ -186,10 +186,8 @@ static bool user_page_fault(struct trap_frame *tf)
     irq_disable();
     if (err == 0)
         return true;
-    if (err == -ENOMEM)
-        process_oom_kill(t->proc);
     if (from_user) {
-        if (err != -ENOMEM)
+        if (err != -ENOMEM) /* -ENOMEM: the out-of-memory killer killed us */
             user_fault_signal(tf, SIGSEGV, addr);
         return true;
     }
