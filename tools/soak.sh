@@ -30,6 +30,8 @@ mkdir -p "$out"
 # Memory pressure: PROGRAM ARGS run at 64 MiB.
 pressure=(
     "test_oom"
+    "test_oom_victim"
+    "test_oom_populate"
     "test_fuzz -s SEED 4000"
     "test_fork_kill_exit 10 reap"
     "test_pt_stress 10000"
