@@ -345,11 +345,14 @@ struct held {
     int order;
 };
 
-/* Takes free frames until exactly 'keep' remain (fewer if 'keep' is more
- * than there are); returns them for release_held(). */
+/* Takes free frames until exactly 'keep' remain above the reserve that
+ * user memory may not use (frame_alloc_user(); fewer if there are not
+ * that many); returns them for release_held(). The kernel's own
+ * allocations still have the reserve. */
 static struct held *hold_all_but(uint64_t keep)
 {
     struct held *list = NULL;
+    keep += frame_reserve();
     for (int order = FRAME_MAX_ORDER; order >= 0; order--) {
         while (frame_free_count() >= keep + (1ul << order)) {
             struct page *page = frame_alloc(order);
