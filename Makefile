@@ -42,7 +42,7 @@ KERNEL_CFLAGS += -DDEBUG
 endif
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
-KERNEL_C   := $(wildcard arch/x86_64/*.c mm/*.c kernel/*.c tests/kernel/*.c)
+KERNEL_C   := $(wildcard arch/x86_64/*.c mm/*.c kernel/*.c fs/*.c drivers/*.c lib/*.c tests/kernel/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
 
@@ -177,7 +177,7 @@ soak: deps iso
 	@tools/soak.sh $(MINUTES)
 
 # Benchmarks: figures as "name value unit" lines, from one boot with 4 CPUs
-# (2 GiB: mincore_1g populates 1 GiB): the kernel's (kernel/bench.c), then
+# (2 GiB: mincore_1g populates 1 GiB): the kernel's (tests/kernel/bench.c), then
 # /bin/init runs every /bin/bench_* (tests/bench/).
 bench: deps iso
 	@$(QEMU_RUN) $(BUILD)/prune.iso --smp 4 --mem 2G --cmdline "bench=all init=/bin/init bench_" \

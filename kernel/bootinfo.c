@@ -2,7 +2,7 @@
 #include "kernel/bootinfo.h"
 
 #include "kernel/multiboot2.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 struct boot_info boot_info;
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 
 #define BOOT_MAX_MEMORY_RANGES 128
 #define BOOT_MAX_MODULES 8

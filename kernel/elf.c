@@ -4,7 +4,7 @@
  * so an image of any length and alignment is read safely.
  */
 #include "kernel/elf.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/layout.h"
 
 /* True if [off, off + size) lies inside [0, len), without overflow. */

@@ -4,7 +4,7 @@
  *
  *  1. the path, argv and envp are copied from the old program into kernel
  *     memory (they live in the address space that is about to go);
- *  2. the path is looked up as open(2) does (kernel/path.h), /proc
+ *  2. the path is looked up as open(2) does (fs/path.h), /proc
  *     included; only a ramfs regular file with an x bit may run (else
  *     -EACCES, as Linux says for /proc files and directories); the file
  *     is checked by elf_parse(); each PT_LOAD becomes a private anonymous
@@ -23,17 +23,17 @@
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/uaccess.h"
+#include "fs/file.h"
+#include "fs/path.h"
+#include "fs/ramfs.h"
+#include "fs/ramfs_file.h"
 #include "kernel/elf.h"
 #include "kernel/errno.h"
-#include "kernel/file.h"
-#include "kernel/path.h"
 #include "kernel/process.h"
-#include "kernel/ramfs.h"
-#include "kernel/ramfs_file.h"
 #include "kernel/random.h"
-#include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/user_stack.h"
+#include "lib/string.h"
 #include "mm/as.h"
 #include "mm/kmalloc.h"
 #include "mm/layout.h"

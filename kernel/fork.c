@@ -20,13 +20,13 @@
  */
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/uaccess.h"
+#include "fs/file.h"
 #include "kernel/errno.h"
-#include "kernel/file.h"
 #include "kernel/process.h"
-#include "kernel/string.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
 #include "kernel/wait.h"
+#include "lib/string.h"
 #include "mm/as.h"
 #include "mm/kmalloc.h"
 

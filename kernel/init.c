@@ -5,12 +5,12 @@
  */
 #include "kernel/init.h"
 
-#include "kernel/cmdline.h"
-#include "kernel/poweroff.h"
+#include "drivers/poweroff.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
 #include "kernel/thread.h"
 #include "kernel/wait.h"
+#include "lib/cmdline.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/pt_ref.h"

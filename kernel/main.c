@@ -6,29 +6,29 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/fpu.h"
-#include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/irq.h"
+#include "arch/x86_64/smp.h"
+#include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/trap.h"
-#include "kernel/bench.h"
+#include "drivers/poweroff.h"
+#include "drivers/serial.h"
+#include "drivers/video.h"
+#include "fs/ramfs.h"
+#include "kernel/boot_hook.h"
 #include "kernel/bootinfo.h"
-#include "kernel/cmdline.h"
 #include "kernel/init.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
-#include "kernel/poweroff.h"
 #include "kernel/printk.h"
-#include "kernel/ramfs.h"
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
 #include "kernel/selftest.h"
-#include "kernel/serial.h"
-#include "kernel/smp.h"
+#include "kernel/smp_call.h"
 #include "kernel/syscall.h"
-#include "kernel/video.h"
+#include "lib/cmdline.h"
 #include "mm/layout.h"
 #include "mm/mm.h"
-#include "tests/kernel/ktest.h"
 
 /* Prints the machine and the whole command line (in pieces: it may be
  * longer than one printk() message). */
@@ -80,17 +80,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     if (selftest)
         selftest_run_late(selftest);
 
-    const char *filter = cmdline_get(&kernel_cmdline, "ktest");
-    if (filter) {
-        int failed = ktest_run(*filter ? filter : "all");
-        machine_exit(failed ? EXIT_TESTS_FAILED : 0);
-    }
-
-    if (cmdline_get(&kernel_cmdline, "bench")) {
-        bench_run_all();
-        if (!cmdline_get(&kernel_cmdline, "init"))
-            machine_exit(0);
-    }
-
+    boot_hooks_run();
     init_run();
 }
+

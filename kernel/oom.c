@@ -1,11 +1,11 @@
 /* The out-of-memory killer; rules O1..O5 in kernel/oom.h. */
 #include "kernel/oom.h"
 
-#include "kernel/format.h"
 #include "kernel/process.h"
 #include "kernel/wait.h"
-#include "mm/layout.h"
+#include "lib/format.h"
 #include "mm/as.h"
+#include "mm/layout.h"
 
 /* O3: set while a decision is being made; its waiters sleep on oom_done. */
 static bool oom_busy;

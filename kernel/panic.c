@@ -8,7 +8,7 @@
 #include "arch/x86_64/backtrace.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
-#include "kernel/poweroff.h"
+#include "drivers/poweroff.h"
 #include "kernel/printk.h"
 
 /* Panics started so far, on any CPU. Raised atomically (lock xadd in

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86_64/percpu_arch.h"
+
 #define MAX_CPUS 64
 
 /* A set of CPUs by id: bit i is cpus[i]. MAX_CPUS fits in one word. */
@@ -59,9 +61,7 @@ extern cpumask_t cpus_online; /* any CPU reads; bit set by each CPU as it comes 
 
 static inline struct cpu *this_cpu(void)
 {
-    struct cpu *cpu;
-    __asm__ volatile("mov %%gs:0, %0" : "=r"(cpu));
-    return cpu;
+    return arch_percpu_read_ptr(__builtin_offsetof(struct cpu, self));
 }
 
 static inline int this_cpu_id(void)

@@ -4,8 +4,8 @@
  * preempt_count is above zero. preempt_disable() keeps the calling thread on
  * this CPU until the matching preempt_enable(); it does not mask interrupts.
  *
- * Both are one %gs-relative instruction on the count, so an interrupt or a
- * migration can never split the read-modify-write.
+ * Both are one instruction on the count (arch/x86_64/percpu_arch.h), so an
+ * interrupt or a migration can never split the read-modify-write.
  */
 #ifndef KERNEL_PREEMPT_H
 #define KERNEL_PREEMPT_H
@@ -20,14 +20,14 @@ void preempt_schedule(void);
 
 static inline void preempt_disable(void)
 {
-    __asm__ volatile("incl %%gs:%c0" : : "i"(offsetof(struct cpu, preempt_count)) : "memory");
+    arch_percpu_inc_int(offsetof(struct cpu, preempt_count));
 }
 
 /* Re-enables preemption; switches now if the tick asked for it meanwhile and
  * interrupts are on. */
 static inline void preempt_enable(void)
 {
-    __asm__ volatile("decl %%gs:%c0" : : "i"(offsetof(struct cpu, preempt_count)) : "memory");
+    arch_percpu_dec_int(offsetof(struct cpu, preempt_count));
     if (this_cpu()->need_resched && irqs_enabled())
         preempt_schedule();
 }

@@ -3,8 +3,8 @@
 
 #include <stdbool.h>
 
-#include "kernel/format.h"
 #include "kernel/spinlock.h"
+#include "lib/format.h"
 
 static struct spinlock console_lock = SPINLOCK_INIT("console");
 static struct console *consoles; /* console_lock */

@@ -1,5 +1,5 @@
 /*
- * Kernel messages. printk() formats (kernel/format.h) and writes the text to
+ * Kernel messages. printk() formats (lib/format.h) and writes the text to
  * every registered console: COM1 always, then VGA text or the framebuffer.
  * A console's write() is called with the console lock held and interrupts
  * off; it must not call printk().

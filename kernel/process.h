@@ -1,6 +1,6 @@
 /*
  * Processes: a group of threads sharing one address space (mm/as.h), one
- * file table (kernel/file.h) and one pid, with a parent and children.
+ * file table (fs/file.h) and one pid, with a parent and children.
  * See docs/userspace.md.
  *
  * Ids: pids and tids come from one counter (Linux: a process's pid is the
@@ -38,35 +38,11 @@
 #include <stdint.h>
 
 #include "arch/x86_64/trap.h"
+#include "kernel/signal.h"
 #include "kernel/thread.h"
 #include "kernel/wait.h"
 
 #define PROC_NAME_LEN 16
-#define NSIG 64
-
-/* Signal numbers (Linux x86_64). */
-#define SIGHUP 1
-#define SIGINT 2
-#define SIGQUIT 3
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGABRT 6
-#define SIGBUS 7
-#define SIGFPE 8
-#define SIGKILL 9
-#define SIGUSR1 10
-#define SIGSEGV 11
-#define SIGUSR2 12
-#define SIGPIPE 13
-#define SIGALRM 14
-#define SIGTERM 15
-#define SIGCHLD 17
-#define SIGCONT 18
-#define SIGSTOP 19
-#define SIGTSTP 20
-#define SIGURG 23
-#define SIGWINCH 28
-
 /* kill_signal of a process ending through exit_group (not a signal). */
 #define KILL_EXIT_GROUP 0x100
 
@@ -80,13 +56,6 @@ enum process_state {
 struct fd_table;
 struct address_space;
 
-/* What rt_sigaction stores (musl's struct k_sigaction). */
-struct k_sigaction {
-    uint64_t handler;
-    uint64_t flags;
-    uint64_t restorer;
-    uint64_t mask;
-};
 
 struct process {
     int pid;
@@ -202,9 +171,6 @@ void vfork_start_and_wait(struct thread *t);
  * waiting for it goes on. */
 void vfork_release_current(void);
 
-/* "SIGSEGV" for 11, and so on ("signal" for a number without a name). */
-const char *signal_name(int sig);
-
 /*
  * Loads the program at 'path' into the empty address space 'as' for
  * process p: maps its segments, a stack with argv/envp/auxv, sets the brk,
@@ -217,16 +183,6 @@ int exec_prepare(struct process *p, struct address_space *as, const char *path,
 /* Wait status encodings (Linux's, as WIFEXITED etc. decode them). */
 static inline int wait_status_exited(int code) { return (code & 0xff) << 8; }
 static inline int wait_status_signaled(int sig) { return sig & 0x7f; }
-
-/* A user-mode exception 'sig' in the current thread (trap.c): the
- * process dies with it; prints one "prune: pid N (name) killed by ..."
- * line. Returns (the thread dies on its way back to user mode). */
-void user_fault_signal(struct trap_frame *tf, int sig, uint64_t addr);
-
-/* The out-of-memory killer chose p (kernel/oom.h): p dies with SIGKILL;
- * prints one "prune: out of memory: ..." line, naming 'why'. The caller
- * holds a reference on p. */
-void process_oom_kill(struct process *p, const char *why);
 
 /* Called with interrupts off right before every return to user mode (end
  * of a system call or of a trap from user mode): dies if killed. */

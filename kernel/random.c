@@ -6,7 +6,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_features.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 /* Intel recommends 10 retries: failing that many times means a broken unit. */
 #define RDRAND_RETRIES 10
@@ -16,14 +16,12 @@
  * fetch-add. 0 until seeded. */
 static uint64_t fallback_state;
 
-static bool rdrand64(uint64_t *out)
+/* A number from the CPU's generator, retried; false if it never gave one. */
+static bool rdrand64_retried(uint64_t *out)
 {
-    for (int i = 0; i < RDRAND_RETRIES; i++) {
-        bool ok;
-        __asm__ volatile("rdrand %0" : "=r"(*out), "=@ccc"(ok));
-        if (ok)
+    for (int i = 0; i < RDRAND_RETRIES; i++)
+        if (rdrand64(out))
             return true;
-    }
     return false;
 }
 
@@ -44,7 +42,7 @@ void random_bytes(void *buf, size_t n)
     unsigned char *p = buf;
     while (n) {
         uint64_t word;
-        if (!cpu_has_rdrand || !rdrand64(&word))
+        if (!cpu_has_rdrand || !rdrand64_retried(&word))
             word = fallback64();
         size_t chunk = n < sizeof(word) ? n : sizeof(word);
         memcpy(p, &word, chunk);

@@ -5,12 +5,12 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/syscall_arch.h"
-#include "kernel/list.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/rcu.h"
 #include "kernel/spinlock.h"
 #include "kernel/wait.h"
+#include "lib/list.h"
 #include "mm/as.h"
 
 /*
@@ -346,8 +346,7 @@ __attribute__((noreturn)) static void idle_loop(void)
             irq_enable();
             schedule();
         } else {
-            /* sti takes effect after hlt starts: no wake-up slips between. */
-            __asm__ volatile("sti; hlt" ::: "memory");
+            irq_enable_and_halt(); /* no wake-up slips between the two */
         }
     }
 }

@@ -12,8 +12,8 @@
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
-#include "kernel/string.h"
 #include "kernel/thread.h"
+#include "lib/string.h"
 
 static struct spinlock selftest_lock = SPINLOCK_INIT("selftest");
 static int spinners_ready;

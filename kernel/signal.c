@@ -1,24 +1,12 @@
-/*
- * Signals, as far as prune goes: every signal has its default action
- * (terminate, or ignore for SIGCHLD, SIGCONT, SIGURG, SIGWINCH, and the stop
- * signals, since there is no job control), unless the process set it to
- * SIG_IGN. User handlers are stored by rt_sigaction and reported back, but
- * never called: a signal whose action is a handler terminates the process
- * as the default action would. The blocked mask is kept per thread and
- * reported back; it delays nothing. See docs/userspace.md.
- */
+/* Signals: names, the kernel's own kills and the signal system calls; see
+ * kernel/signal.h. */
+#include "kernel/signal.h"
+
 #include "arch/x86_64/uaccess.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
 #include "kernel/syscall.h"
-
-#define SIG_DFL 0
-#define SIG_IGN 1
-#define SIG_BLOCK 0
-#define SIG_UNBLOCK 1
-#define SIG_SETMASK 2
-#define SIGSET_SIZE 8 /* the kernel's sigset_t: 64 signals */
 
 static const char *const signal_names[] = {
     [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",   [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
@@ -63,7 +51,7 @@ static uint64_t sig_bit(int sig)
 static bool default_ignored(int sig)
 {
     return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH ||
-           sig == SIGSTOP || sig == SIGTSTP || sig == 21 /* SIGTTIN */ || sig == 22 /* SIGTTOU */;
+           sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
 /* Sends 'sig' (1..64) to p: its action decides. The caller holds a

@@ -1,5 +1,5 @@
 /*
- * smp_call_function(); see kernel/smp.h.
+ * smp_call_function(); see kernel/smp_call.h.
  *
  * Each CPU has a queue of pending calls. A call is one struct call_data
  * (fn, arg, how many CPUs still have to run it) and one queue node per
@@ -15,7 +15,7 @@
 #include "arch/x86_64/cpu.h"
 #include "kernel/panic.h"
 #include "kernel/preempt.h"
-#include "kernel/smp.h"
+#include "kernel/smp_call.h"
 #include "kernel/spinlock.h"
 #include "mm/kmalloc.h"
 

@@ -6,13 +6,13 @@
 #include <stdint.h>
 
 #include "arch/x86_64/uaccess.h"
+#include "fs/fs_abi.h"
 #include "kernel/errno.h"
-#include "kernel/fs_abi.h"
 #include "kernel/process.h"
 #include "kernel/random.h"
 #include "kernel/sched.h"
-#include "kernel/string.h"
 #include "kernel/syscall.h"
+#include "lib/string.h"
 #include "mm/layout.h"
 
 /* Linux's struct utsname: six NUL-terminated fields of 65 bytes. */

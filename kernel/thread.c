@@ -9,8 +9,8 @@
 #include "kernel/percpu.h"
 #include "kernel/process.h"
 #include "kernel/sched.h"
-#include "kernel/string.h"
 #include "kernel/wait.h"
+#include "lib/string.h"
 #include "mm/kmalloc.h"
 
 /* switch.asm: where a new thread's first switch lands. */
@@ -137,7 +137,5 @@ void thread_join(struct thread *t)
 
 struct thread *current_thread(void)
 {
-    struct thread *t;
-    __asm__ volatile("mov %%gs:%c1, %0" : "=r"(t) : "i"(offsetof(struct cpu, current)));
-    return t;
+    return arch_percpu_read_ptr(offsetof(struct cpu, current));
 }

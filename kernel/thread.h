@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kernel/list.h"
+#include "lib/list.h"
 
 #define KSTACK_SIZE (16 * 1024)
 #define THREAD_NAME_LEN 16

@@ -3,8 +3,8 @@
 
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/rtc.h"
 #include "arch/x86_64/uaccess.h"
+#include "drivers/rtc.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"

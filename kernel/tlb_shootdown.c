@@ -2,7 +2,7 @@
 #include "kernel/tlb_shootdown.h"
 
 #include "arch/x86_64/tlb.h"
-#include "kernel/smp.h"
+#include "kernel/smp_call.h"
 
 uint64_t tlb_shootdown_ipis;
 

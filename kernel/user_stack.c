@@ -5,7 +5,7 @@
  * each string upwards from the lowest one and its pointer beside it.
  */
 #include "kernel/user_stack.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/layout.h"
 
 #define AUX_PAIRS 16 /* the pairs user_stack_build() writes, AT_NULL included */

@@ -17,9 +17,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kernel/list.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
+#include "lib/list.h"
 
 struct wait_entry {
     struct thread *thread;

@@ -8,12 +8,12 @@
 #include "arch/x86_64/pgtable.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
+#include "kernel/smp_call.h"
 #include "mm/as_internal.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/paging.h"
 #include "mm/user_page.h"
-#include "kernel/smp.h"
 
 /* PTE_NX if the CPU enforces it, else 0: set by as_create(), before any
  * user entry exists (the same value each time). */

@@ -19,8 +19,8 @@
 #include <stdint.h>
 
 #include "arch/x86_64/pgtable.h"
-#include "kernel/string.h"
 #include "kernel/tlb_shootdown.h"
+#include "lib/string.h"
 #include "mm/as.h"
 #include "mm/page.h"
 #include "mm/pt_ref.h"

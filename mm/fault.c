@@ -7,7 +7,7 @@
 #include "kernel/errno.h"
 #include "kernel/oom.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/as_internal.h"
 #include "mm/frame.h"
 #include "mm/gup_fast.h"

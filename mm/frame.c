@@ -5,7 +5,7 @@
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 /*
  * Where a free frame is (each place counted free by frame_free_count()):

@@ -7,7 +7,7 @@
 #include "mm/gup_fast.h"
 
 #include "kernel/panic.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/as_internal.h"
 #include "mm/user_page.h"
 

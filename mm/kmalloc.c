@@ -3,7 +3,7 @@
 
 #include "kernel/panic.h"
 #include "kernel/spinlock.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/frame.h"
 
 #define KMALLOC_CLASSES 8 /* 16 << 0 .. 16 << 7 = 2048 */

@@ -3,8 +3,8 @@
  * madvise, mincore, brk (mm/as_mman.h does the work).
  */
 #include "arch/x86_64/uaccess.h"
+#include "fs/file.h"
 #include "kernel/errno.h"
-#include "kernel/file.h"
 #include "kernel/process.h"
 #include "kernel/syscall.h"
 #include "kernel/thread.h"

@@ -8,8 +8,8 @@
  * not modelled: prune has a single user.
  */
 #include "arch/x86_64/uaccess.h"
+#include "fs/fs_abi.h"
 #include "kernel/errno.h"
-#include "kernel/fs_abi.h"
 #include "kernel/process.h"
 #include "kernel/syscall.h"
 #include "mm/as.h"

@@ -20,7 +20,7 @@
 #include "mm/pt_ref.h"
 
 #include "kernel/rcu.h"
-#include "kernel/smp.h"
+#include "kernel/smp_call.h"
 #include "mm/as_internal.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"

@@ -5,11 +5,11 @@
  */
 #include "mm/pt_ref.h"
 
-#include "kernel/cmdline.h"
-#include "kernel/format.h"
 #include "kernel/printk.h"
 #include "kernel/rcu.h"
-#include "kernel/string.h"
+#include "lib/cmdline.h"
+#include "lib/format.h"
+#include "lib/string.h"
 #include "mm/as_internal.h"
 #include "mm/frame.h"
 

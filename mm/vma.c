@@ -3,7 +3,7 @@
 
 #include "kernel/errno.h"
 #include "kernel/panic.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/kmalloc.h"
 
 /* Regions one change may add before merging: two cuts and a new region. */

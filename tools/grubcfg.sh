@@ -4,7 +4,7 @@
 # with spaces to a fixed length so that tools/qemu-run can change the command
 # line by patching the ISO in place, without rebuilding it. The room left is
 # for 4,096 bytes: twice what the kernel takes (CMDLINE_MAX in
-# kernel/cmdline.h), so that a longer line reaches the kernel and is refused
+# lib/cmdline.h), so that a longer line reaches the kernel and is refused
 # there, loudly. GRUB 2.06 itself reads a word of grub.cfg (the whole
 # prune_cmdline="..." is one) of at most 8,191 bytes (docs/boot.md).
 set -e

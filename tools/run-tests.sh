@@ -26,7 +26,7 @@ for t in build/host/test_*; do
     echo "$name: exit $?"
 done
 
-# Command lines at prune's limits (kernel/cmdline.h): 40 options before
+# Command lines at prune's limits (lib/cmdline.h): 40 options before
 # init=, and lines of 2,047 bytes (the longest taken) and 2,048 bytes.
 init_argv="init=/bin/test_init_argv $(seq -s ' ' 1 40)"
 # line_of_length N TAIL: "pad=xx...x TAIL", N bytes long.

@@ -77,6 +77,22 @@ static inline void irq_restore(uint64_t flags)
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 static inline void halt(void) { __asm__ volatile("hlt" ::: "memory"); }
 
+/* Enables interrupts and halts until the next one, with no window between
+ * the two in which a wake-up interrupt could be taken and then missed by
+ * the halt: sti takes effect only after the instruction that follows it.
+ * The idle loop's way to sleep. */
+static inline void irq_enable_and_halt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
+
+/* One 64-bit random number from the CPU's generator (RDRAND) into *out;
+ * false if the generator had none ready this time (retry). Only where
+ * CPUID says RDRAND exists. */
+static inline bool rdrand64(uint64_t *out)
+{
+    bool ok;
+    __asm__ volatile("rdrand %0" : "=r"(*out), "=@ccc"(ok));
+    return ok;
+}
+
 static inline void invlpg(uint64_t va)
 {
     __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");

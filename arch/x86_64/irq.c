@@ -6,11 +6,11 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/irq.h"
 #include "arch/x86_64/trap.h"
+#include "drivers/serial.h"
 #include "kernel/percpu.h"
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
-#include "kernel/serial.h"
-#include "kernel/smp.h"
+#include "kernel/smp_call.h"
 
 #define ISA_IRQ_COM1 4
 

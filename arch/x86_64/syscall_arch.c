@@ -10,7 +10,7 @@
 #include "kernel/percpu.h"
 #include "kernel/syscall.h"
 #include "kernel/thread.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 extern char syscall_entry[];
 

@@ -10,13 +10,13 @@
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/uaccess.h"
-#include "kernel/cmdline.h"
 #include "kernel/errno.h"
-#include "kernel/process.h"
-#include "kernel/format.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "kernel/process.h"
+#include "lib/cmdline.h"
+#include "lib/format.h"
+#include "lib/string.h"
 #include "mm/as.h"
 
 /* Unmapped in every address space prune builds (PML4 slot 510 stays empty);

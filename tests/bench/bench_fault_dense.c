@@ -4,7 +4,7 @@
  * fault (cycles and ns), which includes, on prune, re-allocating the page
  * tables the DONTNEED freed (about one per 512 faults). The same figure
  * per free strategy, inside one boot, comes from the kernel benchmark
- * pt_fault_dense_* (kernel/bench.c).
+ * pt_fault_dense_* (tests/kernel/bench.c).
  */
 #include "bench.h"
 

@@ -1,6 +1,6 @@
 /*
- * Writes newc cpio archives in memory, for the host tests of kernel/cpio.c
- * and kernel/ramfs.c: entries with any name, mode and data, so that tests
+ * Writes newc cpio archives in memory, for the host tests of fs/cpio.c
+ * and fs/ramfs.c: entries with any name, mode and data, so that tests
  * can make archives GNU cpio would not (corrupt ones, duplicates, links).
  */
 #ifndef TESTS_HOST_NEWC_H

@@ -1,13 +1,13 @@
 /*
- * Host tests of the kernel command line parser (kernel/cmdline.c).
- * Only cmdline.c is included: kernel/string.c would clash with the host's
+ * Host tests of the kernel command line parser (lib/cmdline.c).
+ * Only cmdline.c is included: lib/string.c would clash with the host's
  * libc, whose memcpy, strchr... cmdline.c then uses.
  */
 #include <stdbool.h>
 #include <string.h>
 
 #include "tests/host/host_test.h"
-#include "kernel/cmdline.c"
+#include "lib/cmdline.c"
 
 #include "tests/host/host_panic.h"
 

@@ -1,5 +1,5 @@
 /*
- * Host tests of the newc reader (kernel/cpio.c): an archive made by GNU cpio
+ * Host tests of the newc reader (fs/cpio.c): an archive made by GNU cpio
  * at test time, archives cut at every length, and corrupt headers. Each
  * archive under test sits in a malloc'd buffer of exactly its length, so
  * ASan reports any read past its end.
@@ -11,7 +11,7 @@
 
 #include "tests/host/host_test.h"
 #include "tests/host/newc.h"
-#include "kernel/cpio.c"
+#include "fs/cpio.c"
 
 #define FIELD_OFFSET(i) (6 + 8 * (i))
 

@@ -1,5 +1,5 @@
 /*
- * Host tests of the kernel's printf-style formatter (kernel/format.c).
+ * Host tests of the kernel's printf-style formatter (lib/format.c).
  * Where the formatter follows C, its output and return value are compared
  * with the host's snprintf; %p and the NULL string are prune's own.
  */
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "tests/host/host_test.h"
-#include "kernel/format.c"
+#include "lib/format.c"
 
 /*
  * Formats with both format_v() and the host's vsnprintf into buffers of sizes

@@ -1,12 +1,12 @@
 /*
- * Host tests of the /proc text (kernel/proc_text.c): the lines are compared
+ * Host tests of the /proc text (fs/proc_text.c): the lines are compared
  * byte for byte with what Linux 6.x prints (fs/proc/array.c, meminfo.c).
  */
 #include <string.h>
 
 #include "tests/host/host_test.h"
-#include "kernel/format.c"
-#include "kernel/proc_text.c"
+#include "lib/format.c"
+#include "fs/proc_text.c"
 
 HOST_TEST(status_has_linux_layout)
 {

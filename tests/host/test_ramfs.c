@@ -1,5 +1,5 @@
 /*
- * Host tests of the ramfs (kernel/ramfs.c) over archives written by
+ * Host tests of the ramfs (fs/ramfs.c) over archives written by
  * tests/host/newc.h: the tree, path lookup ("." "..", slashes, symbolic
  * links), reads, directory entries, bad archives, and running out of memory
  * at every allocation (LeakSanitizer checks that nothing leaks).
@@ -11,8 +11,8 @@
 
 #include "tests/host/host_test.h"
 #include "tests/host/newc.h"
-#include "kernel/cpio.c"
-#include "kernel/ramfs.c"
+#include "fs/cpio.c"
+#include "fs/ramfs.c"
 
 /* The kernel services ramfs.c uses. kmalloc fails once 'kmalloc_budget'
  * allocations were made, if it is not negative. */

@@ -1,12 +1,12 @@
 /*
- * Host tests of the RTC decoding and date arithmetic (arch/x86_64/rtc_decode.c),
+ * Host tests of the RTC decoding and date arithmetic (drivers/rtc_decode.c),
  * with the host libc's timegm() as the oracle for dates.
  */
 #include <stdlib.h>
 #include <time.h>
 
 #include "tests/host/host_test.h"
-#include "arch/x86_64/rtc_decode.c"
+#include "drivers/rtc_decode.c"
 
 /* v (0..99) as a register holds it, BCD or binary. */
 static uint8_t enc_field(int v, bool binary)

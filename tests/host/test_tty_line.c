@@ -1,12 +1,12 @@
 /*
- * Host tests of the console's line discipline (kernel/tty_line.c): lines
+ * Host tests of the console's line discipline (drivers/tty_line.c): lines
  * are returned only once finished, editing keys, echo, end of file (^D)
  * and a full buffer.
  */
 #include <string.h>
 
 #include "tests/host/host_test.h"
-#include "kernel/tty_line.c"
+#include "drivers/tty_line.c"
 
 /* Feeds every byte of s; returns the concatenated echo in echo_out. */
 static void type(struct tty_line *t, const char *s, char *echo_out)

@@ -2,10 +2,12 @@
 #include "tests/kernel/ktest.h"
 
 #include "arch/x86_64/apic.h"
+#include "drivers/poweroff.h"
+#include "kernel/boot_hook.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
-#include "kernel/string.h"
 #include "kernel/wait.h"
+#include "lib/string.h"
 
 extern const struct ktest __ktests_start[], __ktests_end[];
 
@@ -56,3 +58,12 @@ bool ktest_wait_for_count(int *counter, int target, int timeout_s)
     }
     return true;
 }
+
+/* ktest=WORD on the command line: runs the tests, then ends the boot with
+ * the verdict as QEMU's exit status. */
+static void ktest_boot(const char *filter)
+{
+    int failed = ktest_run(*filter ? filter : "all");
+    machine_exit(failed ? EXIT_TESTS_FAILED : 0);
+}
+BOOT_HOOK("ktest", ktest_boot);

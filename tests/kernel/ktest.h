@@ -4,7 +4,7 @@
  * A test is a function registered with KTEST(name) { ... } in any file of
  * tests/kernel/. With "ktest=all" on the command line every test runs at
  * boot; "ktest=WORD" runs those whose name contains WORD. Afterwards the
- * kernel exits QEMU: status 0 if all passed (see kernel/poweroff.h).
+ * kernel exits QEMU: status 0 if all passed (see drivers/poweroff.h).
  *
  * Inside a test, KEXPECT(cond) records a failure and goes on;
  * KASSERT(cond) records it and ends the test.

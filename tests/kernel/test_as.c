@@ -6,7 +6,7 @@
  */
 #include "arch/x86_64/trap.h"
 #include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/as.h"
 #include "mm/as_internal.h"
 #include "mm/as_mman.h"

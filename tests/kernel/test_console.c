@@ -1,5 +1,5 @@
 /*
- * Tests of the screen console (kernel/video.c and its backends). Whichever
+ * Tests of the screen console (drivers/video.c and its backends). Whichever
  * screen the machine has, text printed with printk must appear in its
  * memory: VGA cells with the right character and colour, or framebuffer
  * cells whose pixels match the font, light grey on black. The expected
@@ -10,15 +10,15 @@
  */
 #include <stdint.h>
 
+#include "drivers/fbcon.h"
+#include "drivers/font.h"
+#include "drivers/vga.h"
+#include "drivers/video.h"
 #include "kernel/bootinfo.h"
-#include "kernel/fbcon.h"
-#include "kernel/font.h"
-#include "kernel/format.h"
 #include "kernel/multiboot2.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
-#include "kernel/vga.h"
-#include "kernel/video.h"
+#include "lib/format.h"
+#include "lib/string.h"
 #include "mm/layout.h"
 #include "tests/kernel/ktest.h"
 

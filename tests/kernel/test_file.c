@@ -1,16 +1,16 @@
 /*
- * Tests of open files and fd tables (kernel/file.c, kernel/fd_table.c),
+ * Tests of open files and fd tables (fs/file.c, fs/fd_table.c),
  * called directly from a kernel thread with kernel buffers: descriptor
  * rules (lowest free fd, dup, close-on-exec, fork sharing, EMFILE), offsets
  * (read, pread, lseek) and the reference counts (every object comes back).
  * The paths and /proc are in test_file_path.c, the console in
  * test_file_console.c.
  */
-#include "kernel/console_file.h"
+#include "fs/console_file.h"
+#include "fs/file.h"
+#include "fs/path.h"
 #include "kernel/errno.h"
-#include "kernel/file.h"
-#include "kernel/path.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "tests/kernel/ktest.h"
 

@@ -1,5 +1,5 @@
 /*
- * Tests of the console file (kernel/console_file.c). Input is typed by the
+ * Tests of the console file (fs/console_file.c). Input is typed by the
  * UART itself: in loopback mode (MCR bit 4) the 16550 receives what it
  * sends, so the test "types" a line, drains it into the ring as the COM1
  * interrupt would (serial_receive), leaves loopback and reads the line back
@@ -9,10 +9,10 @@
  * good: the failure is then the boot's time-out.
  */
 #include "arch/x86_64/io.h"
-#include "kernel/console_file.h"
+#include "drivers/serial.h"
+#include "fs/console_file.h"
 #include "kernel/errno.h"
-#include "kernel/serial.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "tests/kernel/ktest.h"
 

@@ -1,14 +1,14 @@
 /*
- * Tests of path_open() (kernel/path.c) over the booted initrd and /proc:
+ * Tests of path_open() (fs/path.c) over the booted initrd and /proc:
  * Linux's errno for each bad open on a read-only file system, relative
  * paths from a directory file, O_PATH and O_NOFOLLOW, and the /proc files.
  * Kernel threads have no process, so /proc/self is missing here (the user
  * tests read it).
  */
+#include "fs/file.h"
+#include "fs/path.h"
 #include "kernel/errno.h"
-#include "kernel/file.h"
-#include "kernel/path.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "tests/kernel/ktest.h"
 

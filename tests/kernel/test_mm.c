@@ -4,7 +4,7 @@
  * direct map (above 4 GiB too), everything freed merges back.
  */
 #include "kernel/bootinfo.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/page.h"

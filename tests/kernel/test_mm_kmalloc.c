@@ -1,5 +1,5 @@
 /* kmalloc: sizes, alignment to the size class, reuse, zeroing, statistics. */
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/page.h"

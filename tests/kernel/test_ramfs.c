@@ -1,8 +1,8 @@
 /* The initrd of the booted ISO (tools/mkinitrd.sh), mounted as the ramfs. */
+#include "fs/ramfs.h"
 #include "kernel/bootinfo.h"
 #include "kernel/errno.h"
-#include "kernel/ramfs.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/layout.h"
 #include "tests/kernel/ktest.h"
 

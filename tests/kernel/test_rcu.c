@@ -6,7 +6,7 @@
 #include "kernel/printk.h"
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
-#include "kernel/smp.h"
+#include "kernel/smp_call.h"
 #include "kernel/thread.h"
 #include "kernel/wait.h"
 #include "mm/kmalloc.h"

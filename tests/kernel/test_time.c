@@ -1,9 +1,9 @@
-/* Clocks and sleeping (kernel/time.h), the CMOS clock (arch/x86_64/rtc.h). */
+/* Clocks and sleeping (kernel/time.h), the CMOS clock (drivers/rtc.h). */
 #include "arch/x86_64/apic.h"
-#include "arch/x86_64/rtc.h"
+#include "drivers/rtc.h"
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
-#include "kernel/smp.h"
+#include "kernel/smp_call.h"
 #include "kernel/time.h"
 #include "kernel/wait.h"
 #include "tests/kernel/ktest.h"

@@ -8,7 +8,7 @@
 #include "arch/x86_64/extable.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/ksyms.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "tests/kernel/ktest.h"
 
 /* Unmapped kernel address (PML4 slot 510 has nothing under it). */

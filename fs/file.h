@@ -1,0 +1,173 @@
+/*
+ * Open files and file descriptor tables. A process has one fd table,
+ * shared by its threads; fork copies it (the copies share each open file
+ * and its offset, as on Linux). Files are the console (fds 0, 1 and 2 of
+ * PID 1), ramfs files and directories, and /proc files.
+ *
+ * The files of this layer:
+ *   fs/file.c          struct file: references, offsets, read/write/lseek
+ *   fs/fd_table.c      fd tables
+ *   fs/path.c          path lookup and open(2)'s checks
+ *   fs/ramfs_file.c    initrd files and directories
+ *   fs/console_file.c  the console, with drivers/tty_line.c (line editing)
+ *   fs/procfs.c        /proc, with fs/proc_text.c (its text)
+ *   fs/fs_syscalls.c   open, read, write, stat, getdents64... (Linux ABI:
+ *   fs/fd_syscalls.c   dup, dup2, dup3, fcntl             fs/fs_abi.h)
+ * See docs/userspace.md ("Files and /proc").
+ */
+#ifndef FS_FILE_H
+#define FS_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fs/fs_abi.h"
+#include "fs/ramfs.h" /* S_IF* and DT_* */
+#include "kernel/spinlock.h"
+
+struct fd_table;
+
+/* A table with fds 0, 1 and 2 open on the console (read: serial input;
+ * write: every console). NULL without memory. */
+struct fd_table *fd_table_create_console(void);
+
+/* fork: a table with the same fds pointing to the same open files. NULL
+ * without memory. */
+struct fd_table *fd_table_fork(struct fd_table *parent);
+
+/* execve: closes the fds opened with O_CLOEXEC / FD_CLOEXEC. */
+void fd_table_exec(struct fd_table *table);
+
+/* Closes every fd and frees the table (the process is gone). */
+void fd_table_destroy(struct fd_table *table);
+
+/* Fds per table: RLIMIT_NOFILE's usual soft limit. */
+#define FD_MAX 1024
+
+/*
+ * Where a read puts its bytes or a write takes them: user memory (addr is a
+ * user address, reached only through uaccess.h) or a kernel buffer (the
+ * kernel's own callers and tests).
+ */
+struct iobuf {
+    uint64_t addr;
+    bool user;
+};
+
+static inline struct iobuf iobuf_user(uint64_t uaddr)
+{
+    return (struct iobuf){uaddr, true};
+}
+
+static inline struct iobuf iobuf_kernel(void *p)
+{
+    return (struct iobuf){(uint64_t)p, false};
+}
+
+/* Copies n bytes into / out of the buffer at byte 'offset'. 0 or -EFAULT.
+ * No spinlock may be held (a user copy may fault and sleep). */
+int iobuf_put(struct iobuf buf, size_t offset, const void *src, size_t n);
+int iobuf_get(void *dst, struct iobuf buf, size_t offset, size_t n);
+
+/* One directory entry, as getdents64 reports it. */
+struct dir_entry {
+    const char *name;
+    uint64_t ino;
+    uint8_t type; /* DT_* of fs/ramfs.h */
+};
+
+struct file;
+
+/*
+ * What a kind of file does. 'pos' is the file offset the call works at
+ * (ignored by streams); the generic code (file.c) reads and advances
+ * file->pos. read/write return the bytes done, 0 at the end, or -errno.
+ */
+struct file_ops {
+    long (*read)(struct file *f, struct iobuf buf, size_t len, uint64_t pos);
+    long (*write)(struct file *f, struct iobuf buf, size_t len, uint64_t pos); /* NULL: -EINVAL */
+    /* Directories only (NULL otherwise): entry 'index' of the listing
+     * ("." and ".." first). Returns 1, 0 past the end, or -errno. */
+    int (*dir_entry)(struct file *f, uint64_t index, struct dir_entry *out);
+    /* Directories only: writes the directory's absolute path into
+     * buf[0, size) (for openat with a directory fd); its length or
+     * -ENAMETOOLONG. */
+    int (*dir_path)(struct file *f, char *buf, size_t size);
+    void (*stat)(struct file *f, struct linux_stat *st);
+    void (*release)(struct file *f); /* the last reference is gone; may be NULL */
+    bool stream;   /* no offset: lseek and pread give -ESPIPE (the console) */
+    bool seek_end; /* SEEK_END, SEEK_DATA and SEEK_HOLE work on st_size (else -EINVAL) */
+    bool read_only_fs; /* on the read-only ramfs: access(W_OK) gives -EROFS */
+};
+
+/*
+ * An open file. fds (of one or several tables, after dup and fork) share it,
+ * and with it the offset and the status flags.
+ */
+struct file {
+    const struct file_ops *ops;  /* constant */
+    void *private;               /* the ops' own data (ramfs node, /proc text); constant */
+    int refs;                    /* atomic: fd slots plus temporary holders */
+    struct spinlock lock;        /* protects pos and flags */
+    uint64_t pos;                /* lock */
+    uint32_t flags;              /* lock: O_ACCMODE, O_LARGEFILE and the O_SETFL_MASK bits */
+};
+
+/* The status flags an open file keeps from open(2)'s 'flags' (F_GETFL
+ * reports them), as Linux does: O_PATH keeps only O_PATH, O_DIRECTORY and
+ * O_NOFOLLOW; else the creation flags and O_CLOEXEC go, O_LARGEFILE comes. */
+static inline uint32_t file_status_flags(uint32_t flags)
+{
+    if (flags & O_PATH)
+        return flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW);
+    return (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE;
+}
+
+/* A file with one reference, or NULL without memory. */
+struct file *file_alloc(const struct file_ops *ops, void *private, uint32_t flags);
+void file_get(struct file *f);
+/* The status flags (F_GETFL), read under the file's lock. */
+uint32_t file_flags(struct file *f);
+/* F_SETFL: replaces the O_SETFL_MASK bits. */
+void file_set_flags(struct file *f, uint32_t flags);
+/* Drops a reference; the last one calls ops->release and frees the file. */
+void file_put(struct file *f);
+
+/* 0, or -EBADF unless the file was opened for 'access' (O_RDONLY: reading,
+ * O_WRONLY: writing); an O_PATH file is open for neither. */
+int file_check_access(struct file *f, int access);
+
+/* read/write at file->pos, advancing it by the bytes done (with the checks
+ * of read(2)/write(2): -EBADF, then -EINVAL if pos + len would pass
+ * INT64_MAX, then -EISDIR, -EINVAL). len is cut to MAX_RW_COUNT. Two
+ * threads reading one file at once may both read from the same offset. */
+long file_read(struct file *f, struct iobuf buf, size_t len);
+long file_write(struct file *f, struct iobuf buf, size_t len);
+/* pread64: at 'pos', the offset unchanged; -ESPIPE on a stream, -EINVAL
+ * for pos < 0 or pos + len past INT64_MAX. */
+long file_pread(struct file *f, struct iobuf buf, size_t len, int64_t pos);
+/* lseek: the new offset or -EINVAL / -ESPIPE / -ENXIO (SEEK_DATA or
+ * SEEK_HOLE at or past the end: the whole file is data, no holes). */
+int64_t file_lseek(struct file *f, int64_t offset, int whence);
+
+/* fd operations on one table; each takes the table lock. */
+
+/* Installs 'f' (its reference passes to the table) at the lowest free fd
+ * >= min_fd. Returns the fd, or -EMFILE (f untouched) when none is free
+ * below FD_MAX, -ENOMEM if the table cannot grow. */
+int fd_install(struct fd_table *table, struct file *f, int min_fd, bool cloexec);
+/* The file at fd with a new reference (file_put it), or NULL. */
+struct file *fd_get(struct fd_table *table, int fd);
+/* close: 0 or -EBADF. */
+int fd_close(struct fd_table *table, int fd);
+/* dup2/dup3: makes newfd refer to oldfd's file (closing what newfd had).
+ * Returns newfd, or -EBADF (oldfd not open, newfd out of range). */
+int fd_dup_to(struct fd_table *table, int oldfd, int newfd, bool cloexec);
+/* F_GETFD / F_SETFD: 0 or 1, or -EBADF. */
+int fd_get_cloexec(struct fd_table *table, int fd);
+int fd_set_cloexec(struct fd_table *table, int fd, bool cloexec);
+/* Open fds (for tests). */
+int fd_count(struct fd_table *table);
+
+#endif

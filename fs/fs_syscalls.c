@@ -1,0 +1,435 @@
+/*
+ * File system calls: open, read, write, stat, getdents64 and their
+ * relatives, with Linux's argument checks and errno values. The work is in
+ * fs/file.c (offsets), fs/path.c (lookup) and each kind of file.
+ * See docs/userspace.md ("Files and /proc").
+ */
+#include "arch/x86_64/uaccess.h"
+#include "fs/file.h"
+#include "fs/path.h"
+#include "fs/ramfs.h"
+#include "kernel/errno.h"
+#include "kernel/process.h"
+#include "kernel/syscall.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+
+static struct fd_table *files(void)
+{
+    return current_process()->files;
+}
+
+/* Copies the user path at upath into a new PATH_MAX buffer (kfree it).
+ * Returns it, or NULL and *err (-EFAULT, -ENAMETOOLONG, -ENOMEM). */
+static char *get_path(uint64_t upath, int *err)
+{
+    char *path = kmalloc(PATH_MAX);
+    if (!path) {
+        *err = -ENOMEM;
+        return NULL;
+    }
+    long r = strncpy_from_user(path, upath, PATH_MAX);
+    if (r < 0) {
+        kfree(path);
+        *err = r;
+        return NULL;
+    }
+    return path;
+}
+
+/*
+ * Opens the user path at upath relative to dirfd (AT_FDCWD: "/") with
+ * open(2) flags: the *at() calls' common part. An empty path is dirfd's own
+ * file if empty_ok (AT_EMPTY_PATH), else -ENOENT. Returns 0 and *out.
+ */
+static int open_at(int dirfd, uint64_t upath, uint32_t flags, bool empty_ok, struct file **out)
+{
+    int r = 0;
+    char *path = get_path(upath, &r);
+    if (!path)
+        return r;
+    struct file *dir = NULL;
+    if (path[0] != '/' && dirfd != AT_FDCWD) {
+        dir = fd_get(files(), dirfd);
+        if (!dir)
+            r = -EBADF;
+    }
+    if (r == 0 && path[0] == '\0' && empty_ok) {
+        if (dir) {
+            *out = dir;
+            dir = NULL;
+        } else {
+            r = path_open(NULL, "/", O_PATH, out);
+        }
+    } else if (r == 0) {
+        r = path_open(dir, path, flags, out);
+    }
+    if (dir)
+        file_put(dir);
+    kfree(path);
+    return r;
+}
+
+static long sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
+{
+    (void)mode; /* nothing is ever created */
+    struct file *f;
+    int r = open_at((int)dirfd, upath, flags, false, &f);
+    if (r < 0)
+        return r;
+    r = fd_install(files(), f, 0, flags & O_CLOEXEC);
+    if (r < 0)
+        file_put(f);
+    return r;
+}
+SYSCALL(SYS_openat, sys_openat);
+
+static long sys_open(uint64_t upath, uint64_t flags, uint64_t mode)
+{
+    return sys_openat((uint64_t)AT_FDCWD, upath, flags, mode);
+}
+SYSCALL(SYS_open, sys_open);
+
+static long sys_close(uint64_t fd)
+{
+    return fd_close(files(), (int)fd);
+}
+SYSCALL(SYS_close, sys_close);
+
+/* read(2) and write(2) on fd: the checks before the file's own (the user
+ * range of all 'count' bytes, as Linux's access_ok(); file_read() and
+ * file_write() cut the count to MAX_RW_COUNT). */
+static long read_write(uint64_t fd, uint64_t ubuf, uint64_t count, bool write)
+{
+    struct file *f = fd_get(files(), (int)fd);
+    if (!f)
+        return -EBADF;
+    long r;
+    if (!user_range_ok(ubuf, count))
+        r = -EFAULT;
+    else if (write)
+        r = file_write(f, iobuf_user(ubuf), count);
+    else
+        r = file_read(f, iobuf_user(ubuf), count);
+    file_put(f);
+    return r;
+}
+
+static long sys_read(uint64_t fd, uint64_t ubuf, uint64_t count)
+{
+    return read_write(fd, ubuf, count, false);
+}
+SYSCALL(SYS_read, sys_read);
+
+static long sys_write(uint64_t fd, uint64_t ubuf, uint64_t count)
+{
+    return read_write(fd, ubuf, count, true);
+}
+SYSCALL(SYS_write, sys_write);
+
+static long sys_pread64(uint64_t fd, uint64_t ubuf, uint64_t count, uint64_t pos)
+{
+    struct file *f = fd_get(files(), (int)fd);
+    if (!f)
+        return -EBADF;
+    long r = user_range_ok(ubuf, count) ? file_pread(f, iobuf_user(ubuf), count, (int64_t)pos)
+                                        : -EFAULT;
+    file_put(f);
+    return r;
+}
+SYSCALL(SYS_pread64, sys_pread64);
+
+/* Bytes readv/writev move through a kernel buffer at a time. */
+#define VECTOR_CHUNK 1024
+
+/*
+ * Copies [done, done + n) of the iovecs' bytes between them and buf (to the
+ * iovecs if 'out'). 0 or -EFAULT.
+ */
+static int copy_iovecs(const struct linux_iovec *iov, uint64_t iovcnt, size_t done, char *buf,
+                       size_t n, bool out)
+{
+    for (uint64_t i = 0; i < iovcnt && n; i++) {
+        if (done >= iov[i].len) {
+            done -= iov[i].len;
+            continue;
+        }
+        size_t k = iov[i].len - done < n ? iov[i].len - done : n;
+        int r = out ? copy_to_user(iov[i].base + done, buf, k)
+                    : copy_from_user(buf, iov[i].base + done, k);
+        if (r < 0)
+            return r;
+        buf += k;
+        n -= k;
+        done = 0;
+    }
+    return 0;
+}
+
+/*
+ * The transfers of readv/writev over 'total' bytes of iovecs. Writes gather
+ * chunks into a kernel buffer (as Linux's terminal does, a chunk with a bad
+ * address is not written at all). A stream (the console) is read once into
+ * the buffer, then scattered: one line, as read(2) gives. Other reads go
+ * straight to each iovec, stopping at the first short one. Returns the
+ * bytes moved, or the first error if none were.
+ */
+static long vector_transfer(struct file *f, const struct linux_iovec *iov, uint64_t iovcnt,
+                            size_t total, bool write)
+{
+    if (!write && !f->ops->stream) {
+        long done = 0;
+        for (uint64_t i = 0; i < iovcnt; i++) {
+            if (iov[i].len == 0)
+                continue;
+            long n = file_read(f, iobuf_user(iov[i].base), iov[i].len);
+            if (n < 0)
+                return done ? done : n;
+            done += n;
+            if ((uint64_t)n < iov[i].len)
+                break;
+        }
+        return done;
+    }
+    char *buf = kmalloc(VECTOR_CHUNK);
+    if (!buf)
+        return -ENOMEM;
+    size_t done = 0;
+    long r = 0;
+    while (done < total) {
+        size_t n = total - done < VECTOR_CHUNK ? total - done : VECTOR_CHUNK;
+        if (write) {
+            r = copy_iovecs(iov, iovcnt, done, buf, n, false);
+            if (r == 0)
+                r = file_write(f, iobuf_kernel(buf), n);
+        } else {
+            r = file_read(f, iobuf_kernel(buf), n);
+            if (r > 0 && copy_iovecs(iov, iovcnt, done, buf, r, true) < 0)
+                r = -EFAULT;
+        }
+        if (r <= 0)
+            break;
+        done += r;
+        if ((size_t)r < n || !write)
+            break;
+    }
+    kfree(buf);
+    return done ? (long)done : r;
+}
+
+/* readv/writev: Linux's checks of the iovec array, then the transfers. */
+static long vector_io(uint64_t fd, uint64_t uiov, uint64_t iovcnt, bool write)
+{
+    struct file *f = fd_get(files(), (int)fd);
+    if (!f)
+        return -EBADF;
+    long r = 0;
+    struct linux_iovec *iov = NULL;
+    if (iovcnt > UIO_MAXIOV)
+        r = -EINVAL;
+    else if (iovcnt && !(iov = kmalloc(iovcnt * sizeof(*iov))))
+        r = -ENOMEM;
+    else if (iovcnt && copy_from_user(iov, uiov, iovcnt * sizeof(*iov)) < 0)
+        r = -EFAULT;
+    /* import_iovec(): each length must fit ssize_t and each range be a user
+     * one; the total is cut at MAX_RW_COUNT */
+    size_t total = 0;
+    for (uint64_t i = 0; r == 0 && i < iovcnt; i++) {
+        if ((int64_t)iov[i].len < 0)
+            r = -EINVAL;
+        else if (!user_range_ok(iov[i].base, iov[i].len))
+            r = -EFAULT;
+        iov[i].len = iov[i].len < MAX_RW_COUNT - total ? iov[i].len : MAX_RW_COUNT - total;
+        total += iov[i].len;
+    }
+    if (r == 0 && total)
+        r = vector_transfer(f, iov, iovcnt, total, write);
+    else if (r == 0)
+        r = file_check_access(f, write ? O_WRONLY : O_RDONLY);
+    kfree(iov);
+    file_put(f);
+    return r;
+}
+
+static long sys_readv(uint64_t fd, uint64_t uiov, uint64_t iovcnt)
+{
+    return vector_io(fd, uiov, iovcnt, false);
+}
+SYSCALL(SYS_readv, sys_readv);
+
+static long sys_writev(uint64_t fd, uint64_t uiov, uint64_t iovcnt)
+{
+    return vector_io(fd, uiov, iovcnt, true);
+}
+SYSCALL(SYS_writev, sys_writev);
+
+static long sys_lseek(uint64_t fd, uint64_t offset, uint64_t whence)
+{
+    struct file *f = fd_get(files(), (int)fd);
+    if (!f)
+        return -EBADF;
+    long r = file_lseek(f, (int64_t)offset, (int)whence);
+    file_put(f);
+    return r;
+}
+SYSCALL(SYS_lseek, sys_lseek);
+
+/* Copies f's struct stat to user memory. 0 or -EFAULT. */
+static long put_stat(struct file *f, uint64_t ustat)
+{
+    struct linux_stat st;
+    f->ops->stat(f, &st);
+    return copy_to_user(ustat, &st, sizeof(st));
+}
+
+static long sys_fstat(uint64_t fd, uint64_t ustat)
+{
+    struct file *f = fd_get(files(), (int)fd);
+    if (!f)
+        return -EBADF;
+    long r = put_stat(f, ustat);
+    file_put(f);
+    return r;
+}
+SYSCALL(SYS_fstat, sys_fstat);
+
+static long sys_newfstatat(uint64_t dirfd, uint64_t upath, uint64_t ustat, uint64_t flags)
+{
+    if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+        return -EINVAL;
+    uint32_t open_flags = O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0);
+    struct file *f;
+    int r = open_at((int)dirfd, upath, open_flags, flags & AT_EMPTY_PATH, &f);
+    if (r < 0)
+        return r;
+    r = put_stat(f, ustat);
+    file_put(f);
+    return r;
+}
+SYSCALL(SYS_newfstatat, sys_newfstatat);
+
+static long sys_stat(uint64_t upath, uint64_t ustat)
+{
+    return sys_newfstatat((uint64_t)AT_FDCWD, upath, ustat, 0);
+}
+SYSCALL(SYS_stat, sys_stat);
+
+static long sys_lstat(uint64_t upath, uint64_t ustat)
+{
+    return sys_newfstatat((uint64_t)AT_FDCWD, upath, ustat, AT_SYMLINK_NOFOLLOW);
+}
+SYSCALL(SYS_lstat, sys_lstat);
+
+/* Bytes of a linux_dirent64 record for a name of n bytes (NUL, then padding
+ * to 8). */
+static size_t dirent_size(size_t n)
+{
+    return (sizeof(struct linux_dirent64) + n + 1 + 7) & ~(size_t)7;
+}
+
+/*
+ * getdents64: as many records as fit in count bytes, from the entry the
+ * file offset points at (offsets count entries). Returns the bytes written,
+ * 0 at the end, -EINVAL if even the next record does not fit. A record that
+ * cannot be written (the buffer runs into a hole) ends the call as the end
+ * of the buffer would (Linux's filldir64()): the records before it count,
+ * -EFAULT only if there were none; the offset moves past the written ones.
+ */
+static long sys_getdents64(uint64_t fd, uint64_t udirp, uint64_t count)
+{
+    struct file *f = fd_get(files(), (int)fd);
+    if (!f)
+        return -EBADF;
+    long r = 0;
+    if (file_flags(f) & O_PATH)
+        r = -EBADF;
+    else if (!f->ops->dir_entry)
+        r = -ENOTDIR;
+    else if (!user_range_ok(udirp, count))
+        r = -EFAULT;
+    spin_lock(&f->lock);
+    uint64_t index = f->pos;
+    spin_unlock(&f->lock);
+    size_t done = 0;
+    struct dir_entry d;
+    while (r == 0 && f->ops->dir_entry(f, index, &d) == 1) {
+        struct {
+            struct linux_dirent64 head;
+            char name[RAMFS_NAME_MAX + 1 + 8];
+        } rec;
+        size_t n = strlen(d.name), size = dirent_size(n);
+        if (size > count - done) {
+            if (done == 0)
+                r = -EINVAL;
+            break;
+        }
+        memset(&rec, 0, size);
+        rec.head.d_ino = d.ino;
+        rec.head.d_off = index + 1;
+        rec.head.d_reclen = size;
+        rec.head.d_type = d.type;
+        memcpy(rec.head.d_name, d.name, n);
+        if (copy_to_user(udirp + done, &rec, size) < 0) {
+            if (done == 0)
+                r = -EFAULT;
+            break;
+        }
+        done += size;
+        index++;
+    }
+    if (r == 0 && done) {
+        spin_lock(&f->lock);
+        f->pos = index;
+        spin_unlock(&f->lock);
+    }
+    file_put(f);
+    return r < 0 ? r : (long)done;
+}
+SYSCALL(SYS_getdents64, sys_getdents64);
+
+/* ioctl: no file is a terminal yet (the console included, so that musl's
+ * isatty() and stdio buffering behave as with a pipe). */
+static long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg)
+{
+    (void)cmd;
+    (void)arg;
+    struct file *f = fd_get(files(), (int)fd);
+    if (!f)
+        return -EBADF;
+    long r = file_flags(f) & O_PATH ? -EBADF : -ENOTTY;
+    file_put(f);
+    return r;
+}
+SYSCALL(SYS_ioctl, sys_ioctl);
+
+/* access: we are root, so only a missing file, a write to the read-only
+ * file system, or X_OK on a file with no x bit at all fail. */
+static long sys_access(uint64_t upath, uint64_t mode)
+{
+    if (mode & ~(uint64_t)(R_OK | W_OK | X_OK))
+        return -EINVAL;
+    struct file *f;
+    int r = open_at(AT_FDCWD, upath, O_PATH, false, &f);
+    if (r < 0)
+        return r;
+    struct linux_stat st;
+    f->ops->stat(f, &st);
+    bool is_dir = (st.st_mode & S_IFMT) == S_IFDIR;
+    if ((mode & W_OK) && f->ops->read_only_fs)
+        r = -EROFS;
+    else if ((mode & X_OK) && !is_dir && !(st.st_mode & 0111))
+        r = -EACCES;
+    file_put(f);
+    return r;
+}
+SYSCALL(SYS_access, sys_access);
+
+/* getcwd: the working directory is always "/". Returns the bytes stored,
+ * NUL included, as Linux's system call does. */
+static long sys_getcwd(uint64_t ubuf, uint64_t size)
+{
+    if (size < 2)
+        return -ERANGE;
+    return copy_to_user(ubuf, "/", 2) < 0 ? -EFAULT : 2;
+}
+SYSCALL(SYS_getcwd, sys_getcwd);

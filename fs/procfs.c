@@ -1,0 +1,247 @@
+/* /proc; see fs/procfs.h. */
+#include "fs/procfs.h"
+
+#include "fs/proc_text.h"
+#include "fs/ramfs.h"
+#include "kernel/errno.h"
+#include "kernel/process.h"
+#include "kernel/thread.h"
+#include "lib/string.h"
+#include "mm/as.h"
+#include "mm/kmalloc.h"
+#include "mm/mm.h"
+#include "mm/pt_ref.h"
+
+#define PROC_DEV_MINOR 2     /* st_dev of /proc: an anonymous device */
+#define PROC_TEXT_MAX 1024   /* bytes a /proc file may hold */
+
+enum proc_id { PROC_ROOT, PROC_MEMINFO, PROC_PTSTAT, PROC_SELF, PROC_SELF_STATUS, PROC_COUNT };
+
+/* One name of the tree; the table is the whole tree, parents first. */
+struct proc_entry {
+    const char *name;
+    enum proc_id parent;
+    bool dir;
+    const char *path;                         /* directories: their absolute path */
+    size_t (*generate)(char *buf, size_t size); /* files: the text, as proc_text_*() */
+    long write_error;                         /* files: what write(2) gives (Linux's) */
+};
+
+static size_t meminfo_text(char *buf, size_t size);
+static size_t status_text(char *buf, size_t size);
+
+static const struct proc_entry entries[PROC_COUNT] = {
+    [PROC_ROOT] = {"proc", PROC_ROOT, true, "/proc", NULL, 0},
+    [PROC_MEMINFO] = {"meminfo", PROC_ROOT, false, NULL, meminfo_text, -EIO},
+    [PROC_PTSTAT] = {"ptstat", PROC_ROOT, false, NULL, pt_stat_text, -EIO},
+    [PROC_SELF] = {"self", PROC_ROOT, true, "/proc/self", NULL, 0},
+    [PROC_SELF_STATUS] = {"status", PROC_SELF, false, NULL, status_text, -EINVAL},
+};
+
+/* An open /proc file or directory: its entry and, for a file, its text. */
+struct proc_open {
+    const struct proc_entry *entry;
+    size_t len;
+    char text[];
+};
+
+static size_t meminfo_text(char *buf, size_t size)
+{
+    struct proc_meminfo m = {
+        .total = mm_total_bytes(),
+        .free = mm_free_bytes(),
+        .page_tables = as_pgtable_bytes_total(),
+    };
+    return proc_text_meminfo(buf, size, &m);
+}
+
+/* The calling process's status: its threads only see it running. */
+static size_t status_text(char *buf, size_t size)
+{
+    struct process *p = current_process();
+    struct address_space *as = current_thread()->as; /* the process's, shared by its threads */
+    struct proc_status s = {
+        .name = p->name,
+        .state = 'R',
+        .tgid = p->pid,
+        .pid = p->pid,
+        .rss_bytes = as_rss_bytes(as),
+        .pte_bytes = as_pgtable_bytes(as),
+    };
+    process_family(p, &s.ppid, &s.threads);
+    return proc_text_status(buf, size, &s);
+}
+
+static long proc_file_read(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
+{
+    const struct proc_open *o = f->private;
+    if (pos >= o->len)
+        return 0;
+    size_t n = o->len - pos < len ? o->len - pos : len;
+    return iobuf_put(buf, 0, o->text + pos, n) < 0 ? -EFAULT : (long)n;
+}
+
+static long proc_file_write(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
+{
+    (void)buf;
+    (void)len;
+    (void)pos;
+    const struct proc_open *o = f->private;
+    return o->entry->write_error;
+}
+
+/* Directory listings: ".", "..", then the entries whose parent it is. */
+static int proc_dir_entry(struct file *f, uint64_t index, struct dir_entry *out)
+{
+    const struct proc_open *o = f->private;
+    enum proc_id self = o->entry - entries;
+    if (index < 2) {
+        bool up = index == 1;
+        out->name = up ? ".." : ".";
+        out->ino = up && self == PROC_ROOT ? 1 /* the ramfs root */ : self + 1;
+        out->type = DT_DIR;
+        return 1;
+    }
+    uint64_t seen = 2;
+    for (int id = 1; id < PROC_COUNT; id++) {
+        if (entries[id].parent != self || seen++ != index)
+            continue;
+        out->name = entries[id].name;
+        out->ino = id + 1;
+        out->type = entries[id].dir ? DT_DIR : DT_REG;
+        return 1;
+    }
+    return 0;
+}
+
+static int proc_dir_path(struct file *f, char *buf, size_t size)
+{
+    const struct proc_open *o = f->private;
+    size_t len = strlen(o->entry->path);
+    if (len + 1 > size)
+        return -ENAMETOOLONG;
+    memcpy(buf, o->entry->path, len + 1);
+    return len;
+}
+
+/* Linux's /proc: dr-xr-xr-x directories, -r--r--r-- files of size 0. */
+static void proc_stat(struct file *f, struct linux_stat *st)
+{
+    const struct proc_open *o = f->private;
+    enum proc_id id = o->entry - entries;
+    uint64_t links = 2;
+    for (int i = 1; i < PROC_COUNT && o->entry->dir; i++)
+        links += entries[i].parent == id && entries[i].dir;
+    *st = (struct linux_stat){
+        .st_dev = encode_dev(0, PROC_DEV_MINOR),
+        .st_ino = id + 1,
+        .st_nlink = o->entry->dir ? links : 1,
+        .st_mode = o->entry->dir ? S_IFDIR | 0555 : S_IFREG | 0444,
+        .st_blksize = 1024,
+    };
+}
+
+static void proc_release(struct file *f)
+{
+    kfree(f->private);
+}
+
+static const struct file_ops proc_file_ops = {
+    .read = proc_file_read,
+    .write = proc_file_write,
+    .stat = proc_stat,
+    .release = proc_release,
+};
+
+static const struct file_ops proc_dir_ops = {
+    .dir_entry = proc_dir_entry,
+    .dir_path = proc_dir_path,
+    .stat = proc_stat,
+    .release = proc_release,
+};
+
+/* The child of 'dir' named [name, name+n), or -1. "self" exists only in a
+ * process (not in a kernel thread); "PID" is "self" for the caller's own
+ * pid. */
+static int find_child(enum proc_id dir, const char *name, size_t n)
+{
+    struct process *p = current_process();
+    for (int id = 1; id < PROC_COUNT; id++) {
+        if (entries[id].parent != dir || (id == PROC_SELF && !p))
+            continue;
+        if (strncmp(entries[id].name, name, n) == 0 && entries[id].name[n] == '\0')
+            return id;
+    }
+    if (dir == PROC_ROOT && p && n < 12) {
+        int pid = 0;
+        for (size_t i = 0; i < n && pid >= 0; i++)
+            pid = name[i] >= '0' && name[i] <= '9' ? pid * 10 + (name[i] - '0') : -1;
+        if (pid == p->pid && name[0] != '0')
+            return PROC_SELF;
+    }
+    return -1;
+}
+
+/* Opens entry 'id' after the open(2) checks; see procfs_open(). */
+static int open_entry(enum proc_id id, uint32_t flags, struct file **out)
+{
+    const struct proc_entry *e = &entries[id];
+    bool writes = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
+    if ((flags & O_CREAT) && (flags & O_EXCL))
+        return -EEXIST;
+    if (e->dir && (writes || (flags & O_CREAT)))
+        return -EISDIR;
+    if (!e->dir && (flags & O_DIRECTORY))
+        return -ENOTDIR;
+    char text[PROC_TEXT_MAX];
+    size_t len = e->dir ? 0 : e->generate(text, sizeof(text));
+    if (len >= sizeof(text))
+        len = sizeof(text) - 1;
+    struct proc_open *o = kmalloc(sizeof(*o) + len);
+    if (!o)
+        return -ENOMEM;
+    o->entry = e;
+    o->len = len;
+    memcpy(o->text, text, len);
+    *out = file_alloc(e->dir ? &proc_dir_ops : &proc_file_ops, o, file_status_flags(flags));
+    if (!*out) {
+        kfree(o);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+int procfs_open(const char *path, uint32_t flags, struct file **out, const char **rest)
+{
+    enum proc_id cur = PROC_ROOT;
+    const char *p = path;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        const char *name = p;
+        while (*p && *p != '/')
+            p++;
+        size_t n = p - name;
+        if (n == 0)
+            break;
+        if (!entries[cur].dir)
+            return -ENOTDIR;
+        if (n == 1 && name[0] == '.')
+            continue;
+        if (n == 2 && name[0] == '.' && name[1] == '.') {
+            if (cur == PROC_ROOT) {
+                *rest = p;
+                return 1;
+            }
+            cur = entries[cur].parent;
+            continue;
+        }
+        int child = find_child(cur, name, n);
+        if (child < 0)
+            return -ENOENT;
+        cur = child;
+    }
+    if (p > path && p[-1] == '/' && !entries[cur].dir)
+        return -ENOTDIR;
+    return open_entry(cur, flags, out);
+}
