@@ -53,16 +53,30 @@ static uint64_t next_random(uint64_t *state)
 }
 
 /* The word a writer leaves at the start of the page of 'va': the page's
- * number in the low 20 bits, a generation (never 0) above. A page holds 0
- * or a word with its own page number, whoever wrote it last. */
+ * number in the low three bytes, a generation (never 0) in the top one. A
+ * page holds 0 or a word with its own page number, whoever wrote it last. */
 static uint32_t tag(uint64_t va, uint32_t gen)
 {
-    return (uint32_t)((va >> 12) & 0xfffff) | ((gen % 4095 + 1) << 20);
+    return (uint32_t)((va >> 12) & 0xffffff) | ((gen % 255 + 1) << 24);
 }
 
+/*
+ * True if 'word', read from the page of 'va', can have been written there.
+ * Copies through as_access() are memcpy()s, not atomic: a reader racing a
+ * writer on a fresh page may see some bytes of the new word and zeros for
+ * the others (0x47b0037d written, 0x47b00300 read). So each page-number
+ * byte must be the page's own or 0. A word from another page is still
+ * caught unless each byte where the page numbers differ is 0 in it.
+ */
 static bool word_fits(uint64_t va, uint32_t word)
 {
-    return word == 0 || (word & 0xfffff) == ((va >> 12) & 0xfffff);
+    uint32_t own = (uint32_t)(va >> 12);
+    for (int byte = 0; byte < 3; byte++) {
+        uint32_t b = (word >> (8 * byte)) & 0xff;
+        if (b != 0 && b != ((own >> (8 * byte)) & 0xff))
+            return false;
+    }
+    return true;
 }
 
 /* ---- Same answers as the locked paths ---- */
