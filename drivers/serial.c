@@ -1,11 +1,14 @@
 /* COM1 (16550 UART) console; see drivers/serial.h. */
 #include "drivers/serial.h"
 
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/io.h"
+#include "arch/x86_64/trap.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
 
 #define COM1 0x3f8
+#define ISA_IRQ_COM1 4
 #define UART_DATA 0
 #define UART_IER 1
 #define UART_FCR 2
@@ -63,8 +66,18 @@ bool serial_read(char *c)
     return got;
 }
 
+/* The COM1 interrupt: takes the bytes, then acknowledges. */
+static void serial_interrupt(struct trap_frame *tf)
+{
+    (void)tf;
+    serial_receive();
+    lapic_eoi();
+}
+
 void serial_enable_receive_interrupt(void)
 {
+    trap_register(VECTOR_SERIAL, serial_interrupt);
+    ioapic_route_isa_irq(ISA_IRQ_COM1, VECTOR_SERIAL);
     outb(COM1 + UART_IER, 0x01); /* "received data available" */
 }
 

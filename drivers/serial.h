@@ -1,4 +1,4 @@
-/* The COM1 serial port: the console that always works, and (later) input. */
+/* The COM1 serial port: the console that always works, and its input. */
 #ifndef DRIVERS_SERIAL_H
 #define DRIVERS_SERIAL_H
 
@@ -11,10 +11,13 @@ void serial_init(void);
 void serial_putc(char c);
 
 /*
- * Input: the COM1 interrupt (routed by arch/x86_64/irq.c) calls
- * serial_receive(), which moves the UART's bytes into a ring buffer;
- * serial_read() takes them out. The ring's lock is taken with interrupts off.
+ * Input: the COM1 interrupt calls serial_receive(), which moves the UART's
+ * bytes into a ring buffer; serial_read() takes them out. The ring's lock
+ * is taken with interrupts off.
  */
+
+/* Boot CPU, after irq_init(): registers the COM1 interrupt handler, routes
+ * the IRQ through the I/O APIC and turns the UART's receive interrupt on. */
 void serial_enable_receive_interrupt(void);
 void serial_receive(void);
 /* Returns true and stores the oldest received byte, false if none. */

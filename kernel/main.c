@@ -72,6 +72,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     acpi_init();
     lapic_init_boot();
     irq_init();
+    serial_enable_receive_interrupt();
     smp_boot_aps();
     irq_enable();
     print_banner();

@@ -184,8 +184,4 @@ int exec_prepare(struct process *p, struct address_space *as, const char *path,
 static inline int wait_status_exited(int code) { return (code & 0xff) << 8; }
 static inline int wait_status_signaled(int sig) { return sig & 0x7f; }
 
-/* Called with interrupts off right before every return to user mode (end
- * of a system call or of a trap from user mode): dies if killed. */
-void user_return_work(struct trap_frame *tf);
-
 #endif

@@ -13,6 +13,7 @@
 
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "kernel/arch_hooks.h"
 #include "kernel/panic.h"
 #include "kernel/preempt.h"
 #include "kernel/smp_call.h"

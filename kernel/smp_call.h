@@ -1,6 +1,7 @@
 /*
  * Cross-CPU calls: running a function on a set of CPUs (the basis of TLB
- * shootdowns and of the IPI strategy of page-table reclaim).
+ * shootdowns and of the IPI strategy of page-table reclaim). The IPI's
+ * handler is smp_call_function_interrupt() (kernel/arch_hooks.h).
  */
 #ifndef KERNEL_SMP_CALL_H
 #define KERNEL_SMP_CALL_H
@@ -21,8 +22,5 @@ typedef void (*smp_call_fn)(void *arg);
  * would deadlock); without it, fn must not use anything on the caller's stack.
  */
 void smp_call_function(cpumask_t mask, smp_call_fn fn, void *arg, bool wait);
-
-/* IPI handler for VECTOR_IPI_CALL (called by the arch trap code). */
-void smp_call_function_interrupt(void);
 
 #endif

@@ -36,6 +36,8 @@
  *    one reference on each object the regions point to.
  *  - Lock order: map_lock, then a table lock (mm/pt_ref.h), then a shared
  *    object's lock, then the frame allocator's and kmalloc's.
+ * The page fault, as_fault(), is declared with the other entry points of
+ * the arch code in mm/arch_hooks.h.
  * The files: mm/as.c (create, fork, switch, teardown, zaps),
  * mm/pgtable_user.c (page-table walks), mm/fault.c (faults, as_access),
  * mm/as_mman.c (the memory system calls), mm/shm.c, mm/process_vm.c.
@@ -49,6 +51,7 @@
 
 #include "kernel/percpu.h"
 #include "kernel/rwlock.h"
+#include "mm/arch_hooks.h"
 #include "mm/pt_ref.h"
 #include "mm/vma.h"
 
@@ -96,17 +99,6 @@ struct address_space *as_fork(struct address_space *parent);
 /* Loads 'next' on this CPU (NULL: the kernel's own tables) and moves this
  * CPU's bit in active_cpus from 'prev' to 'next'. Interrupts off. */
 void as_switch(struct address_space *prev, struct address_space *next);
-
-/*
- * Resolves a page fault at 'addr' (error code bits PF_* of trap.h) in 'as':
- * demand-zero for a missing page, copy-on-write for a write to a shared
- * private page, stack growth below a VMA_GROWSDOWN region. Returns 0 (retry
- * the access), -EFAULT (no region, or the access is not allowed: SIGSEGV),
- * or -ENOMEM (out of memory, and the out-of-memory killer chose the
- * caller's own process, which dies with SIGKILL; when it chose another, the
- * fault was retried: kernel/oom.h). Takes the map lock; interrupts on.
- */
-int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error);
 
 /*
  * For execve: adds the region [start, start + len) (page aligned) as private
