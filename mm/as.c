@@ -5,7 +5,7 @@
  */
 #include "mm/as.h"
 
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/smp_call.h"
@@ -15,20 +15,16 @@
 #include "mm/paging.h"
 #include "mm/user_page.h"
 
-/* PTE_NX if the CPU enforces it, else 0: set by as_create(), before any
- * user entry exists (the same value each time). */
-static uint64_t user_nx;
+/* True if the CPU enforces no-execute: set by as_create(), before any user
+ * entry exists (the same value each time). */
+static bool user_nx;
 
 pte_t upte_make(struct page *page, uint32_t prot, bool writable)
 {
     if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
-        return mk_pte(page_to_phys(page), PTE_PROTNONE);
-    uint64_t flags = PTE_PRESENT | PTE_USER;
-    if (writable && (prot & PROT_WRITE))
-        flags |= PTE_WRITE;
-    if (!(prot & PROT_EXEC))
-        flags |= __atomic_load_n(&user_nx, __ATOMIC_RELAXED);
-    return mk_pte(page_to_phys(page), flags);
+        return mk_protnone_pte(page_to_phys(page));
+    bool nx = !(prot & PROT_EXEC) && __atomic_load_n(&user_nx, __ATOMIC_RELAXED);
+    return mk_user_pte(page_to_phys(page), writable && (prot & PROT_WRITE), nx);
 }
 
 struct address_space *as_create(void)
@@ -41,7 +37,7 @@ struct address_space *as_create(void)
             frame_free(pml4, 0);
         return NULL;
     }
-    __atomic_store_n(&user_nx, arch_nx_enabled() ? PTE_NX : 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&user_nx, arch_nx_enabled(), __ATOMIC_RELAXED);
     pte_t *root = page_to_virt(pml4);
     const pte_t *kernel_root = phys_to_virt(kernel_pml4_phys);
     for (int i = PML4_KERNEL_FIRST; i < PT_ENTRIES; i++)
@@ -189,7 +185,8 @@ void zap_flush(struct address_space *as, struct zap *z)
         return;
     z->flushed = true;
     if (z->pt.count) {
-        /* one invlpg empties the paging-structure caches (R6) */
+        /* a flush of one page empties the paging-structure caches
+         * (arch/x86_64/mmu.h; R6) */
         tlb_batch_add(&z->tlb, z->pt.flush_va, z->pt.flush_va + PAGE_SIZE);
         z->flush = true;
     }
@@ -251,7 +248,7 @@ static int copy_entry(struct address_space *parent, struct page *table, pte_t *s
         return -ENOMEM;
     if (pte_writable(e)) {
         zap_note_change(parent, copy->zap);
-        e &= ~PTE_WRITE;
+        e = pte_wrprotect(e);
         pte_set(slot, e);
     }
     user_page_get(upte_page(e));

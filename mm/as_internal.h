@@ -18,15 +18,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
 #include "kernel/tlb_shootdown.h"
 #include "lib/string.h"
 #include "mm/as.h"
 #include "mm/page.h"
 #include "mm/pt_ref.h"
 #include "mm/shm.h"
-
-#define PTE_USER_TABLE (PTE_PRESENT | PTE_WRITE | PTE_USER)
 
 /* One node per shared object the regions of an address space point to:
  * the address space's one reference on it (mm/shm.h). */
@@ -44,11 +42,13 @@ static inline void as_count(uint64_t *counter, int64_t delta)
 
 /* ---- Leaf entries ---- */
 
+/* True if the leaf entry holds a page: present, or PROT_NONE. */
 static inline bool upte_has_page(pte_t e)
 {
-    return e & (PTE_PRESENT | PTE_PROTNONE);
+    return pte_present(e) || pte_protnone(e);
 }
 
+/* The page a leaf entry holds (upte_has_page() must be true). */
 static inline struct page *upte_page(pte_t e)
 {
     return phys_to_page(pte_phys(e));

@@ -103,7 +103,7 @@ static int reprotect_entry(struct address_space *as, struct page *table, pte_t *
     /* stable under the table lock, as in fault_in_locked() */
     bool alone = (r->vma->flags & VMA_SHARED) || user_page_refs(page) == 1;
     pte_t n = upte_make(page, r->vma->prot, alone);
-    if (n == (e & ~(PTE_ACCESSED | PTE_DIRTY)))
+    if (pte_same_mapping(n, e))
         return 0;
     if (pte_present(e))
         zap_note_change(as, r->z);

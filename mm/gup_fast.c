@@ -55,7 +55,7 @@ static bool descend(struct address_space *as, uint64_t va, struct leaf *out)
             *out = (struct leaf){NULL, ALIGN_DOWN(va, size) + size};
             return true;
         }
-        if (pte_leaf(e, level) || !phys_valid(pte_phys(e)))
+        if (pte_is_leaf(e, level) || !phys_valid(pte_phys(e)))
             return false;
         pt = phys_to_page(pte_phys(e));
         pt_check_alive(pt, level - 1, WALKER);
@@ -120,7 +120,7 @@ size_t gup_fast_pin(struct address_space *as, uint64_t start, size_t pages, bool
             pt_lock(l.table);
             for (; i < n; i++) {
                 pte_t e = leaf_entry(l.table, va + i * PAGE_SIZE);
-                if (!pte_present(e) || !(e & PTE_USER) || (write && !pte_writable(e)))
+                if (!pte_present(e) || !pte_user(e) || (write && !pte_writable(e)))
                     break;
                 out[done + i] = upte_page(e);
                 user_page_get(out[done + i]);
@@ -154,7 +154,7 @@ bool gup_fast_read_u32(struct address_space *as, uint64_t uaddr, uint32_t *out)
     if (descend(as, uaddr, &l) && l.table) {
         pt_lock(l.table);
         pte_t e = leaf_entry(l.table, uaddr);
-        ok = pte_present(e) && (e & PTE_USER);
+        ok = pte_present(e) && pte_user(e);
         if (ok)
             *out = __atomic_load_n((uint32_t *)((char *)page_to_virt(upte_page(e)) +
                                                 uaddr % PAGE_SIZE),

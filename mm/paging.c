@@ -1,7 +1,7 @@
 /* Builds and loads the kernel page tables; see mm/paging.h. */
 #include "mm/paging.h"
 
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
 #include "kernel/panic.h"
 #include "mm/frame.h"
 #include "mm/layout.h"
@@ -32,7 +32,7 @@ static pte_t *walk_create(pte_t *root, uint64_t va, int level)
             e = mk_pte(alloc_table(), PTE_KERNEL_TABLE);
             pte_set(slot, e);
         }
-        ASSERT(!pte_leaf(e, l));
+        ASSERT(!pte_is_leaf(e, l));
         table = phys_to_virt(pte_phys(e));
     }
     return &table[pt_index(va, level)];
@@ -63,6 +63,8 @@ static void map_kernel_section(pte_t *root, const char *start, const char *end,
 
 void paging_init(uint64_t map_end)
 {
+    /* freeing user tables relies on it (mm/pt_ref.h, R6) */
+    ASSERT(arch_invlpg_empties_paging_caches());
     uint64_t nx = arch_nx_enabled() ? PTE_NX : 0;
     uint64_t global = arch_has_global_pages() ? PTE_GLOBAL : 0;
     direct_map_level = arch_has_1g_pages() ? 3 : 2;
@@ -103,7 +105,7 @@ pte_t *pgtable_lookup(uint64_t root, uint64_t va, int *level)
         pte_t e = pte_read(slot);
         if (!pte_present(e))
             return NULL;
-        if (pte_leaf(e, l)) {
+        if (pte_is_leaf(e, l)) {
             *level = l;
             return slot;
         }

@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
 
 #define PML4_KERNEL_FIRST 256 /* first PML4 entry of the kernel half */
 

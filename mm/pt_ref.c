@@ -124,7 +124,7 @@ struct page *pt_alloc_get(struct address_space *as, struct page *parent, uint64_
         pt_init_page(fresh, level, parent, base, keep);
         fresh->pt_count += 1; /* the caller's reference */
         pt_count_add(parent, 1);
-        pte_set(slot, mk_pte(page_to_phys(fresh), PTE_USER_TABLE));
+        pte_set(slot, mk_user_table_pte(page_to_phys(fresh)));
         as_count(&as->pt_pages, 1);
         __atomic_add_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
         child = fresh;

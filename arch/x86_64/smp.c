@@ -18,7 +18,7 @@
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/madt.h"
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/syscall_arch.h"
 #include "kernel/arch_hooks.h"

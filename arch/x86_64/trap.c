@@ -9,6 +9,7 @@
 #include "arch/x86_64/extable.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
+#include "arch/x86_64/mmu.h"
 #include "arch/x86_64/uaccess.h"
 #include "kernel/arch_hooks.h"
 #include "kernel/errno.h"

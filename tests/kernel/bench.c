@@ -7,7 +7,7 @@
 
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/trap.h"
+#include "arch/x86_64/mmu.h"
 #include "drivers/poweroff.h"
 #include "kernel/boot_hook.h"
 #include "kernel/percpu.h"

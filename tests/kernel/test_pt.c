@@ -4,7 +4,7 @@
  * to the PML4, the allocate-and-get race on all CPUs, the refill race, and
  * what each free strategy does.
  */
-#include "arch/x86_64/trap.h"
+#include "arch/x86_64/mmu.h"
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
 #include "kernel/sched.h"
