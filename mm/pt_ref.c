@@ -63,14 +63,12 @@ void pt_check_alive(const struct page *pt, int level, const char *walker)
 #endif
 }
 
-/* The child page named by entry 'e' of a table at 'level', checked. */
-static struct page *entry_table(pte_t e, int level, const char *walker)
+struct page *pt_step(const pte_t *slot, int level, pte_t *entry, const char *walker)
 {
-#ifdef DEBUG
-    if (e == PT_POISON)
-        panic("page-table use-after-free: %s read a poisoned entry (a freed table, level %d)",
-              walker, level);
-#endif
+    pte_t e = pt_read(slot, level, walker);
+    *entry = e;
+    if (!pte_present(e) || pte_is_leaf(e, level) || !phys_valid(pte_phys(e)))
+        return NULL;
     struct page *child = phys_to_page(pte_phys(e));
     pt_check_alive(child, level - 1, walker);
     return child;
@@ -91,15 +89,11 @@ void pt_init_page(struct page *pt, int level, struct page *parent, uint64_t va, 
 
 struct page *pt_child_get(struct page *parent, uint64_t va)
 {
-    pte_t *slot = pt_slot(parent, va);
+    pte_t e;
     uint64_t irq = pt_walk_begin();
-    pte_t e = pte_read(slot);
-    struct page *child = NULL;
-    if (pte_present(e)) {
-        child = entry_table(e, parent->pt_level, "a locked walk");
-        if (!pt_try_get(child))
-            child = NULL;
-    }
+    struct page *child = pt_step(pt_slot(parent, va), parent->pt_level, &e, "a locked walk");
+    if (child && !pt_try_get(child))
+        child = NULL;
     pt_walk_end(irq);
     return child;
 }
@@ -112,13 +106,14 @@ struct page *pt_alloc_get(struct address_space *as, struct page *parent, uint64_
     struct page *fresh = frame_alloc_user(true);
     pte_t *slot = pt_slot(parent, va);
     int level = parent->pt_level - 1;
+    pte_t e;
     pt_lock(parent);
-    pte_t e = pte_read(slot);
-    if (pte_present(e)) {
+    child = pt_step(slot, parent->pt_level, &e, "pt_alloc_get");
+    if (child) {
         /* lost the race: the winner's table is linked, so alive (R2) */
-        child = entry_table(e, parent->pt_level, "pt_alloc_get");
         pt_count_add(child, 1);
     } else if (fresh) {
+        ASSERT(!pte_present(e));
         bool keep = as->ptfree == PTFREE_OFF;
         uint64_t base = ALIGN_DOWN(va, pt_level_size(level + 1));
         pt_init_page(fresh, level, parent, base, keep);

@@ -124,15 +124,46 @@ static inline uint64_t pt_end(const struct page *pt)
     return pt->pt_va + pt_level_size(pt->pt_level + 1);
 }
 
-/* What a freed table holds in every slot (DEBUG builds): present, with
- * reserved address bits set, so the MMU reports a reserved-bit fault and a
- * software walker recognizes it. */
-#define PT_POISON 0x000dead000000001ul
-
 /* Panics (DEBUG builds) unless 'pt' is a live table at 'level': the
- * use-after-free check every walker makes on the tables it reads (freed
- * tables lose PG_PTABLE and are poisoned, mm/pt_gather.c). */
+ * use-after-free check every walker makes on the tables it reaches (freed
+ * tables lose PG_PTABLE and are poisoned with PTE_POISON, mm/pt_gather.c).
+ * 'walker' names the walker in the report. */
 void pt_check_alive(const struct page *pt, int level, const char *walker);
+
+/* ---- The step of every walk ---- */
+
+/* Reads the entry at 'slot' of a table at 'level' once (one 8-byte load).
+ * DEBUG builds panic, naming 'walker', on PTE_POISON: the table was freed
+ * under the walker. Every walk reads entries through it or pt_step(). */
+static inline pte_t pt_read(const pte_t *slot, int level, const char *walker)
+{
+    pte_t e = pte_read(slot);
+#ifdef DEBUG
+    if (pte_is_poison(e))
+        panic("page-table use-after-free: %s read a poisoned entry (a freed table, level %d)",
+              walker, level);
+#else
+    (void)level;
+    (void)walker;
+#endif
+    return e;
+}
+
+/*
+ * The one step from a table to the table below, which every walk of user
+ * tables takes (as xv6's walk() and FreeBSD's pmap_pde_to_pte() are one
+ * place): reads the entry at 'slot' of a table at 'level' (2..4) once with
+ * pt_read(), into *entry, and returns the table it points to. NULL if there
+ * is none to enter: the entry is not present (nothing is mapped in its
+ * range), or it is present but a huge leaf or an address outside RAM, which
+ * prune never writes into a user table (a lockless walker stops there: it
+ * cannot tell what is mapped). DEBUG builds panic, naming 'walker', if the
+ * table is not live at level - 1 (pt_check_alive). The caller keeps that
+ * table from being freed under it: it is inside pt_walk_begin() (R4), or
+ * holds the lock of the slot's table (R2), or nobody else can reach the
+ * address space (teardown).
+ */
+struct page *pt_step(const pte_t *slot, int level, pte_t *entry, const char *walker);
 
 /* ---- Counts ---- */
 
