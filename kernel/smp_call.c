@@ -76,6 +76,8 @@ void smp_call_function(cpumask_t mask, smp_call_fn fn, void *arg, bool wait)
     cpumask_t others = mask & ~(1ull << self);
     if (wait && others)
         ASSERT(irqs_enabled());
+    if (wait)
+        assert_no_locks_held("smp_call_function with wait");
 
     struct call_block stack_block;
     struct call_block *block = &stack_block;

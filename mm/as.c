@@ -181,6 +181,8 @@ void zap_unused_objects(struct address_space *as, struct zap *z)
 
 void zap_flush(struct address_space *as, struct zap *z)
 {
+    ASSERT(irqs_enabled());
+    assert_no_locks_held("zap_flush");
     if (z->flushed)
         return;
     z->flushed = true;
@@ -208,6 +210,11 @@ void zap_flush(struct address_space *as, struct zap *z)
 
 void zap_finish(struct address_space *as, struct zap *z)
 {
+#ifdef DEBUG
+    if (!preemptible())
+        panic("zap_finish with interrupts off or preemption disabled (a lock held): it "
+              "waits for other CPUs and may sleep");
+#endif
     zap_flush(as, z);
     pt_gather_finish(as, &z->pt, z->flushed_cpus);
     while (z->freed) {
@@ -224,6 +231,19 @@ void zap_finish(struct address_space *as, struct zap *z)
     }
     *z = (struct zap)ZAP_INIT;
 }
+
+#ifdef DEBUG
+void zap_check_finished(struct zap *z)
+{
+    if (!tlb_batch_empty(&z->tlb) || z->flush || z->counted || z->freed || z->dropped ||
+        z->pt.count)
+        panic("a zap went out of scope unfinished (ranges %d%s, %s%s%s%s%d tables): "
+              "zap_finish() was not called", z->tlb.count, z->tlb.full ? " (full)" : "",
+              z->flush ? "must flush, " : "", z->counted ? "counted in flush_pending, " : "",
+              z->freed ? "pages to free, " : "", z->dropped ? "objects to drop, " : "",
+              z->pt.count);
+}
+#endif
 
 /* ---- fork ---- */
 
@@ -296,8 +316,10 @@ struct address_space *as_fork(struct address_space *parent)
     struct address_space *child = as_create();
     if (!child)
         return NULL;
-    struct zap z = ZAP_INIT, child_zap = ZAP_INIT;
+    ZAP(z);
+    ZAP(child_zap);
     write_lock(&parent->map_lock);
+    write_lock(&child->map_lock); /* nobody else can reach it: R1 in letter */
     child->start_brk = parent->start_brk;
     child->brk = parent->brk;
     child->mmap_base = parent->mmap_base;
@@ -307,6 +329,7 @@ struct address_space *as_fork(struct address_space *parent)
             break;
         err = fork_region(parent, child, vma, &z, &child_zap);
     }
+    write_unlock(&child->map_lock);
     zap_flush(parent, &z); /* the parent's write-protected entries */
     write_unlock(&parent->map_lock);
     zap_finish(parent, &z);
@@ -330,7 +353,7 @@ int as_map_anon(struct address_space *as, uint64_t start, uint64_t len, uint32_t
         .prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC),
         .flags = vma_flags,
     };
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     write_lock(&as->map_lock);
     int err = vma_insert(&as->vmas, &vma);
     if (!err) {

@@ -34,7 +34,8 @@
  *    lock a count of 1 means the page is this address space's alone.
  *  - Shared anonymous memory lives in objects (mm/shm.h); 'shm_links' holds
  *    one reference on each object the regions point to.
- *  - Lock order: map_lock, then a table lock (mm/pt_ref.h), then a shared
+ *  - Lock order: map_lock (fork: the parent's, then the child's, which
+ *    nobody else can reach), then a table lock (mm/pt_ref.h), then a shared
  *    object's lock, then the frame allocator's and kmalloc's.
  * The page fault, as_fault(), is declared with the other entry points of
  * the arch code in mm/arch_hooks.h.

@@ -171,6 +171,21 @@ struct zap {
 };
 #define ZAP_INIT { TLB_BATCH_INIT, false, false, false, 0, NULL, NULL, PT_GATHER_INIT }
 
+/* DEBUG: panics if z still has work to do (a range to answer for, a count
+ * in flush_pending, pages, tables or objects to free): the cleanup of
+ * every ZAP() variable. A no-op otherwise. */
+#ifdef DEBUG
+void zap_check_finished(struct zap *z);
+#else
+static inline void zap_check_finished(struct zap *z) { (void)z; }
+#endif
+
+/* Declares the struct zap 'name', which must be finished (zap_finish())
+ * before it goes out of scope if anything was added to it: DEBUG builds
+ * panic otherwise, as Redox's #[must_use] MapperFlush makes a dropped,
+ * unflushed mapping change an error. Every zap is declared with it. */
+#define ZAP(name) struct zap name __attribute__((cleanup(zap_check_finished))) = ZAP_INIT
+
 /* Clears the entries of [start, end); tables left empty go by the address
  * space's strategy (under ptfree=off they stay). Map lock held. */
 void zap_range(struct address_space *as, uint64_t start, uint64_t end, struct zap *z);
@@ -199,12 +214,16 @@ void zap_unused_objects(struct address_space *as, struct zap *z);
 
 /* Flushes the TLBs of the CPUs where 'as' is loaded for what z covers, if
  * Z3 asks for it (entries and unlinked tables), now: fork, before it drops
- * the map lock. Interrupts on, no table lock held (the IPIs are waited
- * for). */
+ * the map lock. It waits for other CPUs: interrupts on, no spinlock and no
+ * table lock held (checked; the map lock may be held: kernel/smp_call.h
+ * says why). */
 void zap_flush(struct address_space *as, struct zap *z);
 
 /* zap_flush() if it has not run, then frees the pages and tables and drops
- * the objects (no lock held, interrupts on). */
+ * the objects; z is empty again. It may sleep (a grace period, when no
+ * memory is left for an asynchronous free): interrupts on, preemption
+ * enabled, so no lock held, the map lock included (checked in DEBUG
+ * builds). */
 void zap_finish(struct address_space *as, struct zap *z);
 
 /* ---- Faults (mm/fault.c) ---- */

@@ -121,7 +121,7 @@ static struct vma *grow_stack(struct address_space *as, uint64_t addr)
 static int fault_once(struct address_space *as, uint64_t addr, bool write, bool exec)
 {
     struct page *replaced = NULL;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     int err = -EFAULT;
     bool writer = false;
     read_lock(&as->map_lock);
@@ -169,7 +169,7 @@ static int access_page(struct address_space *as, uint64_t va, void *kbuf, size_t
                        bool write, bool force)
 {
     struct page *replaced = NULL, *page = NULL;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     int err = -EFAULT;
     read_lock(&as->map_lock);
     struct vma *vma = vma_find(&as->vmas, va);
@@ -213,7 +213,7 @@ size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len
 static int populate_page(struct address_space *as, uint64_t va, bool write, bool *hole)
 {
     struct page *replaced = NULL;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     read_lock(&as->map_lock);
     struct vma *vma = vma_find(&as->vmas, va);
     *hole = !vma;

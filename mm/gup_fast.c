@@ -151,7 +151,7 @@ void gup_fast_unpin(struct address_space *as, uint64_t va, struct page *page)
 {
     if (!user_page_put_last(page))
         return;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     zap_flush_range(&z, va, va + PAGE_SIZE);
     page->next = NULL;
     z.freed = page;

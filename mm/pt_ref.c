@@ -74,6 +74,63 @@ struct page *pt_step(const pte_t *slot, int level, pte_t *entry, const char *wal
     return child;
 }
 
+#ifdef DEBUG
+/* The page-table locks each CPU holds: at most two, of two address spaces
+ * (fork's exception to the lock order, mm/pt_ref.h). A row is written by
+ * its CPU only, with preemption off. */
+static struct page *locks_of_cpu[MAX_CPUS][2];
+
+/* The PML4 above table 'pt' (pt_parent is constant while a table lives). */
+static const struct page *root_of(const struct page *pt)
+{
+    while (pt->pt_parent)
+        pt = pt->pt_parent;
+    return pt;
+}
+
+void pt_lock_taken(struct page *pt)
+{
+    struct page **held = locks_of_cpu[this_cpu_id()];
+    if (held[1] || (held[0] && root_of(held[0]) == root_of(pt)))
+        panic("page-table lock order: CPU %d takes the lock of table %lx (level %d) while "
+              "holding that of table %lx (level %d)%s", this_cpu_id(), page_to_phys(pt),
+              pt->pt_level, page_to_phys(held[0]), held[0]->pt_level,
+              held[1] ? " and another" : ", of the same address space");
+    held[held[0] ? 1 : 0] = pt;
+    locks_held_inc();
+}
+
+void pt_lock_dropped(struct page *pt)
+{
+    struct page **held = locks_of_cpu[this_cpu_id()];
+    if (held[1] == pt) {
+        held[1] = NULL;
+    } else if (held[0] == pt) {
+        held[0] = held[1];
+        held[1] = NULL;
+    } else {
+        panic("pt_unlock of table %lx (level %d), whose lock CPU %d does not hold",
+              page_to_phys(pt), pt->pt_level, this_cpu_id());
+    }
+    locks_held_dec();
+}
+
+/* Panics, naming 'what', if this CPU holds a spinlock or a pt_lock of 'as'. */
+static void check_no_lock_of(struct address_space *as, const char *what)
+{
+    struct page **held = locks_of_cpu[this_cpu_id()];
+    int tables = (held[0] != NULL) + (held[1] != NULL);
+    int spinlocks = arch_percpu_read_int(offsetof(struct cpu, locks_held)) - tables;
+    if (spinlocks)
+        panic("%s while CPU %d holds %d spinlock(s)", what, this_cpu_id(), spinlocks);
+    for (int i = 0; i < tables; i++)
+        if (root_of(held[i]) == as_root_table(as))
+            panic("%s while CPU %d holds the lock of table %lx (level %d) of the same "
+                  "address space", what, this_cpu_id(), page_to_phys(held[i]),
+                  held[i]->pt_level);
+}
+#endif
+
 void pt_init_page(struct page *pt, int level, struct page *parent, uint64_t va, bool keep)
 {
     pt->pt_parent = parent;
@@ -144,6 +201,7 @@ static bool put_unless_last(struct page *pt)
 
 void pt_put(struct address_space *as, struct pt_gather *g, struct page *pt)
 {
+    assert_locked(&as->map_lock); /* R1 */
     for (;;) {
         if (put_unless_last(pt))
             return;
@@ -151,6 +209,9 @@ void pt_put(struct address_space *as, struct pt_gather *g, struct page *pt)
             pt_count_sub(pt, 1);
             return;
         }
+#ifdef DEBUG
+        check_no_lock_of(as, "the last pt_put of a table");
+#endif
         struct page *parent = pt->pt_parent;
         pt_lock(parent);
         /* a pt_try_get may have come in meanwhile: then it is not the last */

@@ -41,7 +41,8 @@
  * Lock order: map lock (mm/as.h), then at most one pt_lock at a time, with
  * one exception: fork holds a parent-process leaf table's lock while it
  * takes the child's (the child is unreachable by anyone else). Then
- * shared-object locks, then the frame allocator's.
+ * shared-object locks, then the frame allocator's. DEBUG builds check the
+ * pt_lock part (pt_lock_taken(), below).
  */
 #ifndef MM_PT_REF_H
 #define MM_PT_REF_H
@@ -90,16 +91,39 @@ static inline void pt_walk_end(uint64_t flags)
 
 /* ---- Per-table lock (R1) ---- */
 
-/* Takes / drops the table's lock (a test-and-set lock word, as spinlocks
- * are: kernel/spinlock.h says why; disables preemption). */
+/*
+ * Takes / drops the table's lock (a test-and-set lock word, as spinlocks
+ * are: kernel/spinlock.h says why; disables preemption).
+ *
+ * Its holder never waits for another CPU: no synchronous IPI (TLB
+ * shootdown, smp_call_function with wait), no grace period, no sleep.
+ * Lockless walkers (mm/gup_fast.c) wait for this lock inside
+ * pt_walk_begin(), with interrupts off: a holder that waited for them
+ * would wait for ever. DEBUG builds count it in cpu->locks_held, which
+ * smp_call_function() with wait and zap_flush() check (kernel/spinlock.h;
+ * schedule() checks that preemption is on), and record which tables each
+ * CPU holds: taking a second lock of the same address space (the lock
+ * order above), releasing a lock this CPU does not hold, and a last
+ * pt_put() under a lock of its address space panic.
+ */
+#ifdef DEBUG
+void pt_lock_taken(struct page *pt);
+void pt_lock_dropped(struct page *pt);
+#else
+static inline void pt_lock_taken(struct page *pt) { (void)pt; }
+static inline void pt_lock_dropped(struct page *pt) { (void)pt; }
+#endif
+
 static inline void pt_lock(struct page *pt)
 {
     preempt_disable();
     lock_word_acquire(&pt->pt_lock.word);
+    pt_lock_taken(pt);
 }
 
 static inline void pt_unlock(struct page *pt)
 {
+    pt_lock_dropped(pt);
     lock_word_release(&pt->pt_lock.word);
     preempt_enable();
 }
@@ -214,7 +238,11 @@ struct pt_gather {
  * the parent's lock, and if the count is still to reach zero there, clears
  * the parent's entry, moves 'pt' to 'g' (VmPTE drops now) and drops the
  * parent's unit for that entry in turn (up to, not including, the PML4).
- * No pt_lock held by the caller; map lock held (either side).
+ * Preconditions, checked: the map lock of 'as' is held, either side (R1:
+ * the last put clears an entry); and when the put is the last, this CPU
+ * holds no spinlock and no pt_lock of 'as' (DEBUG builds), since it then
+ * takes the parent's lock (lock order above). fork, which holds a
+ * parent-process table's lock, may put the child's tables.
  */
 void pt_put(struct address_space *as, struct pt_gather *g, struct page *pt);
 

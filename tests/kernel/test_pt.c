@@ -202,7 +202,7 @@ static void refill_between_chunks(struct address_space *as, uint64_t next_va)
     if (refills++ || next_va <= refill_va)
         return;
     struct page *replaced = NULL;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     struct vma *vma = vma_find(&as->vmas, refill_va); /* the zap holds the map lock */
     KEXPECT(vma && fault_in_locked(as, vma, refill_va, true, &replaced, NULL, &z) == 0);
     KEXPECT(!replaced && z.pt.count == 0); /* nothing to finish */
