@@ -158,7 +158,10 @@ static inline void user_page_copy(struct page *page, size_t offset, void *kbuf, 
  * fault may copy a page while a CPU still writes the old one through a
  * stale writable entry: the write would be lost. So fork calls zap_flush()
  * before dropping the lock, covering every private region it shares (Z3:
- * entries an mprotect in flight made read-only are flushed too). */
+ * entries an mprotect in flight made read-only are flushed too). Waiting
+ * for other CPUs under the map lock cannot deadlock: nobody waits for an
+ * rwlock with interrupts off, so every CPU answers the IPI, and fork holds
+ * no spinlock or table lock then (kernel/smp_call.h; both checked). */
 struct zap {
     struct tlb_batch tlb;     /* the ranges the zap answers for (Z1) */
     bool flush;               /* it removed or weakened a present entry */

@@ -30,7 +30,7 @@ enum pt_strategy pt_default_strategy(void)
     if (!strcmp(v, "unsafe"))
         return PTFREE_UNSAFE;
 #endif
-    static bool warned;
+    static bool warned; /* once; no data rides on it: relaxed */
     if (!__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
         printk("ptfree=%s: unknown (rcu, ipi, off%s); using rcu\n", v,
 #ifdef DEBUG
@@ -51,7 +51,7 @@ const char *pt_strategy_name(enum pt_strategy s)
 void pt_check_alive(const struct page *pt, int level, const char *walker)
 {
 #ifdef DEBUG
-    uint32_t flags = __atomic_load_n(&pt->flags, __ATOMIC_RELAXED);
+    uint32_t flags = __atomic_load_n(&pt->flags, __ATOMIC_RELAXED); /* M5 */
     if (!(flags & PG_PTABLE) || pt->pt_level != level)
         panic("page-table use-after-free: %s reached table %lx (level %d), which is %s",
               walker, page_to_phys(pt), level,
@@ -140,7 +140,7 @@ void pt_init_page(struct page *pt, int level, struct page *parent, uint64_t va, 
     pt->pt_index = parent ? pt_index(va, level + 1) : 0;
     pt->pt_level = (uint8_t)level;
     pt->pt_keep = keep;
-    __atomic_store_n(&pt->flags, pt->flags | PG_PTABLE, __ATOMIC_RELEASE);
+    __atomic_store_n(&pt->flags, pt->flags | PG_PTABLE, __ATOMIC_RELEASE); /* M1 */
     pt_stat_allocated(level);
 }
 
@@ -174,11 +174,11 @@ struct page *pt_alloc_get(struct address_space *as, struct page *parent, uint64_
         bool keep = as->ptfree == PTFREE_OFF;
         uint64_t base = ALIGN_DOWN(va, pt_level_size(level + 1));
         pt_init_page(fresh, level, parent, base, keep);
-        fresh->pt_count += 1; /* the caller's reference */
+        fresh->pt_count += 1; /* the caller's reference; not yet published (M1) */
         pt_count_add(parent, 1);
-        pte_set(slot, mk_user_table_pte(page_to_phys(fresh)));
+        pte_set(slot, mk_user_table_pte(page_to_phys(fresh))); /* M1: publishes it */
         as_count(&as->pt_pages, 1);
-        __atomic_add_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED); /* a counter */
         child = fresh;
         fresh = NULL;
     }
@@ -191,10 +191,10 @@ struct page *pt_alloc_get(struct address_space *as, struct page *parent, uint64_
 /* Drops one unit unless it is the last; true if it did. */
 static bool put_unless_last(struct page *pt)
 {
-    int32_t c = __atomic_load_n(&pt->pt_count, __ATOMIC_RELAXED);
+    int32_t c = __atomic_load_n(&pt->pt_count, __ATOMIC_RELAXED); /* a guess: the CAS checks */
     while (c > 1)
         if (__atomic_compare_exchange_n(&pt->pt_count, &c, c - 1, false, __ATOMIC_RELEASE,
-                                        __ATOMIC_RELAXED))
+                                        __ATOMIC_RELAXED)) /* M2 */
             return true;
     return false;
 }
@@ -214,7 +214,8 @@ void pt_put(struct address_space *as, struct pt_gather *g, struct page *pt)
 #endif
         struct page *parent = pt->pt_parent;
         pt_lock(parent);
-        /* a pt_try_get may have come in meanwhile: then it is not the last */
+        /* a pt_try_get may have come in meanwhile: then it is not the last
+         * (M3); reaching 0 acquires every earlier put (M2) */
         if (__atomic_sub_fetch(&pt->pt_count, 1, __ATOMIC_ACQ_REL) != 0) {
             pt_unlock(parent);
             return;
@@ -237,7 +238,8 @@ void pt_drop_keep(struct page *pt)
     pt_unlock(pt);
 }
 
-/* ---- Statistics ---- */
+/* ---- Statistics ----
+ * Counters only, read for reports: every access is relaxed. */
 
 void pt_stat_allocated(int level)
 {

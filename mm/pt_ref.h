@@ -9,7 +9,7 @@
  *
  *   pt_count = entries in use            (level 1: entry != 0;
  *                                          above: entry present)
- *            + short-lived holders       (pt_try_get / pt_get / pt_alloc_get)
+ *            + short-lived holders       (pt_try_get: pt_child_get, pt_alloc_get)
  *            + 1 if pt_keep              (ptfree=off only)
  *
  * The rules (each function below repeats the one it relies on):
@@ -33,10 +33,40 @@
  *  R5 The PML4 (level 4) is never unlinked or freed by a count: it lives
  *     as long as the address space. Its count is its user entries.
  *  R6 Unlinked tables go to a struct pt_gather inside a struct zap
- *     (mm/as_internal.h): one TLB flush (which also empties the
- *     paging-structure caches, SDM 4.10.4.1) on the CPUs that have the
- *     address space loaded, then one deferred free for the whole batch,
- *     both in zap_finish(), with interrupts on and no lock held.
+ *     (mm/as_internal.h): one TLB flush on the CPUs that have the address
+ *     space loaded, which also empties their paging-structure caches
+ *     (arch/x86_64/mmu.h), then one deferred free for the whole batch by
+ *     the strategy, in zap_finish(), with interrupts on and no lock held.
+ *     (The flush may come earlier, in zap_flush() under the map lock:
+ *     fork; kernel/smp_call.h says why that cannot deadlock.)
+ *
+ * Memory order. On x86 every locked read-modify-write is a full barrier
+ * and plain loads and stores are acquire and release (TSO): the orders
+ * below cost nothing there and bind the compiler; they are what a weaker
+ * CPU would need. The only reordering x86 does, a load passing an older
+ * store, matters for the zap counts (mm/as_internal.h, Z2, Z3), which use
+ * sequentially consistent operations.
+ *  M1 Publishing a table: pt_alloc_get() fills the new page (zeroed,
+ *     pt_init_page(), PG_PTABLE set with release) before pte_set() stores
+ *     the parent's entry with release. A walker loads the entry (relaxed)
+ *     and reaches the table through the address in it: the address
+ *     dependency orders its reads of the table after the load (as Linux's
+ *     READ_ONCE() and rcu_dereference()). Release and dependency pair.
+ *  M2 Dropping a unit: every put (put_unless_last(), pt_count_sub()) is a
+ *     release, and the decrement that reaches 0 (pt_put(), under the
+ *     parent's lock) is acquire and release: it sees every earlier
+ *     holder's accesses to the table, so they all come before the unlink
+ *     and the free (a reference count's usual pairing).
+ *  M3 pt_try_get() is an acquire: the holder's reads of the table come
+ *     after it holds the reference, hence before its own put (M2). A
+ *     try_get and a last put race on one word, whose modification order
+ *     decides: either the try_get comes first (the put does not reach 0
+ *     and backs off, R2) or it reads 0 and fails.
+ *  M4 pt_count_add() is relaxed: its caller holds a reference or the lock
+ *     that orders it.
+ *  M5 PG_PTABLE is cleared with release when a table is freed
+ *     (mm/pt_gather.c) and read relaxed by pt_check_alive(): a DEBUG
+ *     check, on which no lifetime depends (R4 does that).
  *
  * Lock order: map lock (mm/as.h), then at most one pt_lock at a time, with
  * one exception: fork holds a parent-process leaf table's lock while it
@@ -198,10 +228,10 @@ struct page *pt_step(const pte_t *slot, int level, pte_t *entry, const char *wal
  */
 static inline bool pt_try_get(struct page *pt)
 {
-    int32_t c = __atomic_load_n(&pt->pt_count, __ATOMIC_RELAXED);
+    int32_t c = __atomic_load_n(&pt->pt_count, __ATOMIC_RELAXED); /* a guess: the CAS checks */
     while (c > 0)
         if (__atomic_compare_exchange_n(&pt->pt_count, &c, c + 1, false, __ATOMIC_ACQUIRE,
-                                        __ATOMIC_RELAXED))
+                                        __ATOMIC_RELAXED)) /* M3 */
             return true;
     return false;
 }
@@ -211,7 +241,7 @@ static inline bool pt_try_get(struct page *pt)
  * pt's lock for an entry it fills (n = 1). */
 static inline void pt_count_add(struct page *pt, int n)
 {
-    int32_t c = __atomic_add_fetch(&pt->pt_count, n, __ATOMIC_RELAXED);
+    int32_t c = __atomic_add_fetch(&pt->pt_count, n, __ATOMIC_RELAXED); /* M4 */
     ASSERT(c > n || (c == n && pt->pt_level == PT_LEVELS));
 }
 
@@ -219,7 +249,7 @@ static inline void pt_count_add(struct page *pt, int n)
  * (so the count cannot reach zero here: the last put does the teardown). */
 static inline void pt_count_sub(struct page *pt, int n)
 {
-    int32_t c = __atomic_sub_fetch(&pt->pt_count, n, __ATOMIC_RELEASE);
+    int32_t c = __atomic_sub_fetch(&pt->pt_count, n, __ATOMIC_RELEASE); /* M2 */
     ASSERT(c > 0 || (c == 0 && pt->pt_level == PT_LEVELS));
 }
 
