@@ -1,7 +1,7 @@
 /*
  * The virtual address space layout (x86_64, 4-level paging, 48-bit).
  *
- *   0x0000000000000000 .. 0x00007fffffffffff  user space (later issues)
+ *   0x0000000000000000 .. 0x00007fffffffffff  user space (mm/as.h; USER_TOP)
  *   0xffff800000000000 .. (+ top of RAM)       direct map of all physical memory
  *   0xffffffff80000000 .. (+ 2 GiB)            the kernel image (phys 2 MiB + ...)
  *

@@ -34,8 +34,8 @@ struct page {
     uint32_t flags;
     /*
      * refcount: atomic. 0 while free; frame_alloc() sets it to 1 on the head
-     * frame of a block. Later issues take and drop extra references
-     * (shared user pages) with __atomic ops.
+     * frame of a block. A user page counts one reference per entry mapping
+     * it, plus its shared object's and temporary ones (mm/user_page.h).
      */
     int32_t refcount;
     /*
