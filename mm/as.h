@@ -8,11 +8,14 @@
  * Rules:
  *  - 'map_lock' is a reader-writer spinlock over the region map, brk and
  *    shm_links. Writers: mmap, munmap, mprotect, brk, madvise advice that
- *    changes regions, fork (the parent's), execve's mappings, stack growth.
- *    Readers: page faults, as_access (execve, and the fallback of the
- *    lockless walker mm/gup_fast.h, which process_vm_readv/writev, mincore
- *    and futexes use first), mincore, MADV_DONTNEED/FREE/REMOVE, futex keys. Never hold it across a user
- *    copy (uaccess.h), which may fault and take it again.
+ *    changes regions, fork (the parent's and the child's), execve's
+ *    mappings, stack growth. Readers: page faults, as_access (execve, and
+ *    process_vm_readv/writev for the pages the lockless walker
+ *    mm/gup_fast.h cannot pin), mincore (its lockless walk included),
+ *    MADV_DONTNEED/FREE/REMOVE, futex keys. The lockless walkers take it
+ *    only there: process_vm_* and futex words are read without it. Never
+ *    hold it across a user copy (uaccess.h), which may fault and take it
+ *    again.
  *  - User page-table entries change under the map lock (either side) and
  *    the lock of their table; tables below the PML4 are reference counted
  *    and freed when empty by the strategy 'ptfree' (mm/pt_ref.h).

@@ -56,9 +56,9 @@ size_t gup_fast_pin(struct address_space *as, uint64_t start, size_t pages, bool
                     struct page **out);
 
 /* Drops a reference from gup_fast_pin() (or from the slow path's pin in
- * as_access) on the page it found at 'va'. If it was the last (a zap removed the entry meanwhile and may not have
- * flushed yet), flushes 'va' where 'as' is loaded, then frees the page.
- * Interrupts on, no lock held. */
+ * as_access) on the page it found at 'va'. If it was the last (a zap
+ * removed the entry meanwhile and may not have flushed yet), flushes 'va'
+ * where 'as' is loaded, then frees the page. Interrupts on, no lock held. */
 void gup_fast_unpin(struct address_space *as, uint64_t va, struct page *page);
 
 /*
