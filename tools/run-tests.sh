@@ -9,7 +9,8 @@
 #   3. user tests (tests/user/): each program on the host Linux and on prune
 #      with 1 and 4 CPUs, compared; then all of them under the default init
 #      with the kernel's leak check (tools/user-test.sh);
-#   4. the SPIN model of the page-table protocol (tools/check-model.sh).
+#   4. the SPIN model of the page-table protocol (tools/check-model.sh);
+#   5. the layer rules of the source tree (tools/check-layers.sh).
 # Logs are kept in build/test-logs/.
 set -u
 cd "$(dirname "$0")/.."
@@ -84,10 +85,13 @@ tools/user-test.sh "$logs"
 echo "== model"
 tools/check-model.sh "$logs"
 
+echo "== layers"
+tools/check-layers.sh "$logs"
+
 echo "== summary"
 # Kernel test results count only from boots that were meant to run them.
 files=("$logs"/host-*.ktap "$boot_ktap" "$logs/user.ktap" "$logs/user-leakcheck.ktap"
-       "$logs/model.ktap")
+       "$logs/model.ktap" "$logs/layers.ktap")
 for b in "${boots[@]}"; do
     IFS='|' read -r name expect pattern args cmdline <<< "$b"
     [ "$expect" = 0 ] && files+=("$logs/boot-$name.log")
