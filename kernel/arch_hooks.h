@@ -75,7 +75,8 @@ void syscall_dispatch(struct trap_frame *tf);
 /* ---- Threads and CPUs (arch/x86_64/switch.asm, smp.c) ---- */
 
 /* The first code of a new thread (switch.asm's trampoline): finishes the
- * switch from 'prev' and enables interrupts (kernel/sched.c). */
+ * switch from 'prev', enables interrupts, runs the thread's function and
+ * exits (kernel/sched.c). */
 __attribute__((noreturn)) void sched_thread_start(struct thread *prev);
 
 /* An AP, once online, with interrupts off: the running code becomes this

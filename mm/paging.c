@@ -29,7 +29,7 @@ static pte_t *walk_create(pte_t *root, uint64_t va, int level)
         pte_t *slot = &table[pt_index(va, l)];
         pte_t e = pte_read(slot);
         if (!pte_present(e)) {
-            e = mk_pte(alloc_table(), PTE_KERNEL_TABLE);
+            e = mk_kernel_table_pte(alloc_table());
             pte_set(slot, e);
         }
         ASSERT(!pte_is_leaf(e, l));
@@ -90,7 +90,7 @@ void paging_init(uint64_t map_end)
      * them share all later changes below them. */
     for (int i = PML4_KERNEL_FIRST; i < PT_ENTRIES; i++)
         if (!pte_present(pte_read(&root[i])))
-            pte_set(&root[i], mk_pte(alloc_table(), PTE_KERNEL_TABLE));
+            pte_set(&root[i], mk_kernel_table_pte(alloc_table()));
 
     arch_load_root(kernel_pml4_phys);
     if (global)

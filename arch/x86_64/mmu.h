@@ -135,6 +135,12 @@ static inline pte_t mk_user_table_pte(uint64_t phys)
     return mk_pte(phys, PTE_USER_TABLE);
 }
 
+/* An entry of a kernel table pointing to the lower table at 'phys'. */
+static inline pte_t mk_kernel_table_pte(uint64_t phys)
+{
+    return mk_pte(phys, PTE_KERNEL_TABLE);
+}
+
 /* The entry 'e' without the right to write (copy-on-write after fork). */
 static inline pte_t pte_wrprotect(pte_t e)
 {
