@@ -256,8 +256,9 @@ static inline void pt_count_sub(struct page *pt, int n)
 /* Batch of unlinked tables waiting for their flush and free (R6). */
 struct pt_gather {
     struct page *tables;  /* through page->next */
-    uint64_t flush_va;    /* an address the batch's tables mapped: one invlpg
-                             there empties the paging-structure caches */
+    uint64_t flush_va;    /* an address the batch's tables mapped: a flush of
+                             its page empties the paging-structure caches
+                             (arch/x86_64/mmu.h) */
     int count;
 };
 #define PT_GATHER_INIT { NULL, 0, 0 }
