@@ -13,8 +13,10 @@
  *     only once every online CPU (not only those with the address space
  *     loaded) has taken an IPI or passed a quiescent state since the unlink
  *     (R4, mm/pt_gather.c), neither of which this CPU does with interrupts
- *     off. The section holds up such frees, and nothing else: no lock of
- *     the address space is taken, so faults, zaps and mmap run meanwhile.
+ *     off. The section holds up such frees and nothing else: the walkers
+ *     take neither the map lock nor a table reference (mincore calls them
+ *     under the read side of the map lock; process_vm_* and futexes
+ *     without it), so zaps and faults go on meanwhile.
  *  3. Each entry is read once (pt_read(), one 8-byte load) and the walker
  *     decides on that value alone. A table unlinked after the read has no
  *     entry in use (R2): it reads as a hole, which it was at its unlink.
