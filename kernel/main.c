@@ -10,6 +10,7 @@
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/tsc.h"
 #include "drivers/poweroff.h"
 #include "drivers/serial.h"
 #include "drivers/video.h"
@@ -70,6 +71,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     sched_init();
     rcu_init();
     acpi_init();
+    tsc_calibrate();
     lapic_init_boot();
     irq_init();
     smp_boot_aps();

@@ -5,6 +5,7 @@
  */
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/apic.h"
+#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/pgtable.h"
 #include "kernel/percpu.h"
 #include "kernel/sched.h"
