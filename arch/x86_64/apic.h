@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define VECTOR_KEYBOARD    0x21   /* PS/2 keyboard (IRQ 1) through the I/O APIC */
 #define VECTOR_SERIAL      0x24   /* COM1 through the I/O APIC */
 #define VECTOR_TIMER       0x30   /* LAPIC timer: the scheduler tick */
 #define VECTOR_IPI_CALL    0xf0   /* smp_call_function */
