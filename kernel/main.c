@@ -7,6 +7,7 @@
 #include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/irq.h"
+#include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/trap.h"
@@ -61,6 +62,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
               boot_info.cmdline_length, CMDLINE_MAX - 1);
 
     trap_init();
+    arch_pat_init();
     cpu_features_init();
     fpu_init_cpu();
     syscall_init_cpu();
