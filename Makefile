@@ -44,7 +44,7 @@ LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segmen
 
 KERNEL_C   := $(wildcard arch/x86_64/*.c mm/*.c kernel/*.c fs/*.c drivers/*.c lib/*.c tests/kernel/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
-KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
+KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o) $(BUILD)/font/fonts.o
 
 HOST_CFLAGS := -std=gnu11 -g -O1 -I. -Wall -Wextra -Werror \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -63,6 +63,36 @@ $(BUILD)/%.o: %.c
 $(BUILD)/%.o: %.asm
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 -g -F dwarf -MD $(@:.o=.d) $< -o $@
+
+# The console font: Terminus (Dimitar Zhekov, SIL Open Font License 1.1) in
+# 8x16 and 16x32, from Debian's console-setup-linux package, fetched with
+# "apt-get download" into $(BUILD)/font (never installed, never committed)
+# and converted to C by tools/psf2c.
+FONT_PKG := console-setup-linux
+FONT_DIR := $(BUILD)/font
+FONT_PSF := /usr/share/consolefonts
+$(FONT_DIR)/font.deb:
+	@mkdir -p $(FONT_DIR)
+	cd $(FONT_DIR) && rm -f $(FONT_PKG)_*.deb && \
+	    { apt-get download $(FONT_PKG) || { apt-get update -q && apt-get download $(FONT_PKG); }; }
+	mv $(FONT_DIR)/$(FONT_PKG)_*.deb $@
+	@echo "font: Terminus from $(FONT_PKG) $$(dpkg-deb -f $@ Version)"
+
+$(BUILD)/psf2c: tools/psf2c.c
+	@mkdir -p $(BUILD)
+	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror $< -o $@
+
+$(FONT_DIR)/fonts.c: $(FONT_DIR)/font.deb $(BUILD)/psf2c
+	dpkg-deb --fsys-tarfile $< | tar -xO .$(FONT_PSF)/Lat15-Terminus16.psf.gz | gunzip > $(FONT_DIR)/8x16.psf
+	dpkg-deb --fsys-tarfile $< | tar -xO .$(FONT_PSF)/Lat15-Terminus32x16.psf.gz | gunzip > $(FONT_DIR)/16x32.psf
+	{ echo '#include "drivers/font.h"'; \
+	  echo "const char font_origin[] = \"Terminus, from Debian's $(FONT_PKG) $$(dpkg-deb -f $< Version)\";"; \
+	  $(BUILD)/psf2c font_8x16 $(FONT_DIR)/8x16.psf; \
+	  $(BUILD)/psf2c font_16x32 $(FONT_DIR)/16x32.psf; } > $@.tmp
+	mv $@.tmp $@
+
+$(FONT_DIR)/fonts.o: $(FONT_DIR)/fonts.c
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/ksyms.pass1.o: tools/gensyms.sh
 	@mkdir -p $(BUILD)

@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 #include "arch/x86_64/apic.h"
-#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/tsc.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"

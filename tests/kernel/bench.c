@@ -6,9 +6,9 @@
 #include <stdint.h>
 
 #include "arch/x86_64/apic.h"
-#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/tsc.h"
 #include "drivers/poweroff.h"
 #include "kernel/boot_hook.h"
 #include "kernel/percpu.h"

@@ -1,8 +1,8 @@
 /* Grace periods, call_rcu, synchronize_rcu and rcu_barrier (kernel/rcu.h),
  * on every online CPU. */
 #include "arch/x86_64/apic.h"
-#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/tsc.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/rcu.h"

@@ -5,8 +5,8 @@
  */
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/apic.h"
-#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/tsc.h"
 #include "kernel/percpu.h"
 #include "kernel/sched.h"
 #include "kernel/smp_call.h"
