@@ -193,7 +193,11 @@ $(BUILD)/ktap: tools/ktap.c tools/ktap_parse.c tools/ktap_parse.h
 	@mkdir -p $(BUILD)
 	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. tools/ktap.c tools/ktap_parse.c -o $@
 
-host-tests: $(HOST_TESTS) $(BUILD)/ktap
+# Reads the text on a screenshot of the framebuffer console (tools/screen-text.c).
+$(BUILD)/screen-text: tools/screen-text.c drivers/font.c $(FONT_DIR)/fonts.c
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. $^ -o $@
+
+host-tests: $(HOST_TESTS) $(BUILD)/ktap $(BUILD)/screen-text
 
 test: deps iso host-tests
 	@tools/run-tests.sh

@@ -18,6 +18,7 @@
 #include "fs/ramfs.h"
 #include "kernel/boot_hook.h"
 #include "kernel/bootinfo.h"
+#include "kernel/hwinfo.h"
 #include "kernel/init.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
@@ -79,6 +80,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     smp_boot_aps();
     irq_enable();
     print_banner();
+    hwinfo_print();
 
     const char *selftest = cmdline_get(&kernel_cmdline, "selftest");
     if (selftest)
