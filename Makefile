@@ -50,7 +50,8 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -I. -Wall -Wextra -Werror \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
-.PHONY: all iso kernel user run debug test soak bench compare host-tests deps clean disasm FORCE
+.PHONY: all iso kernel user run debug test soak bench compare host-tests deps clean disasm \
+        usb screenshot FORCE
 all: iso
 
 kernel: $(BUILD)/prune.elf
@@ -225,6 +226,23 @@ bench: deps iso
 compare: deps
 	$(MAKE) BUILD=$(BUILD)/compare/prune DEBUG=0 iso
 	@tools/compare/run.sh
+
+# Writes the ISO to a USB stick, after showing the device and asking.
+usb: iso
+	@[ -n "$(DEV)" ] || { echo "usage: make usb DEV=/dev/sdX (lsblk lists the disks)"; exit 1; }
+	@[ -b "$(DEV)" ] || { echo "usb: $(DEV) is not a block device"; exit 1; }
+	@lsblk -o NAME,SIZE,MODEL,TRAN,MOUNTPOINTS $(DEV)
+	@printf 'usb: everything on %s will be lost. Type yes to write prune there: ' "$(DEV)"; \
+	    read answer; [ "$$answer" = yes ] || { echo "usb: nothing written"; exit 1; }
+	dd if=$(BUILD)/prune.iso of=$(DEV) bs=4M conv=fsync status=progress
+	@echo "usb: done; docs/bare-metal.md says how to boot it"
+
+# docs/screenshot-uefi-1920x1080.png: the UEFI framebuffer console at
+# 1920x1080 after a boot and a command typed on the PS/2 keyboard.
+screenshot: deps iso
+	$(QEMU_RUN) $(BUILD)/prune.iso --uefi --resolution 1920x1080 --smp 2 --timeout 180 \
+	    --cmdline "init=/bin/sh" --keys 'test_hello a b\n' \
+	    --screenshot docs/screenshot-uefi-1920x1080.png --keys 'exit\n' > /dev/null
 
 clean:
 	rm -rf $(BUILD)

@@ -4,6 +4,7 @@
 #include "arch/x86_64/io.h"
 #include "drivers/tty.h"
 #include "kernel/printk.h"
+#include "kernel/spinlock.h"
 
 #define COM1 0x3f8
 #define UART_DATA 0
@@ -22,6 +23,10 @@
 #define TX_WAIT_POLLS 100000
 
 static bool present; /* set once by serial_init(), before interrupts */
+/* Held (interrupts off) from reading a byte out of the UART to queueing it,
+ * so that the interrupt and a direct caller cannot swap two bytes. Taken
+ * before the input ring's lock. */
+static struct spinlock rx_lock = SPINLOCK_INIT("serial rx");
 
 bool serial_present(void)
 {
@@ -41,8 +46,10 @@ void serial_receive(void)
 {
     if (!present)
         return;
+    uint64_t flags = spin_lock_irqsave(&rx_lock);
     while (inb(COM1 + UART_LSR) & LSR_DATA_READY)
         tty_input(inb(COM1 + UART_DATA));
+    spin_unlock_irqrestore(&rx_lock, flags);
 }
 
 void serial_enable_receive_interrupt(void)
