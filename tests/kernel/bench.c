@@ -28,7 +28,7 @@
 #include "mm/pt_ref.h"
 
 #define RUNS 201 /* odd: the median is one sample */
-#define BENCH_VA 0xffffc00000000000ul /* unmapped: invlpg of it is harmless */
+#define BENCH_VA TEST_MAP_BASE /* unmapped: invlpg of it is harmless */
 
 static uint64_t samples[RUNS];
 

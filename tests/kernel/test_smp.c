@@ -109,7 +109,7 @@ KTEST(smp_ipi_round_trip_on_every_cpu_pair)
  * CPU read through it (so each TLB caches A), remap it to frame B, shoot
  * down on every CPU, then every CPU must read B.
  */
-#define TEST_VA 0xffffc00000000000ul
+#define TEST_VA TEST_MAP_BASE
 #define VALUE_A 0xaaaaaaaaaaaaaaaaul
 #define VALUE_B 0xbbbbbbbbbbbbbbbbul
 
