@@ -1,13 +1,15 @@
 /*
  * Interrupt handlers of the APIC world: the per-CPU timer tick, the IPIs,
- * the serial port, spurious interrupts. Each handler sends its own EOI
+ * the serial port, the PS/2 keyboard, spurious interrupts. Each handler sends its own EOI
  * (before anything that may switch threads).
  */
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/irq.h"
 #include "arch/x86_64/trap.h"
+#include "drivers/i8042.h"
 #include "drivers/serial.h"
 #include "kernel/percpu.h"
+#include "kernel/printk.h"
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
 #include "kernel/smp_call.h"
@@ -21,6 +23,7 @@ static void timer_interrupt(struct trap_frame *tf)
 {
     this_cpu()->ticks++;
     rcu_tick(tf->cs & 3);
+    lapic_timer_rearm();
     lapic_eoi();
     sched_tick();
     sched_preempt_from_irq();
@@ -48,6 +51,13 @@ static void serial_interrupt(struct trap_frame *tf)
     lapic_eoi();
 }
 
+static void keyboard_interrupt(struct trap_frame *tf)
+{
+    (void)tf;
+    i8042_interrupt();
+    lapic_eoi();
+}
+
 /* A spurious interrupt needs no EOI (Intel SDM vol. 3, 11.9). */
 static void spurious_interrupt(struct trap_frame *tf)
 {
@@ -60,7 +70,13 @@ void irq_init(void)
     trap_register(VECTOR_IPI_CALL, call_function_interrupt);
     trap_register(VECTOR_IPI_RESCHED, resched_interrupt);
     trap_register(VECTOR_SERIAL, serial_interrupt);
+    trap_register(VECTOR_KEYBOARD, keyboard_interrupt);
     trap_register(VECTOR_SPURIOUS, spurious_interrupt);
-    ioapic_route_isa_irq(ISA_IRQ_COM1, VECTOR_SERIAL);
-    serial_enable_receive_interrupt();
+    if (serial_present()) {
+        ioapic_route_isa_irq(ISA_IRQ_COM1, VECTOR_SERIAL);
+        serial_enable_receive_interrupt();
+    } else {
+        printk("serial: no UART at COM1; the screen is the only console\n");
+    }
+    i8042_init(VECTOR_KEYBOARD);
 }

@@ -2,8 +2,9 @@
 #ifndef ARCH_X86_64_IRQ_H
 #define ARCH_X86_64_IRQ_H
 
-/* Boot CPU, after lapic_init_boot(): registers the timer, IPI, serial and
- * spurious handlers and routes COM1 through the I/O APIC. */
+/* Boot CPU, after lapic_init_boot(): registers the timer, IPI, serial,
+ * keyboard and spurious handlers, routes COM1 (if there is a UART) through
+ * the I/O APIC and probes the PS/2 keyboard (drivers/i8042.h). */
 void irq_init(void);
 
 #endif
