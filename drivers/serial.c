@@ -1,9 +1,10 @@
-/* COM1 (16550 UART) console; see drivers/serial.h. */
+/* COM1 (16550 UART) console and input; see drivers/serial.h. */
 #include "drivers/serial.h"
 
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/io.h"
 #include "arch/x86_64/trap.h"
+#include "drivers/tty.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
 
@@ -17,53 +18,41 @@
 #define UART_LSR 5
 #define LSR_DATA_READY 0x01
 #define LSR_TX_EMPTY 0x20
+#define MCR_NORMAL 0x0b   /* DTR, RTS, OUT2 (the interrupt line) */
+#define MCR_LOOPBACK 0x1e /* RTS, OUT1, OUT2 and LOOP: what is sent comes back */
+#define LOOPBACK_PROBE 0xae
+/* Polls of the line status before a byte is sent anyway: a UART that never
+ * says its transmitter is empty must not stop the kernel. */
+#define TX_WAIT_POLLS 100000
+
+static bool present; /* set once by serial_init(), before interrupts */
+/* Held (interrupts off) from reading a byte out of the UART to queueing it,
+ * so that the interrupt and a direct caller cannot swap two bytes. Taken
+ * before the input ring's lock. */
+static struct spinlock rx_lock = SPINLOCK_INIT("serial rx");
+
+bool serial_present(void)
+{
+    return present;
+}
 
 void serial_putc(char c)
 {
-    while (!(inb(COM1 + UART_LSR) & LSR_TX_EMPTY))
+    if (!present)
+        return;
+    for (int i = 0; i < TX_WAIT_POLLS && !(inb(COM1 + UART_LSR) & LSR_TX_EMPTY); i++)
         ;
     outb(COM1 + UART_DATA, c);
 }
 
-#define RX_RING_SIZE 256
-
-static struct spinlock rx_lock = SPINLOCK_INIT("serial rx");
-static char rx_ring[RX_RING_SIZE]; /* rx_lock */
-static unsigned rx_head, rx_tail;  /* rx_lock; head - tail = bytes waiting */
-
-struct wait_queue serial_input_wait = WAIT_QUEUE_INIT("serial input");
-
 void serial_receive(void)
 {
+    if (!present)
+        return;
     uint64_t flags = spin_lock_irqsave(&rx_lock);
-    unsigned head = rx_head;
-    while (inb(COM1 + UART_LSR) & LSR_DATA_READY) {
-        char c = inb(COM1 + UART_DATA);
-        if (rx_head - rx_tail < RX_RING_SIZE)
-            rx_ring[rx_head++ % RX_RING_SIZE] = c;
-    }
-    bool received = rx_head != head;
+    while (inb(COM1 + UART_LSR) & LSR_DATA_READY)
+        tty_input(inb(COM1 + UART_DATA));
     spin_unlock_irqrestore(&rx_lock, flags);
-    if (received)
-        wake_up_all(&serial_input_wait);
-}
-
-bool serial_input_pending(void)
-{
-    uint64_t flags = spin_lock_irqsave(&rx_lock);
-    bool pending = rx_head != rx_tail;
-    spin_unlock_irqrestore(&rx_lock, flags);
-    return pending;
-}
-
-bool serial_read(char *c)
-{
-    uint64_t flags = spin_lock_irqsave(&rx_lock);
-    bool got = rx_head != rx_tail;
-    if (got)
-        *c = rx_ring[rx_tail++ % RX_RING_SIZE];
-    spin_unlock_irqrestore(&rx_lock, flags);
-    return got;
 }
 
 /* The COM1 interrupt: takes the bytes, then acknowledges. */
@@ -76,6 +65,10 @@ static void serial_interrupt(struct trap_frame *tf)
 
 void serial_enable_receive_interrupt(void)
 {
+    if (!present) {
+        printk("serial: no UART at COM1; the screen is the only console\n");
+        return;
+    }
     trap_register(VECTOR_SERIAL, serial_interrupt);
     ioapic_route_isa_irq(ISA_IRQ_COM1, VECTOR_SERIAL);
     outb(COM1 + UART_IER, 0x01); /* "received data available" */
@@ -92,6 +85,18 @@ static void serial_write(const char *text, size_t len)
 
 static struct console serial_console = { .name = "serial", .write = serial_write };
 
+/* True if a 16550 answers at COM1: in loopback mode it receives what it
+ * sends. Where there is no UART the port reads 0xff and nothing comes back. */
+static bool uart_answers(void)
+{
+    outb(COM1 + UART_MCR, MCR_LOOPBACK);
+    outb(COM1 + UART_DATA, LOOPBACK_PROBE);
+    for (int i = 0; i < TX_WAIT_POLLS; i++)
+        if (inb(COM1 + UART_LSR) & LSR_DATA_READY)
+            return inb(COM1 + UART_DATA) == LOOPBACK_PROBE;
+    return false;
+}
+
 void serial_init(void)
 {
     outb(COM1 + UART_IER, 0x00);
@@ -100,6 +105,9 @@ void serial_init(void)
     outb(COM1 + UART_IER, 0);
     outb(COM1 + UART_LCR, 0x03); /* 8N1, DLAB off */
     outb(COM1 + UART_FCR, 0xc7); /* FIFOs on and cleared */
-    outb(COM1 + UART_MCR, 0x0b); /* DTR, RTS, OUT2 */
+    present = uart_answers();
+    if (!present)
+        return;
+    outb(COM1 + UART_MCR, MCR_NORMAL);
     console_register(&serial_console);
 }

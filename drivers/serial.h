@@ -1,33 +1,31 @@
-/* The COM1 serial port: the console that always works, and its input. */
+/*
+ * The COM1 serial port: a console and an input device. Optional: most PCs
+ * have none, and serial_init() then leaves it alone for good (every call
+ * below returns at once), so that nothing waits for a UART that is not there.
+ */
 #ifndef DRIVERS_SERIAL_H
 #define DRIVERS_SERIAL_H
 
 #include <stdbool.h>
 
-#include "kernel/wait.h"
-
-/* Program COM1 for 38400 baud 8N1 and register it as a console. */
+/* Programs COM1 for 38400 baud 8N1 and registers it as a console, if a
+ * UART answers there (a loopback test). The first thing kmain does. */
 void serial_init(void);
+
+/* True if serial_init() found a UART. */
+bool serial_present(void);
+
 void serial_putc(char c);
 
 /*
- * Input: the COM1 interrupt calls serial_receive(), which moves the UART's
- * bytes into a ring buffer; serial_read() takes them out. The ring's lock
- * is taken with interrupts off.
+ * Input: the COM1 interrupt calls serial_receive(), which hands the UART's
+ * bytes to tty_input() (drivers/tty.h).
  */
 
 /* Boot CPU, after irq_init(): registers the COM1 interrupt handler, routes
- * the IRQ through the I/O APIC and turns the UART's receive interrupt on. */
+ * the IRQ through the I/O APIC and turns the UART's receive interrupt on
+ * (nothing without a UART). */
 void serial_enable_receive_interrupt(void);
 void serial_receive(void);
-/* Returns true and stores the oldest received byte, false if none. */
-bool serial_read(char *c);
-
-/* True if a received byte waits in the ring. */
-bool serial_input_pending(void);
-
-/* Woken (wake_up_all) by serial_receive() when bytes arrive; readers
- * wait_event() on it for serial_input_pending(). */
-extern struct wait_queue serial_input_wait;
 
 #endif

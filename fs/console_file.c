@@ -1,7 +1,7 @@
 /* The console as a file; see fs/console_file.h. */
 #include "fs/console_file.h"
 
-#include "drivers/serial.h"
+#include "drivers/tty.h"
 #include "drivers/tty_line.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -16,13 +16,13 @@
 static struct spinlock input_lock = SPINLOCK_INIT("console input");
 static struct tty_line input;
 
-/* Moves the bytes waiting in the serial ring into the line discipline and
- * echoes them. Caller holds input_lock. */
+/* Moves the bytes waiting in the input ring (drivers/tty.h) into the line
+ * discipline and echoes them. Caller holds input_lock. */
 static void cook_input(void)
 {
     assert_held(&input_lock);
     char c, echo[TTY_ECHO_MAX];
-    while (serial_read(&c))
+    while (tty_input_read(&c))
         console_write_user(echo, tty_line_input(&input, c, echo));
 }
 
@@ -44,7 +44,7 @@ static long console_read(struct file *f, struct iobuf buf, size_t len, uint64_t 
             return iobuf_put(buf, 0, line, n) < 0 ? -EFAULT : (long)n;
         }
         spin_unlock(&input_lock);
-        wait_event(&serial_input_wait, serial_input_pending() || current_killed());
+        wait_event(&tty_input_wait, tty_input_pending() || current_killed());
         if (current_killed())
             return -EINTR;
     }

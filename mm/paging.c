@@ -97,6 +97,21 @@ void paging_init(uint64_t map_end)
         arch_enable_global_pages();
 }
 
+void *paging_map_write_combining(uint64_t phys, uint64_t size)
+{
+    static uint64_t next = IO_MAP_BASE; /* boot CPU only */
+    uint64_t start = ALIGN_DOWN(phys, PAGE_SIZE);
+    uint64_t bytes = ALIGN_UP(phys + size, PAGE_SIZE) - start;
+    if (bytes > IO_MAP_BASE + IO_MAP_SIZE - next)
+        return NULL;
+    uint64_t nx = arch_nx_enabled() ? PTE_NX : 0;
+    map_range(phys_to_virt(kernel_pml4_phys), next, start, bytes, 1,
+              PTE_PRESENT | PTE_WRITE | PTE_WRITE_COMBINING | nx);
+    void *va = (void *)(next + (phys - start));
+    next += bytes;
+    return va;
+}
+
 pte_t *pgtable_lookup(uint64_t root, uint64_t va, int *level)
 {
     pte_t *table = phys_to_virt(root);

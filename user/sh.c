@@ -1,7 +1,8 @@
 /*
  * A tiny shell: reads a line from standard input, splits it at spaces and runs
  * /bin/WORD with the other words as its arguments (fork + execve + wait4).
- * "exit [N]" or the end of input ends it. Try: make run CMDLINE="init=/bin/sh".
+ * "exit [N]" or the end of input ends it; "exit" alone exits with the last
+ * command's status, as sh does. Try: make run CMDLINE="init=/bin/sh".
  */
 #define _GNU_SOURCE /* wait4 */
 #include <stdio.h>
@@ -23,8 +24,10 @@ static int split(char *line, char **words)
     return n;
 }
 
-/* Runs /bin/words[0] (or words[0] itself if it holds a '/') and reports how it ended. */
-static void run(char **words, char **envp)
+/* Runs /bin/words[0] (or words[0] itself if it holds a '/'), reports how it
+ * ended and returns its status as sh's $? would be: the exit status, or 128
+ * plus the signal that killed it. */
+static int run(char **words, char **envp)
 {
     char path[300];
     if (strchr(words[0], '/'))
@@ -40,12 +43,15 @@ static void run(char **words, char **envp)
     int status;
     if (pid < 0 || wait4(pid, &status, 0, NULL) != pid) {
         perror("sh");
-        return;
+        return 1;
     }
-    if (WIFSIGNALED(status))
+    if (WIFSIGNALED(status)) {
         printf("sh: %s killed by signal %d\n", words[0], WTERMSIG(status));
-    else if (WEXITSTATUS(status) != 0)
+        return 128 + WTERMSIG(status);
+    }
+    if (WEXITSTATUS(status) != 0)
         printf("sh: %s exited with status %d\n", words[0], WEXITSTATUS(status));
+    return WEXITSTATUS(status);
 }
 
 int main(int argc, char **argv, char **envp)
@@ -55,15 +61,16 @@ int main(int argc, char **argv, char **envp)
     setvbuf(stdout, NULL, _IONBF, 0);
     char line[1024];
     char *words[MAX_WORDS + 1];
+    int last_status = 0;
     for (;;) {
         printf("$ ");
         if (!fgets(line, sizeof(line), stdin))
-            return 0;
+            return last_status;
         int n = split(line, words);
         if (n == 0)
             continue;
         if (strcmp(words[0], "exit") == 0)
-            return n > 1 ? atoi(words[1]) : 0;
-        run(words, envp);
+            return n > 1 ? atoi(words[1]) : last_status;
+        last_status = run(words, envp);
     }
 }

@@ -16,6 +16,7 @@ static void timer_interrupt(struct trap_frame *tf)
 {
     this_cpu()->ticks++;
     rcu_tick(tf->cs & 3);
+    lapic_timer_rearm();
     lapic_eoi();
     sched_tick();
     sched_preempt_from_irq();

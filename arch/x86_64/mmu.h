@@ -42,6 +42,7 @@ _Static_assert(sizeof(pte_t) == 8, "an x86_64 page-table entry is 8 bytes");
 #define PTE_PRESENT (1ul << 0)
 #define PTE_WRITE (1ul << 1)
 #define PTE_USER (1ul << 2)
+#define PTE_PWT (1ul << 3)      /* with PCD and PAT: which PAT entry gives the memory type */
 #define PTE_ACCESSED (1ul << 5) /* set by the CPU on use */
 #define PTE_DIRTY (1ul << 6)    /* leaf: set by the CPU on a write */
 #define PTE_HUGE (1ul << 7)     /* levels 2 and 3: a 2 MiB / 1 GiB leaf */
@@ -250,6 +251,33 @@ static inline bool arch_invlpg_empties_paging_caches(void)
 #define CPUID_EXT_EDX_NX (1u << 20)
 #define CPUID_EXT_EDX_PDPE1GB (1u << 26)
 #define CPUID_1_EDX_PGE (1u << 13)
+
+/*
+ * Memory types (Intel SDM vol. 3, 11.12). A 4 KiB leaf's PAT, PCD and PWT
+ * bits pick one of the eight entries of the PAT MSR. Every entry prune
+ * uses is 0 (write-back, PWT clear) except the framebuffer's: arch_pat_init()
+ * makes entry 1 (PWT alone) write-combining, so PTE_WRITE_COMBINING is PWT.
+ * Write-combining lets the CPU gather stores into bursts; reads stay slow.
+ */
+#define PTE_WRITE_COMBINING PTE_PWT
+#define MSR_PAT 0x277
+#define PAT_ENTRY_WC 1
+#define PAT_TYPE_WC 0x01
+#define PAT_TYPE_SHIFT(entry) ((entry) * 8)
+
+/* Sets PAT entry 1 to write-combining. Every CPU, before it uses
+ * PTE_WRITE_COMBINING: the CPUs' PATs must agree. */
+static inline void arch_pat_init(void)
+{
+    uint64_t pat = rdmsr(MSR_PAT) & ~(0xfful << PAT_TYPE_SHIFT(PAT_ENTRY_WC));
+    wrmsr(MSR_PAT, pat | (uint64_t)PAT_TYPE_WC << PAT_TYPE_SHIFT(PAT_ENTRY_WC));
+}
+
+/* The memory type PAT entry 'entry' holds on this CPU. */
+static inline uint8_t arch_pat_type(int entry)
+{
+    return rdmsr(MSR_PAT) >> PAT_TYPE_SHIFT(entry);
+}
 
 /* True if the CPU can map 1 GiB pages (level 3 leaves). */
 static inline bool arch_has_1g_pages(void)

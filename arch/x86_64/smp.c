@@ -21,6 +21,7 @@
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/syscall_arch.h"
+#include "arch/x86_64/tsc.h"
 #include "kernel/arch_hooks.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
@@ -55,6 +56,7 @@ __attribute__((noreturn)) static void ap_entry(int id)
 {
     write_cr3(kernel_cr3);
     write_cr4(kernel_cr4);
+    arch_pat_init();
     percpu_init_cpu(id);
     gdt_init_cpu(id);
     idt_load();
