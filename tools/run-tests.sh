@@ -44,8 +44,8 @@ line_of_length() {
 boots=(
     "bios-smp1-128M|0||--smp 1 --mem 128M|ktest=all"
     "bios-64M|0||--mem 64M|ktest=all"
-    "bios-3G|0||--mem 3G|ktest=all"
-    "bios-8G|0||--mem 8G|ktest=all"
+    "bios-3G|0||--mem 3G --timeout 180|ktest=all"
+    "bios-8G|0||--mem 8G --timeout 180|ktest=all"
     "uefi-512M|0||--uefi --mem 512M --timeout 120|ktest=all"
     "bios-smp2-256M|0|smp: 2 CPU(s) online|--smp 2 --mem 256M|ktest=all"
     "bios-smp4-512M|0|smp: 4 CPU(s) online|--smp 4 --mem 512M --timeout 180|ktest=all"
