@@ -72,7 +72,7 @@ boots=(
     "matrix-cpu-no-tsc-deadline|0|APIC timer periodic|--cpu max,-tsc-deadline|ktest=time"
     "matrix-uefi-800x600|0|fb console, 100x37 characters|--uefi --resolution 800x600 --timeout 120|ktest=console,time"
     "matrix-uefi-1920x1080|0|fb console, 120x33 characters|--uefi --resolution 1920x1080 --timeout 120|ktest=console,time"
-    "matrix-q35-6G-pci-hole|0|prune: 1 CPU(s), 6[0-9][0-9][0-9] MiB|--machine q35 --mem 6G|ktest=mm_paging,mm_frame,time"
+    "matrix-q35-6G-pci-hole|0|prune: 1 CPU(s), 6[0-9][0-9][0-9] MiB|--machine q35 --mem 6G --timeout 180|ktest=mm_paging,mm_frame,time"
     "matrix-no-serial|0||--no-serial|ktest=time,console,file_console"
 )
 
