@@ -24,7 +24,8 @@ pte_t upte_make(struct page *page, uint32_t prot, bool writable)
     if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
         return mk_protnone_pte(page_to_phys(page));
     bool nx = !(prot & PROT_EXEC) && __atomic_load_n(&user_nx, __ATOMIC_RELAXED);
-    return mk_user_pte(page_to_phys(page), writable && (prot & PROT_WRITE), nx);
+    return mk_user_pte(page_to_phys(page), writable && (prot & PROT_WRITE) && !is_zero_page(page),
+                       nx);
 }
 
 struct address_space *as_create(void)
@@ -108,11 +109,9 @@ static int zap_entry(struct address_space *as, struct page *table, pte_t *slot, 
      * made it has not flushed yet, it still counts in flush_pending (Z3). */
     if (pte_present(e))
         zap_note_change(as, z);
-    pte_set(slot, 0);
-    pt_count_sub(table, 1);
+    upte_set(as, table, slot, 0);
     if (!upte_has_page(e))
         return 0;
-    as_count(&as->rss_pages, -1);
     struct page *page = upte_page(e);
     if (user_page_put_last(page)) {
         page->next = z->freed;
@@ -258,7 +257,6 @@ struct fork_copy {
 static int copy_entry(struct address_space *parent, struct page *table, pte_t *slot,
                       uint64_t va, void *arg)
 {
-    (void)table;
     struct fork_copy *copy = arg;
     pte_t e = pte_read(slot);
     if (!upte_has_page(e))
@@ -269,15 +267,13 @@ static int copy_entry(struct address_space *parent, struct page *table, pte_t *s
     if (pte_writable(e)) {
         zap_note_change(parent, copy->zap);
         e = pte_wrprotect(e);
-        pte_set(slot, e);
+        upte_set(parent, table, slot, e);
     }
     user_page_get(upte_page(e));
     pt_lock(child_table);
-    pte_set(pt_slot(child_table, va), e);
-    pt_count_add(child_table, 1);
+    upte_set(copy->child, child_table, pt_slot(child_table, va), e);
     pt_unlock(child_table);
     pt_put(copy->child, &copy->child_zap->pt, child_table);
-    as_count(&copy->child->rss_pages, 1);
     return 0;
 }
 

@@ -7,8 +7,12 @@
  *   0                      nothing mapped;
  *   PRESENT|USER|...       the page, with WRITE and NX from the region's
  *                          protection (WRITE only while the page is the
- *                          region's alone: see as.h);
+ *                          region's alone: see as.h; never for the zero
+ *                          page, mm/user_page.h);
  *   PROTNONE (not present) the page, kept but unreachable: PROT_NONE.
+ * The page may be the shared zero page in either of the last two states.
+ * Every change of a leaf entry goes through upte_set(), which keeps the
+ * counts that depend on it.
  * Table entries above level 1 allow everything (PTE_USER_TABLE); only the
  * leaf decides.
  */
@@ -25,6 +29,7 @@
 #include "mm/page.h"
 #include "mm/pt_ref.h"
 #include "mm/shm.h"
+#include "mm/user_page.h"
 
 /* One node per shared object the regions of an address space point to:
  * the address space's one reference on it (mm/shm.h). */
@@ -54,8 +59,15 @@ static inline struct page *upte_page(pte_t e)
     return phys_to_page(pte_phys(e));
 }
 
+/* True if the leaf entry holds the shared zero page (mm/user_page.h). */
+static inline bool upte_is_zero(pte_t e)
+{
+    return upte_has_page(e) && upte_page(e) == zero_page;
+}
+
 /* The entry mapping 'page' in a region with 'prot'; writable only if
- * 'writable' and the region allows writes. */
+ * 'writable', the region allows writes and 'page' is not the zero page
+ * (ZP2). */
 pte_t upte_make(struct page *page, uint32_t prot, bool writable);
 
 /* ---- User page tables (mm/pgtable_user.c) ----
@@ -79,6 +91,16 @@ static inline struct page *as_root_table(struct address_space *as)
  * a table is missing (or, with alloc, no memory).
  */
 struct page *upt_leaf_get(struct address_space *as, uint64_t va, bool alloc, struct zap *z);
+
+/*
+ * Stores 'e' in 'slot' of leaf table 'table' (its lock held, and the map
+ * lock, R1) and keeps in step what counts leaf entries: the table's count
+ * (one unit per entry in use: the caller holds a reference on the table,
+ * so emptying an entry never takes it to zero) and the VmRSS of 'as'
+ * (pages other than the zero page, ZP3). References on the pages are the
+ * caller's to take and drop.
+ */
+void upte_set(struct address_space *as, struct page *table, pte_t *slot, pte_t e);
 
 /* The leaf entry of 'va' now, 0 if none (a lockless snapshot; safe with or
  * without the map lock). */
@@ -237,7 +259,9 @@ bool vma_allows(const struct vma *vma, bool write, bool exec);
 /*
  * Makes the page of 'va' (in 'vma') present for a read, or for a write if
  * 'write' (breaking copy-on-write; the entry stays read-only if the region
- * is, for execve's forced writes). The access is not checked against the
+ * is, for execve's forced writes). A read of private memory with nothing
+ * mapped maps the zero page (mm/user_page.h); a write to it gets a zeroed
+ * frame, as copy-on-write does. The access is not checked against the
  * region: see vma_allows(). Map lock held (either side). Returns 0 or
  * -ENOMEM. A page replaced by copy-on-write is returned in *replaced (else
  * NULL), its entry's change in z: the caller drops it with

@@ -93,21 +93,22 @@ struct reprotect {
 static int reprotect_entry(struct address_space *as, struct page *table, pte_t *slot,
                            uint64_t va, void *arg)
 {
-    (void)table;
     (void)va;
     struct reprotect *r = arg;
     pte_t e = pte_read(slot);
     if (!upte_has_page(e))
         return 0;
     struct page *page = upte_page(e);
-    /* stable under the table lock, as in fault_in_locked() */
-    bool alone = (r->vma->flags & VMA_SHARED) || user_page_refs(page) == 1;
+    /* stable under the table lock, as in fault_in_locked(); the zero page
+     * is never writable (ZP2) */
+    bool alone = (r->vma->flags & VMA_SHARED) ||
+                 (!is_zero_page(page) && user_page_refs(page) == 1);
     pte_t n = upte_make(page, r->vma->prot, alone);
     if (pte_same_mapping(n, e))
         return 0;
     if (pte_present(e))
         zap_note_change(as, r->z);
-    pte_set(slot, n);
+    upte_set(as, table, slot, n);
     return 0;
 }
 

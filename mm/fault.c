@@ -23,14 +23,43 @@ bool vma_allows(const struct vma *vma, bool write, bool exec)
     return vma->prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 }
 
-/* A page for 'va' in 'vma' with one reference for the entry that will map
- * it: a zeroed frame for private memory, the object's page for shared
- * memory. NULL without memory. */
-static struct page *new_page(struct vma *vma, uint64_t va)
+/* The page a first access to 'va' in 'vma' maps, with one reference for
+ * the entry that will map it: the object's page for shared memory; for
+ * private memory, a zeroed frame for a write, the zero page for a read
+ * (ZP1: no reference). NULL without memory. */
+static struct page *new_page(struct vma *vma, uint64_t va, bool write)
 {
     if (vma->flags & VMA_SHARED)
         return shm_get_page(vma->object, vma->pgoff + ((va - vma->start) >> PAGE_SHIFT));
-    return frame_alloc_user(true);
+    return write ? frame_alloc_user(true) : zero_page;
+}
+
+/* Under the leaf table's lock: makes the read-only entry 'e' at 'slot'
+ * writable for a write fault, in place if its page is the region's alone,
+ * else by a copy (of zeros for the zero page: ZP2), whose old page goes to
+ * *replaced. 0 or -ENOMEM. */
+static int break_cow(struct address_space *as, struct vma *vma, struct page *table,
+                     pte_t *slot, uint64_t va, pte_t e, struct page **replaced, struct zap *z)
+{
+    struct page *page = upte_page(e);
+    bool zero = is_zero_page(page);
+    /* The count is stable here: a fork of this address space (which adds
+     * references) holds the map lock for writing, and pins are taken under
+     * this table's lock. */
+    if (!zero && ((vma->flags & VMA_SHARED) || user_page_refs(page) == 1)) {
+        upte_set(as, table, slot, upte_make(page, vma->prot, true));
+        return 0;
+    }
+    struct page *copy = frame_alloc_user(zero);
+    if (!copy)
+        return -ENOMEM;
+    if (!zero)
+        memcpy(page_to_virt(copy), page_to_virt(page), PAGE_SIZE);
+    zap_note_change(as, z);
+    zap_cover(z, va, va + PAGE_SIZE);
+    upte_set(as, table, slot, upte_make(copy, vma->prot, true));
+    *replaced = page;
+    return 0;
 }
 
 int fault_in_locked(struct address_space *as, struct vma *vma, uint64_t va, bool write,
@@ -46,33 +75,13 @@ int fault_in_locked(struct address_space *as, struct vma *vma, uint64_t va, bool
     pt_lock(table);
     pte_t e = pte_read(slot);
     if (!upte_has_page(e)) {
-        struct page *page = new_page(vma, va);
-        if (page) {
-            pte_set(slot, upte_make(page, vma->prot, true));
-            pt_count_add(table, 1);
-            as_count(&as->rss_pages, 1);
-        } else {
+        struct page *page = new_page(vma, va, write);
+        if (page)
+            upte_set(as, table, slot, upte_make(page, vma->prot, true));
+        else
             err = -ENOMEM;
-        }
     } else if (write && !pte_writable(e)) {
-        struct page *page = upte_page(e);
-        /* The count is stable here: a fork of this address space (which
-         * adds references) holds the map lock for writing, and pins are
-         * taken under this table's lock. */
-        if ((vma->flags & VMA_SHARED) || user_page_refs(page) == 1) {
-            pte_set(slot, upte_make(page, vma->prot, true));
-        } else {
-            struct page *copy = frame_alloc_user(false);
-            if (copy) {
-                memcpy(page_to_virt(copy), page_to_virt(page), PAGE_SIZE);
-                zap_note_change(as, z);
-                zap_cover(z, va, va + PAGE_SIZE);
-                pte_set(slot, upte_make(copy, vma->prot, true));
-                *replaced = page;
-            } else {
-                err = -ENOMEM;
-            }
-        }
+        err = break_cow(as, vma, table, slot, va, e, replaced, z);
     }
     if (!err && pin) {
         *pin = upte_page(pte_read(slot));

@@ -27,7 +27,10 @@
  *  5. A data page is referenced or read only under its leaf table's lock,
  *     while its entry maps it: that entry holds a reference on the page
  *     which nobody can drop without the lock (R1), so the page is not freed
- *     meanwhile. gup_fast_present() reads no page.
+ *     meanwhile. The zero page needs neither: it is never freed, and a pin
+ *     of it takes no reference (mm/user_page.h, ZP1); being read-only, it
+ *     is never pinned for a write (ZP2). gup_fast_present() reads no page
+ *     and counts the zero page as present, as mincore does on Linux.
  *  6. Taking that lock with interrupts off is bounded: a pt_lock holder
  *     never waits for another CPU (mm/pt_ref.h).
  *  7. A walker answers for a prefix of what it was asked and gives up at

@@ -19,6 +19,7 @@
 #include "mm/memmap.h"
 #include "mm/page.h"
 #include "mm/paging.h"
+#include "mm/user_page.h"
 
 /* Below this much RAM prune refuses to boot: the kernel, its tables and
  * page descriptors take a few MiB, the initrd and user programs the rest. */
@@ -29,6 +30,11 @@
 struct page *mem_map;
 uint64_t max_pfn;
 static uint64_t total_bytes;
+
+/* The shared zero page (mm/user_page.h, ZP1): a frame of the kernel image's
+ * .bss, so PG_RESERVED and never handed out. */
+static uint8_t zero_frame[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+struct page *zero_page;
 
 /* Lists what must never be handed out; returns how many ranges. */
 static int reserved_ranges(struct phys_range *out)
@@ -89,6 +95,7 @@ void mm_init(void)
     mem_map = phys_to_virt(map_phys);
     for (uint64_t pfn = 0; pfn < max_pfn; pfn++)
         mem_map[pfn] = (struct page){.flags = PG_RESERVED};
+    zero_page = virt_to_page(zero_frame);
 
     frame_init();
     add_usable(usable, n, 0, BOOT_MAP_END);

@@ -13,6 +13,27 @@
 /* Page-table pages of all address spaces, PML4s included; atomic. */
 uint64_t user_pt_pages_total;
 
+/* True if the leaf entry counts in VmRSS: a page other than the zero page
+ * (ZP3). */
+static bool upte_resident(pte_t e)
+{
+    return upte_has_page(e) && !upte_is_zero(e);
+}
+
+void upte_set(struct address_space *as, struct page *table, pte_t *slot, pte_t e)
+{
+    ASSERT(table->pt_level == 1);
+    pte_t old = pte_read(slot);
+    pte_set(slot, e);
+    if (!old && e)
+        pt_count_add(table, 1);
+    else if (old && !e)
+        pt_count_sub(table, 1);
+    int rss = (int)upte_resident(e) - (int)upte_resident(old);
+    if (rss)
+        as_count(&as->rss_pages, rss);
+}
+
 /*
  * The fast path of upt_leaf_get(): descends from the PML4 without taking
  * any reference (R4), then takes one on the leaf table only, which keeps

@@ -7,6 +7,7 @@
 #include "kernel/printk.h"
 #include "mm/as_internal.h"
 #include "mm/paging.h"
+#include "mm/user_page.h"
 
 /* Errors printed in full; the rest are only counted. */
 #define AUDIT_PRINT_MAX 8
@@ -62,9 +63,21 @@ static void audit_table(struct audit *a, struct page *pt, int level, struct page
         report(a, pt, "the count", pt->pt_count, want);
 }
 
+/* The zero page as ZP1 wants it: its refcount never moved, all zeros. */
+static void audit_zero_page(struct audit *a)
+{
+    const uint64_t *words = page_to_virt(zero_page);
+    for (size_t i = 0; i < PAGE_SIZE / 8; i++)
+        if (words[i] && a->errors++ < AUDIT_PRINT_MAX)
+            printk("pt_audit: the zero page holds %lx at word %lu\n", words[i], i);
+    if (zero_page->refcount != 0 && a->errors++ < AUDIT_PRINT_MAX)
+        printk("pt_audit: the zero page's refcount is %d, expected 0\n", zero_page->refcount);
+}
+
 int pt_audit(struct address_space *as)
 {
     struct audit a = {.as = as};
+    audit_zero_page(&a);
     audit_table(&a, as_root_table(as), PT_LEVELS, NULL, 0, 0);
     uint64_t vmpte = __atomic_load_n(&as->pt_pages, __ATOMIC_RELAXED);
     if (a.tables != vmpte) {
