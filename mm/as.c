@@ -9,6 +9,7 @@
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/smp_call.h"
+#include "lib/cmdline.h"
 #include "mm/as_internal.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
@@ -334,6 +335,8 @@ struct address_space *as_fork(struct address_space *parent)
         as_put(child);
         return NULL;
     }
+    as_audit_op(parent, "fork (the parent)");
+    as_audit_op(child, "fork (the child)");
     return child;
 }
 
@@ -368,6 +371,17 @@ int as_audit(struct address_space *as)
     write_unlock(&as->map_lock);
     return errors;
 }
+
+#ifdef DEBUG
+void as_audit_op(struct address_space *as, const char *op)
+{
+    static int enabled = -1; /* the command line's answer, once known */
+    if (enabled < 0)
+        enabled = cmdline_get(&kernel_cmdline, "ptaudit") != NULL;
+    if (enabled && as_audit(as))
+        panic("ptaudit: address space %p: page-table counts wrong after %s (see above)", as, op);
+}
+#endif
 
 uint64_t as_rss_bytes(struct address_space *as)
 {

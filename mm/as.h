@@ -128,6 +128,20 @@ size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len
  * pt_audit); returns the mismatches (each printed). Takes the map lock. */
 int as_audit(struct address_space *as);
 
+/* DEBUG builds booted with "ptaudit": audits 'as' (as_audit) and panics,
+ * naming 'op', on any mismatch. Called at the end of every page fault,
+ * as_access, memory system call and fork, with no lock held. A no-op
+ * otherwise: the audit walks every table. */
+#ifdef DEBUG
+void as_audit_op(struct address_space *as, const char *op);
+#else
+static inline void as_audit_op(struct address_space *as, const char *op)
+{
+    (void)as;
+    (void)op;
+}
+#endif
+
 /* Resident pages and page-table pages, for /proc (VmRSS, VmPTE). No lock
  * needed: a recent value. */
 uint64_t as_rss_bytes(struct address_space *as);

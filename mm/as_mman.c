@@ -62,6 +62,7 @@ long as_mmap(struct address_space *as, uint64_t addr, uint64_t len, uint64_t pro
     if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE && (vma.prot & PROT_ANY))
         as_populate(as, vma.start, vma.end,
                     (vma.prot & PROT_WRITE) && !(vma.flags & VMA_SHARED));
+    as_audit_op(as, "mmap");
     return (long)vma.start;
 }
 
@@ -80,6 +81,7 @@ int as_munmap(struct address_space *as, uint64_t addr, uint64_t len)
     }
     write_unlock(&as->map_lock);
     zap_finish(as, &z);
+    as_audit_op(as, "munmap");
     return err;
 }
 
@@ -128,6 +130,7 @@ int as_mprotect(struct address_space *as, uint64_t start, uint64_t len, uint64_t
     }
     write_unlock(&as->map_lock);
     zap_finish(as, &z);
+    as_audit_op(as, "mprotect");
     return err;
 }
 
@@ -206,6 +209,7 @@ int as_madvise(struct address_space *as, uint64_t start, uint64_t len, int advic
     else
         read_unlock(&as->map_lock);
     zap_finish(as, &z);
+    as_audit_op(as, "madvise");
     return err;
 }
 
@@ -266,5 +270,6 @@ uint64_t as_brk(struct address_space *as, uint64_t req)
     }
     write_unlock(&as->map_lock);
     zap_finish(as, &z);
+    as_audit_op(as, "brk");
     return brk;
 }

@@ -170,6 +170,7 @@ int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error)
     do
         err = fault_once(as, addr, write, exec);
     while (err == -ENOMEM && oom_retry()); /* O2 */
+    as_audit_op(as, "a page fault");
     return err;
 }
 
@@ -213,6 +214,7 @@ size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len
             break;
         done += chunk;
     }
+    as_audit_op(as, "as_access");
     return done;
 }
 
@@ -239,14 +241,15 @@ static int populate_page(struct address_space *as, uint64_t va, bool write, bool
 
 int as_populate(struct address_space *as, uint64_t start, uint64_t end, bool write)
 {
+    int err = 0;
     for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-        int err;
         bool hole;
         do
             err = populate_page(as, va, write, &hole);
         while (err == -ENOMEM && !hole && oom_retry()); /* O2 */
         if (err)
-            return err;
+            break;
     }
-    return 0;
+    as_audit_op(as, "populating");
+    return err;
 }

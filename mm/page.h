@@ -71,14 +71,16 @@ struct page {
     };
     /*
      * With PG_PTABLE (user page-table pages; the rules are in mm/pt_ref.h):
-     *   pt_va     first user address the table maps; constant
-     *   pt_count  atomic: entries in use + short-lived holders (+ 1 while
-     *             pt_keep); drops to 0 only under the parent's pt_lock
-     *   pt_lock   protects the table's entries; its holder never waits for
-     *             another CPU (lockless walkers spin on it with interrupts off)
-     *   pt_index  the table's slot in its parent; constant
-     *   pt_level  1 (PTE table) .. 4 (PML4); constant
-     *   pt_keep   ptfree=off: the table holds one keep reference (pt_lock)
+     *   pt_va      first user address the table maps; constant
+     *   pt_count   atomic: entries in use + short-lived holders (+ 1 while
+     *              pt_keep); drops to 0 only under the parent's pt_lock
+     *   pt_lock    protects the table's entries; its holder never waits for
+     *              another CPU (lockless walkers spin on it with interrupts off)
+     *   pt_index   the table's slot in its parent; constant
+     *   pt_level   1 (PTE table) .. 4 (PML4); constant
+     *   pt_keep    ptfree=off: the table holds one keep reference (pt_lock)
+     *   pt_entries level 1: entries in use (pt_lock; R7); 0 above
+     *   pt_zero    level 1: those of them holding the zero page (pt_lock; R7)
      */
     uint64_t pt_va;
     int32_t pt_count;
@@ -86,6 +88,8 @@ struct page {
     uint16_t pt_index;
     uint8_t pt_level;
     uint8_t pt_keep;
+    uint16_t pt_entries;
+    uint16_t pt_zero;
 };
 _Static_assert(sizeof(struct page) == 64, "struct page is one cache line");
 

@@ -25,9 +25,13 @@ void upte_set(struct address_space *as, struct page *table, pte_t *slot, pte_t e
     ASSERT(table->pt_level == 1);
     pte_t old = pte_read(slot);
     pte_set(slot, e);
-    if (!old && e)
+    int used = (e != 0) - (old != 0);
+    table->pt_entries += used; /* R7 */
+    table->pt_zero += (int)upte_is_zero(e) - (int)upte_is_zero(old);
+    ASSERT(table->pt_zero <= table->pt_entries && table->pt_entries <= PT_ENTRIES);
+    if (used > 0)
         pt_count_add(table, 1);
-    else if (old && !e)
+    else if (used < 0)
         pt_count_sub(table, 1);
     int rss = (int)upte_resident(e) - (int)upte_resident(old);
     if (rss)

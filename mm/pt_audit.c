@@ -15,7 +15,8 @@
 struct audit {
     struct address_space *as;
     int errors;
-    uint64_t tables; /* below the PML4 */
+    uint64_t tables;   /* below the PML4 */
+    uint64_t resident; /* leaf entries holding a page other than the zero page */
 };
 
 static void report(struct audit *a, const struct page *pt, const char *what, long got,
@@ -44,11 +45,13 @@ static void audit_table(struct audit *a, struct page *pt, int level, struct page
         report(a, pt, "the slot in the parent", pt->pt_index, index);
     pte_t *table = pt_table(pt);
     int entries = level == PT_LEVELS ? PML4_KERNEL_FIRST : PT_ENTRIES;
-    long used = 0;
+    long used = 0, zero = 0;
     for (int i = 0; i < entries; i++) {
         pte_t e = pte_read(&table[i]);
         if (level == 1) {
             used += e != 0;
+            zero += upte_is_zero(e);
+            a->resident += upte_has_page(e) && !upte_is_zero(e);
             continue;
         }
         if (!pte_present(e))
@@ -61,6 +64,11 @@ static void audit_table(struct audit *a, struct page *pt, int level, struct page
     long want = used + (pt->pt_keep ? 1 : 0);
     if (__atomic_load_n(&pt->pt_count, __ATOMIC_RELAXED) != want)
         report(a, pt, "the count", pt->pt_count, want);
+    /* R7: the content counts of a PTE table (unused above) */
+    if (pt->pt_entries != (level == 1 ? used : 0))
+        report(a, pt, "pt_entries", pt->pt_entries, level == 1 ? used : 0);
+    if (pt->pt_zero != zero)
+        report(a, pt, "pt_zero", pt->pt_zero, zero);
 }
 
 /* The zero page as ZP1 wants it: its refcount never moved, all zeros. */
@@ -84,6 +92,12 @@ int pt_audit(struct address_space *as)
         if (a.errors++ < AUDIT_PRINT_MAX)
             printk("pt_audit: %lu tables below the PML4, but VmPTE counts %lu\n", a.tables,
                    vmpte);
+    }
+    uint64_t rss = __atomic_load_n(&as->rss_pages, __ATOMIC_RELAXED);
+    if (a.resident != rss) {
+        if (a.errors++ < AUDIT_PRINT_MAX)
+            printk("pt_audit: %lu resident pages mapped, but VmRSS counts %lu\n", a.resident,
+                   rss);
     }
     if (a.errors > AUDIT_PRINT_MAX)
         printk("pt_audit: %d errors in all\n", a.errors);

@@ -140,6 +140,8 @@ void pt_init_page(struct page *pt, int level, struct page *parent, uint64_t va, 
     pt->pt_index = parent ? pt_index(va, level + 1) : 0;
     pt->pt_level = (uint8_t)level;
     pt->pt_keep = keep;
+    pt->pt_entries = 0;
+    pt->pt_zero = 0;
     __atomic_store_n(&pt->flags, pt->flags | PG_PTABLE, __ATOMIC_RELEASE); /* M1 */
     pt_stat_allocated(level);
 }

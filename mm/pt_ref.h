@@ -12,6 +12,15 @@
  *            + short-lived holders       (pt_try_get: pt_child_get, pt_alloc_get)
  *            + 1 if pt_keep              (ptfree=off only)
  *
+ * and a PTE table (level 1) also counts what its entries hold:
+ *
+ *   pt_entries = entries in use          (entry != 0)
+ *   pt_zero    = those holding the zero page (mm/user_page.h)
+ *
+ * A PTE table with pt_entries == pt_zero is *zero-only*: its entries can
+ * all be dropped with no data lost (the next fault maps the zero page
+ * again), so the table can be freed; an empty table is zero-only too.
+ *
  * The rules (each function below repeats the one it relies on):
  *  R1 A table's entries change only under its pt_lock (and the address
  *     space's map lock, read or write side: mm/as.h). Reading one entry
@@ -39,6 +48,11 @@
  *     the strategy, in zap_finish(), with interrupts on and no lock held.
  *     (The flush may come earlier, in zap_flush() under the map lock:
  *     fork; kernel/smp_call.h says why that cannot deadlock.)
+ *  R7 pt_entries and pt_zero change only under the table's pt_lock, by
+ *     upte_set() (mm/as_internal.h), the one function that writes a user
+ *     leaf entry, in the same critical section as the entry: under the lock
+ *     they are exact, and a zero-only table seen there stays zero-only
+ *     until the lock is dropped. pt_audit() checks them.
  *
  * Memory order. On x86 every locked read-modify-write is a full barrier
  * and plain loads and stores are acquire and release (TSO): the orders
@@ -339,7 +353,9 @@ size_t pt_stat_text(char *buf, size_t size);
 
 /*
  * Checks every table of 'as' against its entries: count = entries used
- * (+ keep), level, parent, index, PG_PTABLE, and VmPTE = tables below the
+ * (+ keep), pt_entries and pt_zero (R7), level, parent, index, PG_PTABLE;
+ * VmRSS = leaf entries holding a page other than the zero page; the zero
+ * page intact (mm/user_page.h); and VmPTE = tables below the
  * PML4. Prints each mismatch; returns how many. Caller holds the write side
  * of the map lock (no holders then) or 'as' is unreachable.
  */

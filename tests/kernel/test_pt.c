@@ -267,3 +267,54 @@ KTEST(pt_strategies_free_as_promised)
         as_put(as);
     }
 }
+
+/* The leaf table of 'va' (no reference: the test alone uses 'as'). */
+static struct page *leaf_of(struct address_space *as, uint64_t va)
+{
+    struct page *pt = as_root_table(as);
+    for (int level = PT_LEVELS; level > 1 && pt; level--) {
+        pte_t e = pte_read(pt_slot(pt, va));
+        pt = pte_present(e) ? phys_to_page(pte_phys(e)) : NULL;
+    }
+    return pt;
+}
+
+/* True if the leaf table of 'va' counts 'entries' entries, 'zero' of them
+ * the zero page (R7), and the audit agrees. */
+static bool counts_are(struct address_space *as, uint64_t va, int entries, int zero)
+{
+    struct page *pt = leaf_of(as, va);
+    return pt && pt->pt_entries == entries && pt->pt_zero == zero && as_audit(as) == 0;
+}
+
+KTEST(pt_two_counts_follow_every_leaf_change)
+{
+    for (unsigned i = 0; i < STRATEGIES; i++) {
+        uint64_t before = frames_now();
+        struct address_space *as = as_with(strategies[i]);
+        KASSERT(as);
+        KASSERT(as_map_anon(as, HIGH, 4 * MB, RW, 0) == 0);
+        for (int j = 0; j < 10; j++)
+            KEXPECT(as_fault(as, HIGH + j * P, PF_U) == 0);
+        KEXPECT(counts_are(as, HIGH, 10, 10));
+        KEXPECT(as_fault(as, HIGH + 3 * P, WRITE_FAULT) == 0); /* a zero entry broken */
+        KEXPECT(as_fault(as, HIGH + 20 * P, WRITE_FAULT) == 0); /* an empty slot filled */
+        KEXPECT(counts_are(as, HIGH, 11, 9));
+        KEXPECT(as_mprotect(as, HIGH, 4 * MB, PROT_NONE) == 0 && counts_are(as, HIGH, 11, 9));
+        KEXPECT(as_mprotect(as, HIGH, 4 * MB, RW) == 0 && counts_are(as, HIGH, 11, 9));
+        struct address_space *child = as_fork(as);
+        KASSERT(child);
+        KEXPECT(counts_are(child, HIGH, 11, 9));
+        KEXPECT(as_fault(child, HIGH + 4 * P, WRITE_FAULT) == 0 && counts_are(child, HIGH, 11, 8));
+        KEXPECT(counts_are(as, HIGH, 11, 9));
+        as_put(child);
+        KEXPECT(as_madvise(as, HIGH, 5 * P, MADV_DONTNEED) == 0 && counts_are(as, HIGH, 6, 5));
+        uint8_t byte = 1;
+        KEXPECT(as_access(as, HIGH + 30 * P, &byte, 1, false, false) == 1 && byte == 0);
+        KEXPECT(counts_are(as, HIGH, 7, 6));
+        KEXPECT(as_fault(as, HIGH + 2 * MB, PF_U) == 0 && counts_are(as, HIGH + 2 * MB, 1, 1));
+        KEXPECT(as_munmap(as, HIGH, 4 * MB) == 0 && as_audit(as) == 0);
+        as_put(as);
+        KEXPECT(frames_now() == before);
+    }
+}

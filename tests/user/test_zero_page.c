@@ -8,6 +8,7 @@
  * and mprotect keep it all right. Same answers on Linux (its zero page).
  */
 /* prune-test: deterministic-output */
+/* prune-test: cmdlines: ptaudit */
 #include "ut.h"
 
 #include <sched.h>
