@@ -1,5 +1,5 @@
 /* RCU-like grace periods and deferred callbacks; see kernel/rcu.h and
- * docs/pt-lifecycle.md ("Grace periods"). */
+ * docs/rcu.md. */
 #include "kernel/rcu.h"
 
 #include <stdbool.h>

@@ -1,5 +1,5 @@
 /*
- * RCU-like grace periods (kernel/rcu.c). See docs/pt-lifecycle.md.
+ * RCU-like grace periods (kernel/rcu.c). See docs/rcu.md.
  *
  * A read-side section is any stretch of code that runs with preemption off
  * (rcu_read_lock/unlock, a spinlock held, or interrupts off). A CPU passes a

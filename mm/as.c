@@ -10,6 +10,7 @@
 #include "kernel/panic.h"
 #include "kernel/smp_call.h"
 #include "lib/cmdline.h"
+#include "lib/string.h"
 #include "mm/as_internal.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
@@ -249,33 +250,58 @@ void zap_check_finished(struct zap *z)
 
 struct fork_copy {
     struct address_space *child;
+    const struct vma *vma;     /* the region being copied */
     struct zap *zap;           /* the parent's: its write-protected entries */
     struct zap *child_zap;     /* the child's table references go there */
 };
 
-/* upt_leaf_fn over the parent (its table locked): shares one page with the
- * child, read-only on both sides. */
-static int copy_entry(struct address_space *parent, struct page *table, pte_t *slot,
-                      uint64_t va, void *arg)
+/* The child's entry for the parent's entry 'e' (a page, parent's table
+ * lock held): the same page, read-only on both sides; or, for a page
+ * pinned (mm/as.h, "Pins and fork"), a copy of its own, the parent's
+ * entry left as it is. Returns 0 or -ENOMEM. */
+static int child_entry(struct address_space *parent, struct page *table, pte_t *slot,
+                       struct fork_copy *copy, pte_t *out)
 {
-    struct fork_copy *copy = arg;
     pte_t e = pte_read(slot);
-    if (!upte_has_page(e))
+    struct page *page = upte_page(e);
+    if (pte_writable(e) && user_page_refs(page) > 1) {
+        struct page *mine = frame_alloc_user(false);
+        if (!mine)
+            return -ENOMEM;
+        memcpy(page_to_virt(mine), page_to_virt(page), PAGE_SIZE);
+        *out = upte_make(mine, copy->vma->prot, true);
         return 0;
-    struct page *child_table = upt_leaf_get(copy->child, va, true, copy->child_zap);
-    if (!child_table)
-        return -ENOMEM;
+    }
     if (pte_writable(e)) {
         zap_note_change(parent, copy->zap);
         e = pte_wrprotect(e);
         upte_set(parent, table, slot, e);
     }
-    user_page_get(upte_page(e));
-    pt_lock(child_table);
-    upte_set(copy->child, child_table, pt_slot(child_table, va), e);
-    pt_unlock(child_table);
-    pt_put(copy->child, &copy->child_zap->pt, child_table);
+    user_page_get(page);
+    *out = e;
     return 0;
+}
+
+/* upt_leaf_fn over the parent (its table locked): gives the child its
+ * entry for one page (child_entry()). */
+static int copy_entry(struct address_space *parent, struct page *table, pte_t *slot,
+                      uint64_t va, void *arg)
+{
+    struct fork_copy *copy = arg;
+    if (!upte_has_page(pte_read(slot)))
+        return 0;
+    struct page *child_table = upt_leaf_get(copy->child, va, true, copy->child_zap);
+    if (!child_table)
+        return -ENOMEM;
+    pte_t e;
+    int err = child_entry(parent, table, slot, copy, &e);
+    if (!err) {
+        pt_lock(child_table);
+        upte_set(copy->child, child_table, pt_slot(child_table, va), e);
+        pt_unlock(child_table);
+    }
+    pt_put(copy->child, &copy->child_zap->pt, child_table);
+    return err;
 }
 
 /* Gives 'child' the parent's region 'vma' and, for private memory, its
@@ -289,7 +315,7 @@ static int fork_region(struct address_space *parent, struct address_space *child
     int err = vma_insert(&child->vmas, vma);
     if (err || (vma->flags & (VMA_SHARED | VMA_WIPEONFORK)))
         return err;
-    struct fork_copy copy = {.child = child, .zap = z, .child_zap = child_zap};
+    struct fork_copy copy = {.child = child, .vma = vma, .zap = z, .child_zap = child_zap};
     zap_cover(z, vma->start, vma->end);
     return upt_for_each(parent, vma->start, vma->end, copy_entry, &copy, z);
 }

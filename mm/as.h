@@ -35,6 +35,15 @@
  *    'map_lock') adds lasting references to its private pages, and pins
  *    (as_access) are taken under the table lock, so under the table
  *    lock a count of 1 means the page is this address space's alone.
+ *  - Pins and fork: a private page mapped writable is its entry's alone,
+ *    so any other reference on it is a pin (gup_fast_pin, as_access's),
+ *    and pins are taken under the table lock. fork, holding that lock,
+ *    gives the child a copy of such a page at once and leaves the parent's
+ *    entry writable: the pinned page stays the parent's, and a copy through
+ *    the pin after fork (process_vm_writev preempted between its pin and
+ *    its copy) lands in the parent, never in a page that copy-on-write
+ *    took away from it. (Linux: copy_present_page() for an anonymous page
+ *    that may be pinned.)
  *  - Shared anonymous memory lives in objects (mm/shm.h); 'shm_links' holds
  *    one reference on each object the regions point to.
  *  - Lock order: map_lock (fork: the parent's, then the child's, which

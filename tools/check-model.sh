@@ -1,6 +1,6 @@
 #!/bin/bash
 # Usage: tools/check-model.sh [LOGDIR]
-# The model layer of "make test" (docs/pt-lifecycle.md, "The model"): checks
+# The model layer of "make test" (docs/pt-model.md): checks
 # tests/model/pt_lifecycle.pml with SPIN, exhaustively, once per variant
 # below. Each variant is generated (spin -a), compiled (pan, safety
 # properties only) and searched. A variant of the design must complete the

@@ -1,6 +1,6 @@
 /*
  * The life of one page-table page, as a Promela model for SPIN
- * (docs/pt-lifecycle.md, "The model"; tools/check-model.sh runs it).
+ * (docs/pt-model.md; tools/check-model.sh runs it).
  * It follows mm/pt_ref.c and mm/pt_gather.c, rules R1..R6 of mm/pt_ref.h.
  *
  * One parent entry ("pmd") holds no table or one PTE table. A table's count
