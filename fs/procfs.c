@@ -15,7 +15,10 @@
 #define PROC_DEV_MINOR 2     /* st_dev of /proc: an anonymous device */
 #define PROC_TEXT_MAX 1024   /* bytes a /proc file may hold */
 
-enum proc_id { PROC_ROOT, PROC_MEMINFO, PROC_PTSTAT, PROC_SELF, PROC_SELF_STATUS, PROC_COUNT };
+enum proc_id {
+    PROC_ROOT, PROC_MEMINFO, PROC_PTSTAT, PROC_SELF, PROC_SELF_STATUS, PROC_SYS, PROC_SYS_VM,
+    PROC_DROP_PAGE_TABLES, PROC_COUNT
+};
 
 /* One name of the tree; the table is the whole tree, parents first. */
 struct proc_entry {
@@ -25,18 +28,30 @@ struct proc_entry {
     const char *path;                         /* directories: their absolute path */
     size_t (*generate)(char *buf, size_t size); /* files: the text, as proc_text_*() */
     long write_error;                         /* files: what write(2) gives (Linux's) */
+    /* files that take writes: the action for the text written, 0 or
+     * -errno (then write_error is unused) */
+    int (*store)(const char *text, size_t len);
 };
 
 static size_t meminfo_text(char *buf, size_t size);
 static size_t status_text(char *buf, size_t size);
+static size_t empty_text(char *buf, size_t size);
+static int drop_page_tables(const char *text, size_t len);
 
 static const struct proc_entry entries[PROC_COUNT] = {
-    [PROC_ROOT] = {"proc", PROC_ROOT, true, "/proc", NULL, 0},
-    [PROC_MEMINFO] = {"meminfo", PROC_ROOT, false, NULL, meminfo_text, -EIO},
-    [PROC_PTSTAT] = {"ptstat", PROC_ROOT, false, NULL, pt_stat_text, -EIO},
-    [PROC_SELF] = {"self", PROC_ROOT, true, "/proc/self", NULL, 0},
-    [PROC_SELF_STATUS] = {"status", PROC_SELF, false, NULL, status_text, -EINVAL},
+    [PROC_ROOT] = {"proc", PROC_ROOT, true, "/proc", NULL, 0, NULL},
+    [PROC_MEMINFO] = {"meminfo", PROC_ROOT, false, NULL, meminfo_text, -EIO, NULL},
+    [PROC_PTSTAT] = {"ptstat", PROC_ROOT, false, NULL, pt_stat_text, -EIO, NULL},
+    [PROC_SELF] = {"self", PROC_ROOT, true, "/proc/self", NULL, 0, NULL},
+    [PROC_SELF_STATUS] = {"status", PROC_SELF, false, NULL, status_text, -EINVAL, NULL},
+    [PROC_SYS] = {"sys", PROC_ROOT, true, "/proc/sys", NULL, 0, NULL},
+    [PROC_SYS_VM] = {"vm", PROC_SYS, true, "/proc/sys/vm", NULL, 0, NULL},
+    [PROC_DROP_PAGE_TABLES] = {"drop_page_tables", PROC_SYS_VM, false, NULL, empty_text, 0,
+                               drop_page_tables},
 };
+
+/* Longest text a store takes (a number and a newline). */
+#define PROC_STORE_MAX 16
 
 /* An open /proc file or directory: its entry and, for a file, its text. */
 struct proc_open {
@@ -53,6 +68,26 @@ static size_t meminfo_text(char *buf, size_t size)
         .page_tables = as_pgtable_bytes_total(),
     };
     return proc_text_meminfo(buf, size, &m);
+}
+
+static size_t empty_text(char *buf, size_t size)
+{
+    (void)buf;
+    (void)size;
+    return 0;
+}
+
+/* "1" (a newline may follow): frees every page table that holds no data,
+ * in every process, now (mm/pt_ref.h, pt_drop_tables), as drop_caches does
+ * for caches. Anything else: -EINVAL. */
+static int drop_page_tables(const char *text, size_t len)
+{
+    if (len && text[len - 1] == '\n')
+        len--;
+    if (len != 1 || text[0] != '1')
+        return -EINVAL;
+    pt_drop_tables();
+    return 0;
 }
 
 /* The calling process's status: its threads only see it running. */
@@ -83,11 +118,17 @@ static long proc_file_read(struct file *f, struct iobuf buf, size_t len, uint64_
 
 static long proc_file_write(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
 {
-    (void)buf;
-    (void)len;
     (void)pos;
     const struct proc_open *o = f->private;
-    return o->entry->write_error;
+    if (!o->entry->store)
+        return o->entry->write_error;
+    char text[PROC_STORE_MAX];
+    if (len > sizeof(text))
+        return -EINVAL;
+    if (iobuf_get(text, buf, 0, len) < 0)
+        return -EFAULT;
+    int err = o->entry->store(text, len);
+    return err ? err : (long)len;
 }
 
 /* Directory listings: ".", "..", then the entries whose parent it is. */
@@ -136,7 +177,7 @@ static void proc_stat(struct file *f, struct linux_stat *st)
         .st_dev = encode_dev(0, PROC_DEV_MINOR),
         .st_ino = id + 1,
         .st_nlink = o->entry->dir ? links : 1,
-        .st_mode = o->entry->dir ? S_IFDIR | 0555 : S_IFREG | 0444,
+        .st_mode = o->entry->dir ? S_IFDIR | 0555 : S_IFREG | (o->entry->store ? 0200 : 0444),
         .st_blksize = 1024,
     };
 }

@@ -2,12 +2,14 @@
  * /proc: a few files generated from the kernel's state when they are opened
  * (their text then stays the same until close, as with Linux's seq files
  * read in one go). The tree:
- *   /proc              directory: ".", "..", "meminfo", "ptstat", "self"
+ *   /proc              directory: ".", "..", "meminfo", "ptstat", "self", "sys"
  *   /proc/meminfo      MemTotal, MemFree, MemAvailable, PageTables
  *   /proc/ptstat       page-table pages allocated and freed (mm/pt_ref.h)
  *   /proc/self         directory of the calling process: "status"
  *   /proc/PID          the same, for the caller's own pid only
  *   /proc/self/status  Name, State, Tgid, Pid, PPid, VmRSS, VmPTE, Threads
+ *   /proc/sys/vm/drop_page_tables  write "1": free every page table that
+ *                      holds no data, in every process (mm/pt_ref.h)
  * See fs/proc_text.h for the exact text and docs/userspace.md.
  */
 #ifndef FS_PROCFS_H

@@ -33,6 +33,7 @@
 #include "lib/cmdline.h"
 #include "mm/layout.h"
 #include "mm/mm.h"
+#include "mm/pt_ref.h"
 
 /* Prints the machine and the whole command line (in pieces: it may be
  * longer than one printk() message). */
@@ -74,6 +75,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     initrd_init();
     sched_init();
     rcu_init();
+    pt_reclaim_init();
     acpi_init();
     tsc_calibrate();
     lapic_init_boot();

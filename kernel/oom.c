@@ -6,6 +6,7 @@
 #include "lib/format.h"
 #include "mm/as.h"
 #include "mm/layout.h"
+#include "mm/pt_ref.h"
 
 /* O3: set while a decision is being made; its waiters sleep on oom_done. */
 static bool oom_busy;
@@ -92,13 +93,13 @@ static bool decide(struct process *self)
 bool oom_retry(void)
 {
     struct process *self = current_process();
-    if (!self || current_killed())
+    if (current_killed())
         return false;
     if (__atomic_exchange_n(&oom_busy, true, __ATOMIC_ACQUIRE)) {
         wait_event(&oom_done, !__atomic_load_n(&oom_busy, __ATOMIC_ACQUIRE) || current_killed());
         return !current_killed();
     }
-    bool retry = decide(self);
+    bool retry = pt_reclaim_for_memory() || (self && decide(self)); /* O6, then O4 */
     __atomic_store_n(&oom_busy, false, __ATOMIC_RELEASE);
     wake_up_all(&oom_done);
     return retry;

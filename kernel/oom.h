@@ -22,6 +22,12 @@
  *     OOM_WAIT_MS) instead of choosing another: its memory is on its way
  *     back. After a kill, the decider waits the same way for its victim to
  *     become a zombie (every thread gone, its address space dropped).
+ *  O6 Before it chooses a victim, the decider reclaims the page tables that
+ *     hold no data (zero-only PTE tables: mm/pt_ref.h, R7 to R9), from the
+ *     address space with the most page-table pages first, and waits until
+ *     they are back in the allocator; if it got any, the caller retries
+ *     with no kill. A kernel thread (no process to kill) gets this step
+ *     too.
  * See docs/reliability.md.
  */
 #ifndef KERNEL_OOM_H
@@ -33,12 +39,13 @@
 #define OOM_WAIT_MS 5000
 
 /*
- * A user-memory allocation of the calling thread failed (O2): chooses a
- * victim (O4) and kills it. Returns true if the caller should retry (memory
- * was freed, or another decision was made meanwhile); false if the
- * caller's own process was chosen or is dying (it has been killed: give up
- * with -ENOMEM; the thread dies on its way back to user mode). Process
- * context, no lock held, interrupts on.
+ * A user-memory allocation of the calling thread failed (O2): reclaims
+ * page tables (O6), else chooses a victim (O4) and kills it. Returns true
+ * if the caller should retry (memory was freed, or another decision was
+ * made meanwhile); false if the caller's own process was chosen or is
+ * dying (it has been killed: give up with -ENOMEM; the thread dies on its
+ * way back to user mode), or if a kernel thread's allocation found no
+ * table to reclaim. Thread context, no lock held, interrupts on.
  */
 bool oom_retry(void);
 

@@ -52,6 +52,7 @@ struct cpu {
     bool need_resched;       /* the tick asks for a switch at the next chance */
     uint64_t ticks;          /* timer interrupts taken */
     uint64_t quiescent_states; /* any CPU reads: context switches, idle, user ticks */
+    uint64_t switched_tsc;   /* this CPU only: the TSC at its last context switch */
     void *arch;              /* arch-private (GDT/TSS live in arch/x86_64) */
 };
 

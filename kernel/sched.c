@@ -166,6 +166,10 @@ static void schedule_common(bool preempted)
     next->state = THREAD_RUNNING;
     next->slice = SCHED_SLICE_TICKS;
     if (next != prev) {
+        uint64_t now = rdtsc(); /* prev's run ends, next's starts */
+        __atomic_store_n(&prev->run_cycles, prev->run_cycles + (now - cpu->switched_tsc),
+                         __ATOMIC_RELAXED);
+        cpu->switched_tsc = now;
         __atomic_store_n(&cpu->current, next, __ATOMIC_RELAXED);
         switch_user_context(prev, next);
         prev = switch_context(prev, &prev->rsp, next->rsp);
@@ -367,6 +371,7 @@ static void sched_init_cpu(struct thread *running, struct thread *idle)
     idle->cpu = cpu->id;
     idle->state = running == idle ? THREAD_RUNNING : THREAD_RUNNABLE;
     cpu->idle = idle;
+    cpu->switched_tsc = rdtsc();
     __atomic_store_n(&cpu->current, running, __ATOMIC_RELAXED);
     __atomic_store_n(&rq->ready, true, __ATOMIC_RELEASE);
 }

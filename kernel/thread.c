@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/tsc.h"
 #include "kernel/arch_hooks.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
@@ -133,6 +134,11 @@ void thread_join(struct thread *t)
     ASSERT(t != current_thread());
     wait_event(&exit_wq, __atomic_load_n(&t->exited, __ATOMIC_ACQUIRE));
     thread_free(t);
+}
+
+uint64_t thread_cpu_ns(const struct thread *t)
+{
+    return tsc_to_ns(__atomic_load_n(&t->run_cycles, __ATOMIC_RELAXED));
 }
 
 struct thread *current_thread(void)

@@ -74,6 +74,8 @@ struct thread {
 
     /* Written only by the CPU running the thread (tick and schedule()). */
     int slice;                  /* ticks left before the tick asks to switch */
+    uint64_t run_cycles;        /* TSC cycles it ran, up to its last switch away
+                                   (read without a lock: a recent value) */
 
     /* Atomic: set (release) once the thread is DEAD and switched away from. */
     bool exited;
@@ -89,6 +91,9 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
 
 /* Like thread_create(), but the thread runs only on 'cpu' (an online CPU). */
 struct thread *thread_create_on(int cpu, const char *name, void (*fn)(void *), void *arg);
+
+/* The CPU time 't' has used, in nanoseconds, up to its last switch away. */
+uint64_t thread_cpu_ns(const struct thread *t);
 
 /* Ends the calling thread. Must not be called by the boot or an idle thread. */
 __attribute__((noreturn)) void thread_exit(void);

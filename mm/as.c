@@ -21,6 +21,12 @@
  * entry exists (the same value each time). */
 static bool user_nx;
 
+/* Every address space, for the reclaim passes: as_create() adds it, the
+ * last as_put() takes it out, both under registry_lock, which also guards
+ * each one's reclaim_pass. A leaf lock: nothing is taken under it. */
+static struct spinlock registry_lock = SPINLOCK_INIT("as registry");
+static struct list registry;
+
 pte_t upte_make(struct page *page, uint32_t prot, bool writable)
 {
     if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
@@ -48,11 +54,16 @@ struct address_space *as_create(void)
     as->root = page_to_phys(pml4);
     pt_init_page(pml4, PT_LEVELS, NULL, 0, false);
     as->ptfree = pt_default_strategy();
+    as->ptreclaim = pt_default_reclaim();
+    spin_init(&as->idle.lock, "pt idle list");
     rwlock_init(&as->map_lock, "as map");
     vma_map_init(&as->vmas, VMA_MAX_COUNT_DEFAULT);
     as->users = 1;
     as->mmap_base = MMAP_BASE;
     __atomic_add_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
+    spin_lock(&registry_lock);
+    list_push_tail(&registry, &as->all);
+    spin_unlock(&registry_lock);
     return as;
 }
 
@@ -65,6 +76,9 @@ void as_put(struct address_space *as)
 {
     if (__atomic_sub_fetch(&as->users, 1, __ATOMIC_ACQ_REL) != 0)
         return;
+    spin_lock(&registry_lock);
+    list_remove(&registry, &as->all);
+    spin_unlock(&registry_lock);
     ASSERT(__atomic_load_n(&as->active_cpus, __ATOMIC_ACQUIRE) == 0);
     ASSERT(__atomic_load_n(&as->flush_pending, __ATOMIC_ACQUIRE) == 0); /* Z2 */
 #ifdef DEBUG
@@ -81,6 +95,40 @@ void as_put(struct address_space *as)
     vma_map_destroy(&as->vmas);
     pt_free_page(as_root_table(as));
     kfree(as);
+}
+
+/* A reference on 'as' unless its last one is gone (it is being torn
+ * down); true if it took one. */
+static bool as_get_unless_zero(struct address_space *as)
+{
+    int users = __atomic_load_n(&as->users, __ATOMIC_RELAXED); /* a guess: the CAS checks */
+    while (users > 0)
+        if (__atomic_compare_exchange_n(&as->users, &users, users + 1, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return true;
+    return false;
+}
+
+struct address_space *as_next_to_reclaim(uint64_t pass, bool lazy_only)
+{
+    struct address_space *best;
+    spin_lock(&registry_lock);
+    do {
+        best = NULL;
+        for (struct list_node *n = registry.head; n; n = n->next) {
+            struct address_space *as = list_entry(n, struct address_space, all);
+            if (as->reclaim_pass == pass || !__atomic_load_n(&as->idle.count, __ATOMIC_RELAXED) ||
+                (lazy_only && as->ptreclaim != PTRECLAIM_LAZY))
+                continue;
+            if (!best || __atomic_load_n(&as->pt_pages, __ATOMIC_RELAXED) >
+                             __atomic_load_n(&best->pt_pages, __ATOMIC_RELAXED))
+                best = as;
+        }
+        if (best)
+            best->reclaim_pass = pass; /* taken, or dying: not again */
+    } while (best && !as_get_unless_zero(best));
+    spin_unlock(&registry_lock);
+    return best;
 }
 
 void as_switch(struct address_space *prev, struct address_space *next)
@@ -339,6 +387,8 @@ struct address_space *as_fork(struct address_space *parent)
     struct address_space *child = as_create();
     if (!child)
         return NULL;
+    child->ptfree = parent->ptfree; /* before any table of the child exists */
+    child->ptreclaim = parent->ptreclaim;
     ZAP(z);
     ZAP(child_zap);
     write_lock(&parent->map_lock);

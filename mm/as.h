@@ -64,6 +64,7 @@
 
 #include "kernel/percpu.h"
 #include "kernel/rwlock.h"
+#include "lib/list.h"
 #include "mm/arch_hooks.h"
 #include "mm/pt_ref.h"
 #include "mm/vma.h"
@@ -92,6 +93,10 @@ struct address_space {
     uint64_t pt_pages;        /* atomic; linked page-table pages below the PML4 (VmPTE) */
     struct shm_link *shm_links; /* map_lock; the shared objects (mm/shm.h) regions use */
     enum pt_strategy ptfree;  /* how empty tables are freed; set before any table exists */
+    enum pt_reclaim_policy ptreclaim; /* when empty tables are unlinked; set likewise */
+    struct pt_idle_list idle; /* its zero-only PTE tables (mm/pt_ref.h, R8) */
+    struct list_node all;     /* registry lock (mm/as.c): in the list of all of them */
+    uint64_t reclaim_pass;    /* registry lock: the last reclaim pass that took it */
 };
 
 /* A new, empty address space (kernel half only), users = 1; NULL without
@@ -105,8 +110,9 @@ void as_get(struct address_space *as);
 void as_put(struct address_space *as);
 
 /* fork: a new address space with the same regions, private pages shared
- * copy-on-write (both sides write-protected), shared regions shared. NULL
- * without memory (nothing leaks). */
+ * copy-on-write (both sides write-protected), shared regions shared, and
+ * the same free strategy and reclaim policy. NULL without memory (nothing
+ * leaks). */
 struct address_space *as_fork(struct address_space *parent);
 
 /* Loads 'next' on this CPU (NULL: the kernel's own tables) and moves this
@@ -132,6 +138,15 @@ int as_map_anon(struct address_space *as, uint64_t start, uint64_t len, uint32_t
  */
 size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len, bool write,
                  bool force);
+
+/*
+ * For the reclaim passes (mm/pt_reclaim.c, one at a time): among the
+ * address spaces with tables on their idle list that pass 'pass' has not
+ * taken yet (and only lazy ones if 'lazy_only'), the one with the most
+ * page-table pages, marked taken by 'pass', with a reference (as_put it);
+ * NULL if there is none left.
+ */
+struct address_space *as_next_to_reclaim(uint64_t pass, bool lazy_only);
 
 /* Checks every page-table count of 'as' against its entries (mm/pt_ref.h,
  * pt_audit); returns the mismatches (each printed). Takes the map lock. */

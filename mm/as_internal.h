@@ -96,8 +96,9 @@ struct page *upt_leaf_get(struct address_space *as, uint64_t va, bool alloc, str
  * Stores 'e' in 'slot' of leaf table 'table' (its lock held, and the map
  * lock, R1) and keeps in step what counts leaf entries: the table's count
  * (one unit per entry in use: the caller holds a reference on the table,
- * so emptying an entry never takes it to zero) and the VmRSS of 'as'
- * (pages other than the zero page, ZP3). References on the pages are the
+ * so emptying an entry never takes it to zero), its two content counts
+ * (R7), its place on the idle list (R8), and the VmRSS of 'as' (pages
+ * other than the zero page, ZP3). References on the pages are the
  * caller's to take and drop.
  */
 void upte_set(struct address_space *as, struct page *table, pte_t *slot, pte_t e);
@@ -115,6 +116,11 @@ typedef int (*upt_leaf_fn)(struct address_space *as, struct page *table, pte_t *
                            uint64_t va, void *arg);
 int upt_for_each(struct address_space *as, uint64_t start, uint64_t end, upt_leaf_fn fn,
                  void *arg, struct zap *z);
+
+/* upt_for_each() over the slots of leaf table 'table' alone (a reference
+ * held), whose entries are not 0. */
+int upt_for_each_in(struct address_space *as, struct page *table, upt_leaf_fn fn, void *arg,
+                    struct zap *z);
 
 /* upt_for_each() for a range no region maps any more: under ptfree=off,
  * tables whose whole range lies inside also drop their keep reference. */

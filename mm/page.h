@@ -47,14 +47,18 @@ struct page {
     uint8_t slab_class;
     /* slab_in_use: with PG_SLAB, objects handed out from this page (class lock). */
     uint16_t slab_in_use;
-    uint32_t pad; /* keeps next/prev 8-byte aligned */
+    /* pt_idle_ms: with PG_PTABLE and pt_idle, when the table went on its
+     * address space's idle list (monotonic ms, modulo 2^32; the list's
+     * lock, mm/pt_ref.h R8). It also keeps next/prev 8-byte aligned. */
+    uint32_t pt_idle_ms;
     /*
      * next, prev: with PG_BUDDY, links of the free list of 'order' (buddy
      * lock); with PG_SLAB, links of the class's list of slabs with free
-     * objects (class lock); 'next' alone links a free frame on the frame
-     * allocator's list of zeroed frames (frame lock, mm/frame.c) and a user
-     * page or table on its way to being freed (mm/as_internal.h). NULL
-     * otherwise.
+     * objects (class lock); with PG_PTABLE and pt_idle, links of its
+     * address space's idle list (the list's lock, R8); 'next' alone links a
+     * free frame on the frame allocator's list of zeroed frames (frame
+     * lock, mm/frame.c) and a user page or table on its way to being freed
+     * (mm/as_internal.h). NULL otherwise.
      */
     struct page *next, *prev;
     /*
@@ -73,12 +77,15 @@ struct page {
      * With PG_PTABLE (user page-table pages; the rules are in mm/pt_ref.h):
      *   pt_va      first user address the table maps; constant
      *   pt_count   atomic: entries in use + short-lived holders (+ 1 while
-     *              pt_keep); drops to 0 only under the parent's pt_lock
+     *              pt_keep, + 1 while pt_idle); drops to 0 only under the
+     *              parent's pt_lock
      *   pt_lock    protects the table's entries; its holder never waits for
      *              another CPU (lockless walkers spin on it with interrupts off)
      *   pt_index   the table's slot in its parent; constant
      *   pt_level   1 (PTE table) .. 4 (PML4); constant
      *   pt_keep    ptfree=off: the table holds one keep reference (pt_lock)
+     *   pt_idle    level 1: on its address space's idle list, holding one
+     *              reference (changed under pt_lock and the list's lock; R8)
      *   pt_entries level 1: entries in use (pt_lock; R7); 0 above
      *   pt_zero    level 1: those of them holding the zero page (pt_lock; R7)
      */
@@ -87,7 +94,8 @@ struct page {
     struct pt_lock pt_lock;
     uint16_t pt_index;
     uint8_t pt_level;
-    uint8_t pt_keep;
+    uint8_t pt_keep : 1;
+    uint8_t pt_idle : 1;
     uint16_t pt_entries;
     uint16_t pt_zero;
 };

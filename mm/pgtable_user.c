@@ -36,6 +36,7 @@ void upte_set(struct address_space *as, struct page *table, pte_t *slot, pte_t e
     int rss = (int)upte_resident(e) - (int)upte_resident(old);
     if (rss)
         as_count(&as->rss_pages, rss);
+    pt_idle_update(as, table, used > 0);
 }
 
 /*
@@ -136,7 +137,7 @@ static int walk_table(struct range_walk *w, struct page *pt, uint64_t start, uin
             continue;
         err = walk_table(w, child, va, next);
         if (w->unmap && child->pt_keep && va == child->pt_va && next == pt_end(child))
-            pt_drop_keep(child);
+            pt_drop_keep(w->as, child);
         pt_put(w->as, &w->z->pt, child);
     }
     return err;
@@ -155,6 +156,14 @@ int upt_for_each(struct address_space *as, uint64_t start, uint64_t end, upt_lea
                  void *arg, struct zap *z)
 {
     return walk_range(as, start, end, fn, arg, z, false);
+}
+
+int upt_for_each_in(struct address_space *as, struct page *table, upt_leaf_fn fn, void *arg,
+                    struct zap *z)
+{
+    ASSERT(table->pt_level == 1);
+    struct range_walk w = {as, fn, arg, z, false};
+    return walk_leaves(&w, table, table->pt_va, pt_end(table));
 }
 
 int upt_for_each_unmap(struct address_space *as, uint64_t start, uint64_t end, upt_leaf_fn fn,

@@ -17,6 +17,7 @@ struct audit {
     int errors;
     uint64_t tables;   /* below the PML4 */
     uint64_t resident; /* leaf entries holding a page other than the zero page */
+    uint64_t idle;     /* tables with pt_idle */
 };
 
 static void report(struct audit *a, const struct page *pt, const char *what, long got,
@@ -61,9 +62,14 @@ static void audit_table(struct audit *a, struct page *pt, int level, struct page
         uint64_t child_va = va + (uint64_t)i * pt_level_size(level);
         audit_table(a, phys_to_page(pte_phys(e)), level - 1, pt, (unsigned)i, child_va);
     }
-    long want = used + (pt->pt_keep ? 1 : 0);
+    long want = used + pt->pt_keep + pt->pt_idle;
     if (__atomic_load_n(&pt->pt_count, __ATOMIC_RELAXED) != want)
         report(a, pt, "the count", pt->pt_count, want);
+    a->idle += pt->pt_idle;
+    if (level > 1 && pt->pt_idle)
+        report(a, pt, "pt_idle", 1, 0);
+    if (level == 1 && pt->pt_idle != pt_idle_wanted(a->as, pt)) /* R8 */
+        report(a, pt, "pt_idle", pt->pt_idle, !pt->pt_idle);
     /* R7: the content counts of a PTE table (unused above) */
     if (pt->pt_entries != (level == 1 ? used : 0))
         report(a, pt, "pt_entries", pt->pt_entries, level == 1 ? used : 0);
@@ -82,11 +88,36 @@ static void audit_zero_page(struct audit *a)
         printk("pt_audit: the zero page's refcount is %d, expected 0\n", zero_page->refcount);
 }
 
+/* The idle list of 'as' (R8): every table on it is a live PTE table of
+ * 'as' with pt_idle, in the order it went on, as many as its count and as
+ * the tables with pt_idle found in the tree. */
+static void audit_idle_list(struct audit *a)
+{
+    const struct pt_idle_list *l = &a->as->idle;
+    uint64_t n = 0;
+    for (const struct page *pt = l->head, *prev = NULL; pt; prev = pt, pt = pt->next, n++) {
+        if (!(pt->flags & PG_PTABLE) || pt->pt_level != 1 || !pt->pt_idle) {
+            report(a, pt, "a table on the idle list, pt_idle", pt->pt_idle, 1);
+            return;
+        }
+        if (pt->prev != prev)
+            report(a, pt, "the idle list's back link", (long)pt->prev, (long)prev);
+        if (prev && (int32_t)(pt->pt_idle_ms - prev->pt_idle_ms) < 0)
+            report(a, pt, "its time on the idle list", pt->pt_idle_ms, prev->pt_idle_ms);
+    }
+    if (n != l->count || n != a->idle) {
+        if (a->errors++ < AUDIT_PRINT_MAX)
+            printk("pt_audit: %lu tables on the idle list, its count says %lu, %lu have "
+                   "pt_idle\n", n, l->count, a->idle);
+    }
+}
+
 int pt_audit(struct address_space *as)
 {
     struct audit a = {.as = as};
     audit_zero_page(&a);
     audit_table(&a, as_root_table(as), PT_LEVELS, NULL, 0, 0);
+    audit_idle_list(&a);
     uint64_t vmpte = __atomic_load_n(&as->pt_pages, __ATOMIC_RELAXED);
     if (a.tables != vmpte) {
         if (a.errors++ < AUDIT_PRINT_MAX)

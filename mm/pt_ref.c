@@ -140,6 +140,7 @@ void pt_init_page(struct page *pt, int level, struct page *parent, uint64_t va, 
     pt->pt_index = parent ? pt_index(va, level + 1) : 0;
     pt->pt_level = (uint8_t)level;
     pt->pt_keep = keep;
+    pt->pt_idle = 0;
     pt->pt_entries = 0;
     pt->pt_zero = 0;
     __atomic_store_n(&pt->flags, pt->flags | PG_PTABLE, __ATOMIC_RELEASE); /* M1 */
@@ -230,12 +231,14 @@ void pt_put(struct address_space *as, struct pt_gather *g, struct page *pt)
     }
 }
 
-void pt_drop_keep(struct page *pt)
+void pt_drop_keep(struct address_space *as, struct page *pt)
 {
     pt_lock(pt);
     if (pt->pt_keep) {
         pt->pt_keep = 0;
         pt_count_sub(pt, 1);
+        if (pt->pt_level == 1)
+            pt_idle_update(as, pt, false); /* R8: an empty table goes now */
     }
     pt_unlock(pt);
 }
@@ -299,5 +302,7 @@ size_t pt_stat_text(char *buf, size_t size)
     ADD("rcu_callbacks_run %lu\n", r.callbacks_run);
     ADD("longest_grace_period_cycles %lu\n", r.longest_gp_cycles);
 #undef ADD
+    if (n < size)
+        n += pt_reclaim_stat_text(buf + n, size - n);
     return n < size ? n : size;
 }

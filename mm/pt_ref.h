@@ -11,6 +11,7 @@
  *                                          above: entry present)
  *            + short-lived holders       (pt_try_get: pt_child_get, pt_alloc_get)
  *            + 1 if pt_keep              (ptfree=off only)
+ *            + 1 if pt_idle              (on the idle list: R8)
  *
  * and a PTE table (level 1) also counts what its entries hold:
  *
@@ -53,6 +54,35 @@
  *     leaf entry, in the same critical section as the entry: under the lock
  *     they are exact, and a zero-only table seen there stays zero-only
  *     until the lock is dropped. pt_audit() checks them.
+ *  R8 The idle list. A linked PTE table is on its address space's idle
+ *     list (pt_idle) exactly when it is zero-only and nothing else would
+ *     free it: it has an entry, or a keep reference (ptfree=off), or the
+ *     address space reclaims lazily (ptreclaim=lazy). So an empty table
+ *     under eager reclaim goes at its last put as before, and under lazy
+ *     reclaim stays linked, listed. Being listed holds one reference, so a
+ *     listed table is linked (R2) and may be taken from the list with
+ *     pt_count_add() under the list's lock. pt_idle_update(), called by
+ *     upte_set() and pt_drop_keep() under the table's lock, keeps the rule
+ *     (a refault that fills a listed empty table takes it off the list:
+ *     one count up for the entry, one down for the list, no allocation);
+ *     the list's lock comes after a pt_lock. The list is in the order the
+ *     tables went on it (pt_idle_ms: when), oldest first; under the lazy
+ *     policy a fault that fills a slot of a listed table puts it back at
+ *     the end, stamped anew (at most every few ms). The rule holds
+ *     whenever the table has no holder, which is when pt_audit() checks
+ *     it; between reclaim's unlisting and its put (R9) a table held by a
+ *     fault may be empty and off the list until that fault's upte_set().
+ *  R9 Reclaim frees a table only the ordinary way. Holding the map lock
+ *     and a reference on a listed table, it clears the table's zero-page
+ *     entries with upte_set() under the table's lock, as a zap (Z2: the
+ *     entries were present, so the zap flushes); if a page came in
+ *     instead, the table is no longer zero-only and it stops. If the
+ *     table is then empty under its lock, it drops the list's and the keep
+ *     reference, and its pt_put() decides (R2): a fault that took a
+ *     reference meanwhile (the refill race) keeps the table linked, and
+ *     that fault's upte_set() lists it again; otherwise it is unlinked
+ *     under the parent's lock and freed after the flush and the
+ *     strategy's wait (R4, R6), its parents following when they empty.
  *
  * Memory order. On x86 every locked read-modify-write is a full barrier
  * and plain loads and stores are acquire and release (TSO): the orders
@@ -118,6 +148,28 @@ enum pt_strategy pt_default_strategy(void);
 
 /* "rcu", "ipi", "off" or "unsafe". */
 const char *pt_strategy_name(enum pt_strategy s);
+
+/* ---- Reclaim policies (ptreclaim= on the kernel command line) ----
+ * Orthogonal to the strategy, which says how an unlinked table is freed:
+ * the policy says when an empty PTE table is unlinked. */
+
+enum pt_reclaim_policy {
+    PTRECLAIM_EAGER, /* at its last put, as soon as it is empty (R2) */
+    PTRECLAIM_LAZY,  /* kept, listed (R8); the reclaimer thread unlinks it once
+                        it has stayed on the list ptreclaim_delay_ms */
+};
+
+/* The policy new address spaces get: ptreclaim= from the command line
+ * (PTRECLAIM_DEFAULT if absent or unknown). */
+enum pt_reclaim_policy pt_default_reclaim(void);
+
+/* "eager" or "lazy". */
+const char *pt_reclaim_name(enum pt_reclaim_policy p);
+
+/* ptreclaim_delay_ms= from the command line (default 1000): how long a
+ * table stays on a lazy address space's idle list before the reclaimer
+ * thread takes it. */
+uint32_t pt_reclaim_delay_ms(void);
 
 /* ---- The lockless read section (R4) ---- */
 
@@ -307,8 +359,59 @@ struct page *pt_child_get(struct page *parent, uint64_t va);
 struct page *pt_alloc_get(struct address_space *as, struct page *parent, uint64_t va);
 
 /* ptfree=off: drops the keep reference of 'pt' (it held one unless
- * already dropped); the caller holds its own reference. */
-void pt_drop_keep(struct page *pt);
+ * already dropped); the caller holds its own reference and the map lock
+ * of 'as'. */
+void pt_drop_keep(struct address_space *as, struct page *pt);
+
+/* ---- Reclaim of zero-only PTE tables (mm/pt_reclaim.c; R8, R9) ---- */
+
+/* The idle list of an address space: its zero-only PTE tables (R8). */
+struct pt_idle_list {
+    struct spinlock lock;     /* taken after a pt_lock, never before one */
+    struct page *head, *tail; /* through page->next/prev, oldest first */
+    uint64_t count;           /* tables on it; written under the lock, read
+                                 without it (a recent value) */
+};
+
+/* True if R8 wants leaf table 'pt' (its lock held, or no holder) on the
+ * idle list of 'as'. */
+bool pt_idle_wanted(const struct address_space *as, const struct page *pt);
+
+/* Puts leaf table 'pt' on the idle list of 'as', or takes it off, as R8
+ * wants after its entries, or its keep reference, changed; 'filled': an
+ * empty slot was just filled (a fault), which under the lazy policy puts a
+ * listed table back at the end of the list: it is in use. Caller holds
+ * pt's lock, a reference on pt and the map lock. */
+void pt_idle_update(struct address_space *as, struct page *pt, bool filled);
+
+/*
+ * Reclaims the tables on the idle list of 'as' that went on it at least
+ * 'min_idle' ms before 'now' (ms of monotonic time, modulo 2^32), oldest
+ * first, each at most once (R9). Returns how many tables it unlinked, PTE
+ * tables and the upper ones that emptied with them; they are freed by the
+ * strategy (pt_drain() waits for that). Takes the map lock for reading;
+ * no lock held, interrupts on; may sleep.
+ */
+uint64_t pt_reclaim_as(struct address_space *as, uint32_t now, uint32_t min_idle);
+
+/* /proc/sys/vm/drop_page_tables: reclaims every table on every idle list,
+ * then waits until they are back in the allocator. Returns the tables
+ * unlinked. No lock held; may sleep. */
+uint64_t pt_drop_tables(void);
+
+/* Before the out-of-memory killer (kernel/oom.h, O6): reclaims the idle
+ * tables of the address space with the most page-table pages, then the
+ * next biggest..., until one gave any back, and waits until they are back
+ * in the allocator. True if any was: retry the allocation. No lock held;
+ * may sleep. */
+bool pt_reclaim_for_memory(void);
+
+/* Boot, after sched_init(): starts the reclaimer thread if the default
+ * policy is lazy. */
+void pt_reclaim_init(void);
+
+/* The reclaim lines of /proc/ptstat (pt_stat_text()). */
+size_t pt_reclaim_stat_text(char *buf, size_t size);
 
 /* ---- Gathers and frees (mm/pt_gather.c) ---- */
 
@@ -353,7 +456,8 @@ size_t pt_stat_text(char *buf, size_t size);
 
 /*
  * Checks every table of 'as' against its entries: count = entries used
- * (+ keep), pt_entries and pt_zero (R7), level, parent, index, PG_PTABLE;
+ * (+ keep, + idle), pt_entries and pt_zero (R7), pt_idle and the idle
+ * list (R8), level, parent, index, PG_PTABLE;
  * VmRSS = leaf entries holding a page other than the zero page; the zero
  * page intact (mm/user_page.h); and VmPTE = tables below the
  * PML4. Prints each mismatch; returns how many. Caller holds the write side

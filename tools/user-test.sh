@@ -16,6 +16,8 @@
 # kernel command line A, B (e.g. ptfree=rcu), each with "leakcheck": it also
 # needs the kernel's user-leak-check line to say ok.
 # "prune-test: smp: N" boots with N CPUs instead of 4 (those boots only).
+# "prune-test: mem: SIZE" gives every prune boot of the test SIZE of RAM
+# (QEMU's -m) instead of 256M.
 # ("prune-test: soak-args: ARGS" is for tools/soak.sh, not read here.)
 # "prune-test: must-panic: CMDLINE | PATTERN | ARGS" adds a -smp 4 boot with
 # CMDLINE (and ARGS, if given, instead of the args above) that passes when
@@ -30,7 +32,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
-[ $# -ge 1 ] || { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 logs=$1
 shift
 iso=${ISO:-build/prune.iso}
@@ -116,6 +118,8 @@ for t in "${tests[@]}"; do
     args=$(marker args "$src")
     smp_many=$(marker smp "$src")
     smp_many=${smp_many:-4}
+    mem=$(marker mem "$src")
+    mem=${mem:-256M}
     # The prune boots: "SMP|kernel options" (options before init=).
     boots=("1|")
     mapfile -t cmdlines < <(split_bars "$(marker cmdlines "$src")")
@@ -161,7 +165,7 @@ for t in "${tests[@]}"; do
             continue
         fi
         start=$(date +%s.%N)
-        "$qemu_run" "$iso" --smp "$smp" --mem 256M \
+        "$qemu_run" "$iso" --smp "$smp" --mem "$mem" \
             --cmdline "${opts:+$opts }init=/bin/$t${args:+ $args}" --timeout 60 > "$log" 2>&1
         rc=$?
         secs=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")
@@ -208,7 +212,7 @@ for t in "${tests[@]}"; do
     for try in 1 2 3; do
         log=$outdir/$t.must-panic.$try.log
         start=$(date +%s.%N)
-        "$qemu_run" "$iso" --smp 4 --mem 256M \
+        "$qemu_run" "$iso" --smp 4 --mem "$mem" \
             --cmdline "$opts init=/bin/$t${panic_args:+ $panic_args}" --timeout 60 > "$log" 2>&1
         rc=$?
         secs=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")

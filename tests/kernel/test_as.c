@@ -14,6 +14,7 @@
 #include "mm/kmalloc.h"
 #include "mm/user_page.h"
 #include "tests/kernel/ktest.h"
+#include "tests/kernel/pt_test.h"
 
 #define P PAGE_SIZE
 #define BASE 0x400000ul
@@ -222,6 +223,7 @@ KTEST(as_counters)
     KASSERT(as);
     KEXPECT(as_pgtable_bytes_total() == total + P); /* the PML4 */
     KEXPECT(as_pgtable_bytes(as) == 0 && as_rss_bytes(as) == 0);
+    as->ptreclaim = PTRECLAIM_EAGER; /* empty tables go at once, whatever the boot says */
     KASSERT(as_map_anon(as, BASE, 1ul << 31, RW, 0) == 0);
     KEXPECT(as_fault(as, BASE, READ_FAULT) == 0);
     KEXPECT(as->pt_pages == 3); /* PDPT, PD, PT */
@@ -339,43 +341,6 @@ KTEST(as_stack_grows_down)
     KEXPECT(as_fault(as, low_stack - 2 * P, READ_FAULT) == -EFAULT);
     KEXPECT(as_fault(as, low_stack - P, READ_FAULT) == 0);
     as_put(as);
-}
-
-/* A block taken from the allocator by hold_all_but(), linked through its
- * own first bytes. */
-struct held {
-    struct held *next;
-    int order;
-};
-
-/* Takes free frames until exactly 'keep' remain above the reserve that
- * user memory may not use (frame_alloc_user(); fewer if there are not
- * that many); returns them for release_held(). The kernel's own
- * allocations still have the reserve. */
-static struct held *hold_all_but(uint64_t keep)
-{
-    struct held *list = NULL;
-    keep += frame_reserve();
-    for (int order = FRAME_MAX_ORDER; order >= 0; order--) {
-        while (frame_free_count() >= keep + (1ul << order)) {
-            struct page *page = frame_alloc(order);
-            if (!page)
-                break;
-            struct held *h = page_to_virt(page);
-            *h = (struct held){.next = list, .order = order};
-            list = h;
-        }
-    }
-    return list;
-}
-
-static void release_held(struct held *list)
-{
-    while (list) {
-        struct held *h = list;
-        list = h->next;
-        frame_free(virt_to_page(h), h->order);
-    }
 }
 
 KTEST(as_out_of_memory_returns_enomem_and_leaks_nothing)

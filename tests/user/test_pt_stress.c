@@ -35,7 +35,7 @@
  * "page-table use-after-free" (tools/user-test.sh).
  */
 /* prune-test: deterministic-output */
-/* prune-test: cmdlines: ptfree=rcu | ptfree=ipi | ptfree=off */
+/* prune-test: cmdlines: ptfree=rcu | ptfree=ipi | ptfree=off | ptreclaim=lazy ptreclaim_delay_ms=20 */
 /* prune-test: must-panic: ptfree=unsafe | page-table use-after-free | 20000 */
 /* prune-test: soak-args: 20000 */
 #include "ut.h"
