@@ -27,6 +27,11 @@ variants=(
     "unsafe-walker|-DSTRATEGY=UNSAFE -DLOCKED_LOOKUP|((state[table]!=6)&&(state[table]!=0))"
     "refill-race-no-recheck|-DSTRATEGY=RCU -DNORECHECK|((count[t]==0)&&(entries[t]==0))"
     "no-tlb-flush|-DSTRATEGY=RCU -DNOFLUSH|((pmd!=t)&&(tlb!=t))"
+    "reclaim-eager|-DSTRATEGY=RCU -DRECLAIM|holds"
+    "reclaim-lazy|-DSTRATEGY=RCU -DRECLAIM -DLAZY|holds"
+    "reclaim-lazy-off|-DSTRATEGY=OFF -DRECLAIM -DLAZY|holds"
+    "reclaim-no-ref|-DSTRATEGY=RCU -DRECLAIM -DRECLAIM_NOREF|((state[t]!=6)&&(state[t]!=0))"
+    "reclaim-no-empty-check|-DSTRATEGY=RCU -DRECLAIM -DRECLAIM_NO_EMPTY_CHECK|((state[t]!=2)||(idle[t]==((entries[t]==zero[t])&&(((entries[t]>0)||keep[t])||0))))"
     "zap-tlb|-DZAP_TLB|holds"
     "zap-tlb-no-nested-flush|-DZAP_TLB -DNO_NESTED_FLUSH|((ztlb[i]==0)||(ztlb[i]>passed))"
 )

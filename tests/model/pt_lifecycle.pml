@@ -19,6 +19,8 @@
  *              walks the cached table until a TLB shootdown;
  *   grace_period  ptfree=rcu: frees batches of flushed tables once every
  *              reader has left the section it was in;
+ *   reclaimer  (RECLAIM) takes a listed table and frees it if it holds
+ *              no data (below);
  *   invariant  checks R2 between any two steps: a linked table has a count
  *              above zero.
  * pt_put: drop a unit unless it is the last; else, under the parent lock,
@@ -38,13 +40,31 @@
  *   NOFLUSH        zap_finish skips the TLB shootdown
  *   LOCKED_LOOKUP  faulters and zappers read the parent entry under its lock,
  *                  so that only walkers and the mmu read tables locklessly
+ *   RECLAIM        adds what a PTE table holds and the idle list (R7 to R9
+ *                  of mm/pt_ref.h): a fault adds a zero-page entry (a read)
+ *                  or a page (a write), a zap removes either; a table that
+ *                  is zero-only (and has an entry, or a keep reference, or
+ *                  LAZY) is listed, holding a unit; and a reclaimer takes a
+ *                  listed table with a reference, drops its zero-page
+ *                  entries one table-lock section at a time, drops the
+ *                  list's unit (and the keep one) if the table is then
+ *                  empty, and puts it: the refault racing the reclaimer,
+ *                  the reclaimer racing a zap
+ *   LAZY           with RECLAIM: ptreclaim=lazy, an emptied table stays
+ *                  linked, listed
+ *   RECLAIM_NOREF  with RECLAIM: the reclaimer takes a table from the list
+ *                  without a reference (and does not put it)
+ *   RECLAIM_NO_EMPTY_CHECK  with RECLAIM: the reclaimer drops the list's
+ *                  unit without checking, under the table lock, that no
+ *                  fault refilled the table after its zero entries went
  *   ZAP_TLB        instead of all the above, the zap rule of mm/as_internal.h
  *                  (Z1..Z4): one leaf entry and the TLBs of two CPUs (see
  *                  "The zap rule" below)
  *   NO_NESTED_FLUSH  with ZAP_TLB: a zap flushes only if it changed the
  *                  entry itself (no flush_pending check)
- * RCU, IPI and OFF must verify (with or without LOCKED_LOOKUP); UNSAFE,
- * NORECHECK and NOFLUSH must fail. ZAP_TLB must verify, and fail with
+ * RCU, IPI and OFF must verify (with or without LOCKED_LOOKUP, with or
+ * without RECLAIM and LAZY); UNSAFE, NORECHECK, NOFLUSH, RECLAIM_NOREF and
+ * RECLAIM_NO_EMPTY_CHECK must fail. ZAP_TLB must verify, and fail with
  * NO_NESTED_FLUSH.
  */
 
@@ -56,11 +76,22 @@
 #define STRATEGY RCU
 #endif
 
+#ifdef RECLAIM          /* one faulter, smaller bounds: the reclaimer adds its steps */
+#define FAULTS0   2
+#define FAULTS1   0
+#define ZAPS      1
+#define WALKS     1
+#define MMU_STEPS 1
+#define RECLAIMS  1     /* passes of the reclaimer */
+#define NPUTTERS  4     /* faulter 0, the zapper, the walker, the reclaimer */
+#else
 #define FAULTS0   2     /* faults of faulter 0 */
 #define FAULTS1   1     /* faults of faulter 1 */
 #define ZAPS      2     /* zaps of the zapper */
 #define WALKS     2     /* lockless walks of the walker */
 #define MMU_STEPS 2     /* cache fills or walks of the hardware walker */
+#define NPUTTERS  4     /* processes the grace period waits for: faulters, zapper, walker */
+#endif
 
 #define NREADERS  4     /* faulters 0 and 1, the zapper, the walker */
 #define NTABLES   (FAULTS0 + FAULTS1 + 1)   /* at most one table per fault; id 0 is "none" */
@@ -84,16 +115,46 @@ byte nalloc;               /* tables allocated so far, ids 1..nalloc */
 bit  inside[NREADERS];     /* reader i is in a pt_walk_begin section */
 byte tlb;                  /* the mmu's cached parent entry (paging-structure cache) */
 byte nqueued;              /* rcu: tables QUEUED */
-byte running = NREADERS;   /* readers that have not finished */
+byte running = NPUTTERS;   /* processes (readers, reclaimer) that have not finished */
+#ifdef RECLAIM
+byte zero[NTABLES];        /* of the entries in use, those of the zero page; table lock */
+bit  idle[NTABLES];        /* on the idle list, holding a unit of count (R8) */
+#endif
+#ifdef LAZY
+#define LAZY_KEEPS 1
+#else
+#define LAZY_KEEPS 0
+#endif
 
 /* Every read or write of a table's memory is checked (pt_check_alive). */
 #define touch(t)   assert(state[t] != FREED && state[t] != UNUSED)
 
 /* What must hold when a table returns to the page allocator. */
+#ifdef RECLAIM
+#define check_idle_free(t) assert(idle[t] == 0)  /* never freed while listed */
+#else
+#define check_idle_free(t) skip
+#endif
 #define check_free(t) \
 	assert(state[t] != FREED);  /* no double free */ \
 	assert(count[t] == 0 && entries[t] == 0); \
-	assert(pmd != t && tlb != t)
+	assert(pmd != t && tlb != t); \
+	check_idle_free(t)
+
+#ifdef RECLAIM
+/* R8: a zero-only table with an entry, a keep reference or LAZY is listed */
+#define idle_wanted(t) (entries[t] == zero[t] && (entries[t] > 0 || keep[t] || LAZY_KEEPS))
+
+/* pt_idle_update: list or unlist table t, under its lock, with the list's unit */
+inline idle_update(t)
+{
+	if
+	:: idle[t] == 0 && idle_wanted(t) -> idle[t] = 1; count[t]++
+	:: idle[t] == 1 && !idle_wanted(t) -> idle[t] = 0; count[t]--
+	:: else
+	fi
+}
+#endif
 
 /* Wait until every reader has been outside its section at least once since
  * the call: a grace period (rcu) or an IPI acknowledged by every CPU (ipi,
@@ -207,6 +268,7 @@ inline child_get(me, t)
 proctype faulter(byte me; byte faults)
 {
 	byte n, t, spare, last, i;
+	bit kind;
 	do
 	:: n < faults ->
 		child_get(me, t);
@@ -236,9 +298,19 @@ proctype faulter(byte me; byte faults)
 			}
 		:: else
 		fi;
+#ifdef RECLAIM
+		if   /* a read maps the zero page, a write a page of its own */
+		:: kind = 1
+		:: kind = 0
+		fi;
+#endif
 		d_step {   /* add an entry, under the table lock */
-			printf("%d: adds an entry to table %d\n", _pid, t);
-			touch(t); entries[t]++; count[t]++
+			printf("%d: adds an entry (zero page: %d) to table %d\n", _pid, kind, t);
+			touch(t); entries[t]++; count[t]++;
+#ifdef RECLAIM
+			zero[t] = zero[t] + kind;
+			idle_update(t)
+#endif
 		}
 		put(t, last, i);
 		t = 0;
@@ -251,16 +323,30 @@ proctype faulter(byte me; byte faults)
 proctype zapper(byte me)
 {
 	byte n, t, last, i;
+	bit kind;
 	do
 	:: n < ZAPS ->
 		child_get(me, t);
 		if
 		:: t != 0 ->
+#ifdef RECLAIM
+			if   /* which kind of entry it finds first */
+			:: kind = 1
+			:: kind = 0
+			fi;
+#endif
 			d_step {   /* remove an entry, under the table lock */
 				printf("%d: removes an entry from table %d\n", _pid, t);
 				touch(t);
 				if
-				:: entries[t] > 0 -> entries[t]--; count[t]--
+				:: entries[t] > 0 ->
+#ifdef RECLAIM
+					if
+					:: (kind && zero[t] > 0) || entries[t] == zero[t] -> zero[t]--
+					:: else
+					fi;
+#endif
+					entries[t]--; count[t]--
 				:: else
 				fi;
 #if STRATEGY == OFF
@@ -269,8 +355,12 @@ proctype zapper(byte me)
 					keep[t] = 0; count[t]--;
 					printf("%d: munmap drops the keep reference of table %d\n", _pid, t)
 				:: else
-				fi
+				fi;
 #endif
+#ifdef RECLAIM
+				idle_update(t);
+#endif
+				skip
 			}
 			put(t, last, i);
 			t = 0
@@ -325,6 +415,72 @@ proctype mmu()
 	:: else -> break
 	od
 }
+
+#ifdef RECLAIM
+/* The reclaim of mm/pt_reclaim.c (R9): a table taken from the idle list
+ * (the linked one, if listed) with a reference; its zero-page entries
+ * dropped, one table-lock section each, while it stays zero-only and
+ * listed; then, under the table lock, if empty, the list's unit and the
+ * keep one dropped; then its put decides. */
+proctype reclaimer()
+{
+	byte n, t, last, i;
+	do
+	:: n < RECLAIMS ->
+		atomic {   /* idle_oldest, under the list's lock */
+			if
+			:: pmd != 0 && idle[pmd] ->
+				t = pmd; touch(t);
+#ifndef RECLAIM_NOREF
+				count[t]++;
+#endif
+				printf("%d: reclaimer takes table %d from the idle list\n", _pid, t)
+			:: else -> t = 0
+			fi
+		}
+		if
+		:: t != 0 ->
+			do   /* drop_zero_entry, one per table-lock section (the chunks) */
+			:: atomic {
+				idle[t] && zero[t] > 0 && entries[t] == zero[t] ->
+				touch(t); zero[t]--; entries[t]--; count[t]--;
+				printf("%d: reclaimer drops a zero-page entry of table %d\n", _pid, t);
+				idle_update(t)
+			   }
+			:: else -> break
+			od;
+			atomic {   /* under the table lock: empty? the list's and keep units go */
+				touch(t);
+				if
+#ifdef RECLAIM_NO_EMPTY_CHECK
+				:: true ->
+#else
+				:: entries[t] == 0 ->
+#endif
+					if
+					:: idle[t] -> idle[t] = 0; count[t]--
+					:: else
+					fi;
+					if
+					:: keep[t] -> keep[t] = 0; count[t]--
+					:: else
+					fi;
+					printf("%d: reclaimer empties table %d: count %d\n", _pid, t, count[t])
+				:: else
+				fi
+			}
+#ifndef RECLAIM_NOREF
+			put(t, last, i);
+#endif
+			t = 0
+		:: else
+		fi;
+		n++
+	:: else -> break
+	od;
+	running--
+}
+#endif
 
 #if STRATEGY == RCU
 /* Grace periods: each batch is the tables queued before it began. */
@@ -520,10 +676,15 @@ init
 	atomic {
 		run invariant();
 		run faulter(0, FAULTS0);
+#if FAULTS1 > 0
 		run faulter(1, FAULTS1);
+#endif
 		run zapper(2);
 		run walker(3);
 		run mmu();
+#ifdef RECLAIM
+		run reclaimer();
+#endif
 #if STRATEGY == RCU
 		run grace_period();
 #endif
@@ -536,7 +697,12 @@ init
 		do
 		:: t <= nalloc ->
 			assert(state[t] == FREED || (state[t] == LINKED && pmd == t));
+#ifdef RECLAIM
+			assert(state[t] != LINKED || count[t] == entries[t] + keep[t] + idle[t]);
+			assert(state[t] != LINKED || idle[t] == idle_wanted(t));   /* R8 */
+#else
 			assert(state[t] != LINKED || count[t] == entries[t] + keep[t]);
+#endif
 			t++
 		:: else -> break
 		od
