@@ -213,15 +213,20 @@ soak: deps iso
 
 # Benchmarks: figures as "name value unit" lines, from one boot with 4 CPUs
 # (2 GiB: mincore_1g populates 1 GiB): the kernel's (tests/kernel/bench.c), then
-# /bin/init runs every /bin/bench_* (tests/bench/).
+# /bin/init runs every /bin/bench_* (tests/bench/); then a boot with 128 MiB
+# runs bench_pressure (reads over 64 GiB), which needs a small machine.
 bench: deps iso
 	@$(QEMU_RUN) $(BUILD)/prune.iso --smp 4 --mem 2G --cmdline "bench=all init=/bin/init bench_" \
 	    --timeout 300 \
 	    | tr -d '\r' | grep -E '^[a-z_0-9]+ [0-9]+ [a-z]+$$|^# bench'
+	@$(QEMU_RUN) $(BUILD)/prune.iso --smp 4 --mem 128M --cmdline "init=/bin/init bench_pressure" \
+	    --timeout 300 \
+	    | tr -d '\r' | grep -E '^[a-z_0-9]+ [0-9]+ [a-z]+$$|^# bench|^init: bench'
 
 # Side by side with Linux (docs/compare.md): the user benchmarks on prune
 # built with DEBUG=0 (in $(BUILD)/compare/prune) under ptfree=rcu, ipi and
-# off, on Debian's Linux under the same QEMU, and on the host; writes
+# off and under ptreclaim=lazy, on Debian's Linux under the same QEMU, and on
+# the host, and bench_pressure on prune and Linux with 128 MiB; writes
 # $(BUILD)/compare/report.md and updates the README's "prune vs Linux".
 compare: deps
 	$(MAKE) BUILD=$(BUILD)/compare/prune DEBUG=0 iso

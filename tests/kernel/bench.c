@@ -267,6 +267,70 @@ static void bench_pt_fault(void)
     pt_drain();
 }
 
+#define CHURN_VA (2ul << 40) /* 2 TiB: tables of its own */
+#define CHURN_BYTES (2ul << 20) /* one PTE table */
+#define CHURN_RUNS RUNS
+
+/* Page-table pages allocated so far, every level. */
+static uint64_t tables_allocated(void)
+{
+    struct pt_stats s;
+    pt_get_stats(&s);
+    return s.allocated[0] + s.allocated[1] + s.allocated[2];
+}
+
+/*
+ * The churn of an allocator under each reclaim policy, ptfree=rcu, one
+ * address space each (loaded nowhere), cycles interleaved: write every
+ * page of the same 2 MiB, then MADV_DONTNEED it. Under eager the PTE table
+ * is freed at each drop and allocated again at the next fault (a grace
+ * period later it is back in the allocator's zeroed cache); under lazy it
+ * stays on the idle list and the next fault takes it back. Median cycles
+ * per cycle of each, lazy's in thousandths of eager's, and the tables each
+ * allocated over its CHURN_RUNS cycles.
+ */
+static void bench_pt_churn(void)
+{
+    static const enum pt_reclaim_policy policies[2] = { PTRECLAIM_EAGER, PTRECLAIM_LAZY };
+    static uint64_t runs[2][CHURN_RUNS];
+    struct address_space *as[2];
+    uint64_t allocated[2] = { 0, 0 };
+    for (int p = 0; p < 2; p++) {
+        as[p] = bench_as(PTFREE_RCU, CHURN_VA, CHURN_BYTES);
+        if (as[p])
+            as[p]->ptreclaim = policies[p]; /* before any table exists */
+    }
+    if (!as[0] || !as[1]) {
+        printk("# bench: pt_churn: no memory; skipped\n");
+    } else {
+        for (int r = 0; r < CHURN_RUNS; r++)
+            for (int i = 0; i < 2; i++) {
+                int p = (r + i) % 2; /* each goes first in every other run */
+                uint64_t tables = tables_allocated(), start = rdtsc();
+                fault_pass(as[p], CHURN_VA, CHURN_BYTES);
+                as_madvise(as[p], CHURN_VA, CHURN_BYTES, MADV_DONTNEED);
+                runs[p][r] = rdtsc() - start;
+                allocated[p] += tables_allocated() - tables;
+            }
+        uint64_t cycles[2];
+        for (int p = 0; p < 2; p++) {
+            for (int r = 0; r < CHURN_RUNS; r++)
+                samples[r] = runs[p][r];
+            cycles[p] = median(CHURN_RUNS);
+            char name[48];
+            format(name, sizeof(name), "pt_churn_%s", pt_reclaim_name(policies[p]));
+            report(name, cycles[p]);
+            format(name, sizeof(name), "pt_churn_%s_tables_allocated", pt_reclaim_name(policies[p]));
+            printk("%s %lu tables\n", name, allocated[p]);
+        }
+        printk("pt_churn_lazy_vs_eager %lu permille\n", cycles[1] * 1000 / cycles[0]);
+    }
+    for (int p = 0; p < 2; p++)
+        if (as[p])
+            as_put(as[p]);
+    pt_drain();
+}
+
 #define RECLAIM_VA (3ul << 40) /* 3 TiB: tables of its own */
 #define RECLAIM_BYTES (1ul << 30) /* 512 PTE tables under one PMD table */
 
@@ -335,6 +399,7 @@ int bench_run_all(void)
     }
     bench_context_switch();
     bench_pt_fault();
+    bench_pt_churn();
     bench_pt_reclaim_ipis();
     bench_grace_period();
     bench_mincore();

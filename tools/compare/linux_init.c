@@ -2,13 +2,16 @@
  * PID 1 of make compare's Linux guest (Debian's kernel under QEMU, with an
  * initramfs that tools/compare/run.sh packs): mounts devtmpfs (for a console
  * the archive need not hold as a device node) and /proc (VmPTE, PageTables),
- * runs "/bin/init bench_" (prune's own init: every /bin/bench_* in name
- * order, as on prune), then powers the machine off, which ends QEMU.
+ * runs "/bin/init PREFIX" (prune's own init: every /bin/PREFIX* in name
+ * order, as on prune; PREFIX is bench_, or compare_prefix=... of the kernel
+ * command line, which Linux hands init in its environment), then powers the
+ * machine off, which ends QEMU.
  * Built with musl-gcc -static like the benchmarks.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -41,9 +44,10 @@ int main(void)
     struct utsname u;
     if (uname(&u) == 0)
         printf("compare: kernel %s %s %s\n", u.sysname, u.release, u.version);
+    char *prefix = getenv("compare_prefix");
     pid_t pid = fork();
     if (pid == 0) {
-        char *argv[] = { "/bin/init", "bench_", NULL };
+        char *argv[] = { "/bin/init", prefix ? prefix : "bench_", NULL };
         char *envp[] = { "PATH=/bin", NULL };
         execve(argv[0], argv, envp);
         perror("linux_init: /bin/init");

@@ -2,6 +2,7 @@
 # Draws the two plots of the report from the data files report.pl wrote:
 #   seed_vmpte.png  VmPTE over the steps of the seed test, a line per system
 #   fault_time.png  time per fault per workload, a bar per system
+# (the systems of the 2 GiB runs: report.pl's @main, six columns)
 set terminal pngcairo size 900,500 font ",10"
 set key top left
 set grid ytics
@@ -16,7 +17,7 @@ set yrange [0:*]
 f = dir.'/seed_vmpte.dat'
 plot for [i=2:3] f using 1:i with linespoints pointsize 0.6 linewidth 2 title columnheader(i), \
      f using 1:4 with linespoints pointsize 0.6 linewidth 4 dashtype 2 title columnheader(4), \
-     for [i=5:6] f using 1:i with linespoints pointsize 0.6 linewidth 2 title columnheader(i)
+     for [i=5:7] f using 1:i with linespoints pointsize 0.6 linewidth 2 title columnheader(i)
 
 set output dir.'/fault_time.png'
 set title 'Time per page fault (wall clock; lower is better)'
@@ -28,4 +29,4 @@ set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set boxwidth 0.9
 set xtics nomirror
-plot for [i=2:6] dir.'/fault_time.dat' using i:xtic(1) title columnheader(i)
+plot for [i=2:7] dir.'/fault_time.dat' using i:xtic(1) title columnheader(i)

@@ -18,13 +18,24 @@ my @systems = (
     [ 'prune-rcu',  'prune, ptfree=rcu' ],
     [ 'prune-ipi',  'prune, ptfree=ipi' ],
     [ 'prune-off',  'prune, ptfree=off' ],
+    [ 'prune-lazy', 'prune, ptreclaim=lazy' ],
     [ 'linux-qemu', 'Linux in QEMU' ],
     [ 'host',       'host Linux' ],
+    [ 'prune-128m', 'prune, 128 MiB' ],
+    [ 'linux-qemu-128m', 'Linux in QEMU, 128 MiB' ],
 );
+# The systems of the 2 GiB runs: every workload's rows but the pressure one's,
+# the summary's columns and the plots' lines and bars.
+my @main = grep { $_->[0] !~ /-128m$/ } @systems;
+my %label_of = map { $_->[0] => $_->[1] } @systems;
 my $reference = 'linux-qemu';
 
-# Each workload: title, program, what it does, its figures [name, label],
-# and the headline figures the summary compares.
+# Each workload: title, program, what it does, its figures [name, label,
+# 'prune' if only prune prints it], the headline figures the summary
+# compares, and optionally the systems of its rows and its reference (other
+# than the 2 GiB runs and Linux in QEMU), the systems the summary shows in
+# the 2 GiB runs' columns, and a figure prefix whose outcome (finished, or
+# killed by a signal) gets a column.
 my @workloads = (
     { title => 'Seed test, scaled', prog => 'bench_seed_5g',
       what => 'map 5 GiB; 2,560 times touch every page of the next 2 MiB and MADV_DONTNEED it',
@@ -66,6 +77,29 @@ my @workloads = (
                    [ 'threads_fault_wall_time', 'wall per fault' ],
                    [ 'threads_fault_thread_time', 'per fault, one thread' ] ],
       headline => [ 'threads_fault_wall_time' ] },
+    { title => 'Read-only sparse, 1 GiB', prog => 'bench_read_sparse',
+      what => 'read one byte per 4 KiB over 1 GiB never written (each fault maps the zero page); median of 3 passes',
+      figures => [ [ 'read_sparse_rss_after', 'VmRSS after' ], [ 'read_sparse_vmpte_after', 'VmPTE after' ],
+                   [ 'read_sparse_fault_time', 'per fault' ],
+                   [ 'read_sparse_fault_time_min', 'per fault, fastest pass' ],
+                   [ 'read_sparse_fault_time_max', 'per fault, slowest pass' ] ],
+      headline => [ 'read_sparse_rss_after', 'read_sparse_vmpte_after', 'read_sparse_fault_time' ] },
+    { title => 'Churn: the same 2 MiB, 2,560 times', prog => 'bench_churn',
+      what => '2,560 times write every page of the same 2 MiB and MADV_DONTNEED it',
+      figures => [ [ 'churn_cycle_time', 'per cycle' ], [ 'churn_cycle_time_min', 'fastest cycle' ],
+                   [ 'churn_cycle_time_max', 'slowest cycle' ],
+                   [ 'churn_pte_tables_allocated', 'PTE tables allocated', 'prune' ],
+                   [ 'churn_tables_allocated', 'tables allocated, every level', 'prune' ],
+                   [ 'churn_vmpte_after', 'VmPTE after' ] ],
+      headline => [ 'churn_cycle_time' ] },
+    { title => 'Memory pressure: reads over 64 GiB with 128 MiB of RAM', prog => 'bench_pressure',
+      what => 'read one word per 2 MiB over 64 GiB never written (32,768 PTE tables: 128 MiB) on a 128 MiB machine',
+      systems => [ 'prune-128m', 'linux-qemu-128m' ], reference => 'linux-qemu-128m',
+      summary_as => { 'prune-rcu' => 'prune-128m', 'linux-qemu' => 'linux-qemu-128m' },
+      outcome => 'pressure',
+      figures => [ [ 'pressure_gib_left', 'GiB left unread' ], [ 'pressure_read_time', 'per read' ],
+                   [ 'pressure_vmpte_end', 'VmPTE at the end' ] ],
+      headline => [ 'pressure_gib_left' ] },
     { title => '4 threads: faults racing MADV_DONTNEED', prog => 'bench_threads_race',
       what => '2 threads write every page of a shared 64 MiB twice while 2 MADV_DONTNEED its 2 MiB chunks 1,024 times each',
       figures => [ [ 'race_vmpte_after', 'VmPTE after' ], [ 'race_write_time', 'per write' ],
@@ -110,19 +144,32 @@ sub show {
     return "$v $u";
 }
 
+# The ratio of system 'name''s figure 'k' to the reference system's.
 sub ratio {
-    my ($k, $name) = @_;
-    my ($v, $r) = ($value{$name}{$k}, $value{$reference}{$k});
+    my ($k, $name, $ref) = @_;
+    $ref //= $reference;
+    my ($v, $r) = ($value{$name}{$k}, $value{$ref}{$k});
     return undef unless defined $v && defined $r && $r > 0;
     return $v / $r;
 }
 
 sub cell {
-    my ($k, $name) = @_;
+    my ($k, $name, $ref) = @_;
+    $ref //= $reference;
     my $text = show($k, $value{$name}{$k});
-    my $r = ratio($k, $name);
-    $text .= sprintf(' (%.2f)', $r) if defined $r && $name ne $reference;
+    my $r = ratio($k, $name, $ref);
+    $text .= sprintf(' (%.2f)', $r) if defined $r && $name ne $ref;
     return $text;
+}
+
+# How a benchmark ended on a system: it printed 'survived', or init saw it
+# killed (tools/compare/run.sh adds PROG_killed_by_signal).
+sub outcome {
+    my ($prefix, $name) = @_;
+    my $signal = $value{$name}{"${prefix}_killed_by_signal"};
+    return "killed by signal $signal" if defined $signal;
+    return 'finished' if $value{$name}{"${prefix}_survived"};
+    return '-';
 }
 
 sub verdict {
@@ -141,15 +188,21 @@ my $measured = "Measured $meta{date} by `make compare` on $meta{cpu}; host $meta
     . "QEMU $meta{qemu} (TCG, `-smp 4 -m 2G`); prune $meta{prune} built with `DEBUG=0`; "
     . "Linux in QEMU from Debian's `$meta{linux_package}`.";
 
-# The summary: a row per headline figure, prune-rcu against Linux in QEMU.
-my $summary = "| workload | figure | prune-rcu | prune-ipi | prune-off | Linux in QEMU | host Linux | prune-rcu vs Linux in QEMU |\n"
-    . "|---|---|---|---|---|---|---|---|\n";
+# The summary: a row per headline figure, prune-rcu against Linux in QEMU
+# (for the pressure workload, their 128 MiB runs, in the same columns).
+my $summary = '| workload | figure | ' . join(' | ', map { $_->[0] } @main)
+    . " | prune-rcu vs Linux in QEMU |\n" . '|---' x (3 + @main) . "|\n";
 for my $w (@workloads) {
     my %label = map { $_->[0] => $_->[1] } @{ $w->{figures} };
+    my %as = %{ $w->{summary_as} // {} };
+    my $ref = $as{'linux-qemu'} // $reference;
     for my $k (@{ $w->{headline} }) {
-        my $r = ratio($k, 'prune-rcu');
-        $summary .= "| $w->{title} | $label{$k} | "
-            . join(' | ', map { show($k, $value{ $_->[0] }{$k}) } @systems)
+        my $r = ratio($k, $as{'prune-rcu'} // 'prune-rcu', $ref);
+        my @cells = map {
+            my $name = $w->{summary_as} ? $as{ $_->[0] } : $_->[0];
+            defined $name ? show($k, $value{$name}{$k}) : 'n/a'
+        } @main;
+        $summary .= "| $w->{title} | $label{$k} | " . join(' | ', @cells)
             . ' | ' . (defined $r ? sprintf('%.2f: ', $r) : '') . verdict($r) . " |\n";
     }
 }
@@ -163,11 +216,19 @@ print $report "\nEach cell: the figure, and in parentheses its ratio to Linux in
     . "## Summary\n\n$summary\n"
     . "![VmPTE during the seed test](seed_vmpte.png)\n\n![Time per fault](fault_time.png)\n";
 for my $w (@workloads) {
+    my @rows = $w->{systems} ? @{ $w->{systems} } : map { $_->[0] } @main;
+    my $ref = $w->{reference} // $reference;
+    my @columns = map { $_->[1] } @{ $w->{figures} };
+    unshift @columns, 'outcome' if $w->{outcome};
     print $report "\n## $w->{title}\n\n`$w->{prog}`: $w->{what}.\n\n";
-    print $report '| system | ' . join(' | ', map { $_->[1] } @{ $w->{figures} }) . " |\n";
-    print $report '|---' x (1 + @{ $w->{figures} }) . "|\n";
-    for my $s (@systems) {
-        print $report "| $s->[1] | " . join(' | ', map { cell($_->[0], $s->[0]) } @{ $w->{figures} }) . " |\n";
+    print $report '| system | ' . join(' | ', @columns) . " |\n";
+    print $report '|---' x (1 + @columns) . "|\n";
+    for my $name (@rows) {
+        # a figure only prune can print (its third field: 'prune')
+        my @cells = map { ($_->[2] // '') eq 'prune' && $name !~ /^prune/ ? 'n/a'
+                          : cell($_->[0], $name, $ref) } @{ $w->{figures} };
+        unshift @cells, outcome($w->{outcome}, $name) if $w->{outcome};
+        print $report "| $label_of{$name} | " . join(' | ', @cells) . " |\n";
     }
 }
 close $report;
@@ -183,10 +244,10 @@ close $readme;
 my @steps = sort map { /^seed_vmpte_step_(\d+)$/ ? $1 : () }
     keys %{ { map { %{ $value{$_} } } keys %value } };
 open my $dat, '>', "$out/seed_vmpte.dat" or die;
-print $dat join("\t", 'step', map { "\"$_->[1]\"" } @systems) . "\n";
-print $dat join("\t", 0, map { $value{ $_->[0] }{seed_vmpte_before} // '?' } @systems) . "\n";
+print $dat join("\t", 'step', map { "\"$_->[1]\"" } @main) . "\n";
+print $dat join("\t", 0, map { $value{ $_->[0] }{seed_vmpte_before} // '?' } @main) . "\n";
 for my $step (@steps) {
-    print $dat join("\t", $step + 0, map { $value{ $_->[0] }{"seed_vmpte_step_$step"} // '?' } @systems) . "\n";
+    print $dat join("\t", $step + 0, map { $value{ $_->[0] }{"seed_vmpte_step_$step"} // '?' } @main) . "\n";
 }
 close $dat;
 
@@ -197,13 +258,15 @@ my @faults = (
     [ 'sparse 8 GiB', 'sparse_touch_4096_tables_time', 4096 ],
     [ 'fresh 1 GiB', 'mincore_populate_fault_time', 1 ],
     [ '4 threads, wall', 'threads_fault_wall_time', 1 ],
+    [ 'read, zero page', 'read_sparse_fault_time', 1 ],
+    [ 'churn (2 MiB)', 'churn_cycle_time', 512 ],
 );
 open $dat, '>', "$out/fault_time.dat" or die;
-print $dat join("\t", 'workload', map { "\"$_->[1]\"" } @systems) . "\n";
+print $dat join("\t", 'workload', map { "\"$_->[1]\"" } @main) . "\n";
 for my $f (@faults) {
     print $dat join("\t", "\"$f->[0]\"", map {
         my $v = $value{ $_->[0] }{ $f->[1] };
         defined $v ? sprintf('%.2f', $v / $f->[2] / 1000) : '?'
-    } @systems) . "\n";
+    } @main) . "\n";
 }
 close $dat;

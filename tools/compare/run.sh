@@ -12,6 +12,10 @@
 #               benchmarks, prune's /bin/init and tools/compare/linux_init.c
 #   prune-rcu, prune-ipi, prune-off
 #               prune under the same QEMU, once per ptfree= strategy
+#   prune-lazy  prune under the same QEMU, ptreclaim=lazy (ptfree=rcu)
+#   prune-128m, linux-qemu-128m
+#               bench_pressure alone, on prune and on Linux in QEMU with
+#               128 MiB of RAM
 # With SYSTEM arguments only those run; the others' figures from an earlier
 # run (build/compare/results/) go into the report. Then the README's
 # "prune vs Linux" section and docs/compare/ get the new table and plots,
@@ -23,7 +27,7 @@ out=build/compare
 bin=$out/prune/user/bin
 iso=$out/prune/prune.iso
 timeout=${COMPARE_TIMEOUT:-600}
-all_systems="host linux-qemu prune-rcu prune-ipi prune-off"
+all_systems="host linux-qemu linux-qemu-128m prune-rcu prune-ipi prune-off prune-lazy prune-128m"
 systems=${*:-$all_systems}
 
 start=$SECONDS
@@ -115,25 +119,36 @@ run_system() {
                 done
                 echo "init: $passed of ${#progs[@]} tests passed"
             } 2>&1 | watch $name ;;
-        linux-qemu)
-            local kernel initramfs
+        linux-qemu|linux-qemu-128m)
+            local kernel initramfs mem=2G extra=""
+            [ $name = linux-qemu-128m ] && mem=128M extra=" compare_prefix=bench_pressure"
             kernel=$(fetch_linux)
             initramfs=$(make_linux_initramfs)
             timeout "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -cpu max \
-                -smp 4 -m 2G -no-reboot -display none -serial stdio -monitor none \
+                -smp 4 -m $mem -no-reboot -display none -serial stdio -monitor none \
                 -kernel "$kernel" -initrd "$initramfs" \
-                -append "console=ttyS0 transparent_hugepage=never quiet panic=-1" \
+                -append "console=ttyS0 transparent_hugepage=never quiet panic=-1$extra" \
                 < /dev/null 2>&1 | watch $name || true ;;
         prune-*)
-            tools/qemu-run $iso --smp 4 --mem 2G --timeout "$timeout" \
-                --cmdline "ptfree=${name#prune-} init=/bin/init bench_" 2>&1 | watch $name || true ;;
+            local mem=2G options
+            case $name in
+                prune-lazy) options="ptreclaim=lazy ptfree=rcu init=/bin/init bench_" ;;
+                prune-128m) mem=128M options="ptfree=rcu init=/bin/init bench_pressure" ;;
+                *) options="ptfree=${name#prune-} init=/bin/init bench_" ;;
+            esac
+            tools/qemu-run $iso --smp 4 --mem $mem --timeout "$timeout" \
+                --cmdline "$options" 2>&1 | watch $name || true ;;
         *) die "unknown system $name (one of: $all_systems)" ;;
     esac
     grep -E '^[a-z_0-9]+ [0-9]+ [a-z]+$' $out/logs/$name.log > $out/results/$name.txt || true
+    # a benchmark killed by a signal (the out-of-memory killer) gets a figure for it
+    sed -n 's/^init: bench_\([a-z_0-9]*\): killed by signal \([0-9]*\)$/\1_killed_by_signal \2 signal/p' \
+        $out/logs/$name.log >> $out/results/$name.txt
     grep -q '^compare: kernel\|^prune: booted' $out/logs/$name.log &&
         grep -h '^compare: kernel\|^prune: booted' $out/logs/$name.log | head -1 \
             > $out/results/$name.kernel || true
-    if grep -q '^init: \([0-9]*\) of \1 tests passed' $out/logs/$name.log; then
+    if grep -q '^init: \([0-9]*\) of \1 tests passed' $out/logs/$name.log ||
+       { [ $name = linux-qemu-128m ] && grep -q '^init: bench_pressure: killed by signal' $out/logs/$name.log; }; then
         progress "$name: done, $(wc -l < $out/results/$name.txt) figures"
     else
         progress "$name: FAILED (see $out/logs/$name.log); its figures are missing or partial"
