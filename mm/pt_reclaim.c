@@ -107,6 +107,33 @@ bool pt_idle_wanted(const struct address_space *as, const struct page *pt)
     return zero_only && (pt->pt_entries || pt->pt_keep || as->ptreclaim == PTRECLAIM_LAZY);
 }
 
+/* Appends 'pt' to list 'l' (its lock held), stamped now. */
+static void idle_append(struct pt_idle_list *l, struct page *pt)
+{
+    __atomic_store_n(&pt->pt_idle_ms, idle_stamp(l), __ATOMIC_RELAXED);
+    pt->next = NULL;
+    pt->prev = l->tail;
+    if (l->tail)
+        l->tail->next = pt;
+    else
+        l->head = pt;
+    l->tail = pt;
+}
+
+/* Takes 'pt' out of list 'l' (its lock held), which holds it. */
+static void idle_unlink(struct pt_idle_list *l, struct page *pt)
+{
+    if (pt->prev)
+        pt->prev->next = pt->next;
+    else
+        l->head = pt->next;
+    if (pt->next)
+        pt->next->prev = pt->prev;
+    else
+        l->tail = pt->prev;
+    pt->next = pt->prev = NULL;
+}
+
 /* Puts 'pt' on the idle list of 'as' or takes it off, with the list's
  * reference. Caller holds pt's lock and a reference on pt. */
 static void set_idle(struct address_space *as, struct page *pt, bool on)
@@ -115,26 +142,10 @@ static void set_idle(struct address_space *as, struct page *pt, bool on)
     if (on)
         pt_count_add(pt, 1); /* the list's reference: R8 */
     spin_lock(&l->lock);
-    if (on) {
-        __atomic_store_n(&pt->pt_idle_ms, idle_stamp(l), __ATOMIC_RELAXED);
-        pt->next = NULL;
-        pt->prev = l->tail;
-        if (l->tail)
-            l->tail->next = pt;
-        else
-            l->head = pt;
-        l->tail = pt;
-    } else {
-        if (pt->prev)
-            pt->prev->next = pt->next;
-        else
-            l->head = pt->next;
-        if (pt->next)
-            pt->next->prev = pt->prev;
-        else
-            l->tail = pt->prev;
-        pt->next = pt->prev = NULL;
-    }
+    if (on)
+        idle_append(l, pt);
+    else
+        idle_unlink(l, pt);
     pt->pt_idle = on;
     __atomic_store_n(&l->count, l->count + (on ? 1 : -1), __ATOMIC_RELAXED);
     spin_unlock(&l->lock);
@@ -148,19 +159,10 @@ static void idle_requeue(struct address_space *as, struct page *pt)
 {
     struct pt_idle_list *l = &as->idle;
     spin_lock(&l->lock);
-    if (pt->pt_idle && l->tail != pt) {
-        if (pt->prev)
-            pt->prev->next = pt->next;
-        else
-            l->head = pt->next;
-        pt->next->prev = pt->prev;
-        pt->next = NULL;
-        pt->prev = l->tail;
-        l->tail->next = pt;
-        l->tail = pt;
+    if (pt->pt_idle) {
+        idle_unlink(l, pt);
+        idle_append(l, pt);
     }
-    if (pt->pt_idle)
-        __atomic_store_n(&pt->pt_idle_ms, idle_stamp(l), __ATOMIC_RELAXED);
     spin_unlock(&l->lock);
 }
 

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Usage: tools/check-model.sh [LOGDIR]
-# The model layer of "make test" (docs/pt-model.md): checks
-# tests/model/pt_lifecycle.pml with SPIN, exhaustively, once per variant
-# below. Each variant is generated (spin -a), compiled (pan, safety
+# The model layer of "make test" (docs/pt-model.md): checks the models of
+# tests/model/ (pt_lifecycle.pml, zap_tlb.pml) with SPIN, exhaustively,
+# once per variant below. Each variant is generated (spin -a), compiled (pan, safety
 # properties only) and searched. A variant of the design must complete the
 # search with no error; a broken variant passes when SPIN finds the
 # violation it is meant to show (the counterexample, replayed by spin -t, is
@@ -16,37 +16,37 @@ top=$(pwd)
 logs=${1:-build/test-logs}
 mkdir -p "$logs"
 logs=$(cd "$logs" && pwd)
-model=tests/model/pt_lifecycle.pml
 
-# name | spin options | "holds", or the text of the assertion SPIN must find violated
+# name | model (tests/model/) | spin options | "holds", or the text of the
+# assertion SPIN must find violated
 variants=(
-    "rcu|-DSTRATEGY=RCU|holds"
-    "ipi|-DSTRATEGY=IPI|holds"
-    "off|-DSTRATEGY=OFF|holds"
-    "unsafe|-DSTRATEGY=UNSAFE|((state[t]!=6)&&(state[t]!=0))"
-    "unsafe-walker|-DSTRATEGY=UNSAFE -DLOCKED_LOOKUP|((state[table]!=6)&&(state[table]!=0))"
-    "refill-race-no-recheck|-DSTRATEGY=RCU -DNORECHECK|((count[t]==0)&&(entries[t]==0))"
-    "no-tlb-flush|-DSTRATEGY=RCU -DNOFLUSH|((pmd!=t)&&(tlb!=t))"
-    "reclaim-eager|-DSTRATEGY=RCU -DRECLAIM|holds"
-    "reclaim-lazy|-DSTRATEGY=RCU -DRECLAIM -DLAZY|holds"
-    "reclaim-lazy-off|-DSTRATEGY=OFF -DRECLAIM -DLAZY|holds"
-    "reclaim-no-ref|-DSTRATEGY=RCU -DRECLAIM -DRECLAIM_NOREF|((state[t]!=6)&&(state[t]!=0))"
-    "reclaim-no-empty-check|-DSTRATEGY=RCU -DRECLAIM -DRECLAIM_NO_EMPTY_CHECK|((state[t]!=2)||(idle[t]==((entries[t]==zero[t])&&(((entries[t]>0)||keep[t])||0))))"
-    "zap-tlb|-DZAP_TLB|holds"
-    "zap-tlb-no-nested-flush|-DZAP_TLB -DNO_NESTED_FLUSH|((ztlb[i]==0)||(ztlb[i]>passed))"
+    "rcu|pt_lifecycle.pml|-DSTRATEGY=RCU|holds"
+    "ipi|pt_lifecycle.pml|-DSTRATEGY=IPI|holds"
+    "off|pt_lifecycle.pml|-DSTRATEGY=OFF|holds"
+    "unsafe|pt_lifecycle.pml|-DSTRATEGY=UNSAFE|((state[t]!=6)&&(state[t]!=0))"
+    "unsafe-walker|pt_lifecycle.pml|-DSTRATEGY=UNSAFE -DLOCKED_LOOKUP|((state[table]!=6)&&(state[table]!=0))"
+    "refill-race-no-recheck|pt_lifecycle.pml|-DSTRATEGY=RCU -DNORECHECK|((count[t]==0)&&(entries[t]==0))"
+    "no-tlb-flush|pt_lifecycle.pml|-DSTRATEGY=RCU -DNOFLUSH|((pmd!=t)&&(tlb!=t))"
+    "reclaim-eager|pt_lifecycle.pml|-DSTRATEGY=RCU -DRECLAIM|holds"
+    "reclaim-lazy|pt_lifecycle.pml|-DSTRATEGY=RCU -DRECLAIM -DLAZY|holds"
+    "reclaim-lazy-off|pt_lifecycle.pml|-DSTRATEGY=OFF -DRECLAIM -DLAZY|holds"
+    "reclaim-no-ref|pt_lifecycle.pml|-DSTRATEGY=RCU -DRECLAIM -DRECLAIM_NOREF|((state[t]!=6)&&(state[t]!=0))"
+    "reclaim-no-empty-check|pt_lifecycle.pml|-DSTRATEGY=RCU -DRECLAIM -DRECLAIM_NO_EMPTY_CHECK|((state[t]!=2)||(idle[t]==((entries[t]==zero[t])&&(((entries[t]>0)||keep[t])||0))))"
+    "zap-tlb|zap_tlb.pml||holds"
+    "zap-tlb-no-nested-flush|zap_tlb.pml|-DNO_NESTED_FLUSH|((ztlb[i]==0)||(ztlb[i]>passed))"
 )
 
 ktap=$logs/model.ktap
 printf 'KTAP version 1\n1..%d\n' "${#variants[@]}" > "$ktap"
 n=0
 for v in "${variants[@]}"; do
-    IFS='|' read -r name opts expect <<< "$v"
+    IFS='|' read -r name model opts expect <<< "$v"
     n=$((n + 1))
     log=$logs/model-$name.log
     work=$top/build/model/$name
     rm -rf "$work"
     mkdir -p "$work"
-    cp -p "$model" "$work/"
+    cp -p "tests/model/$model" "$work/"
     start=$(date +%s.%N)
     verdict="not ok"
     note=""
@@ -59,7 +59,7 @@ for v in "${variants[@]}"; do
         # shellcheck disable=SC2086
         (
             cd "$work" &&
-            echo "\$ spin $opts -a pt_lifecycle.pml" && spin $opts -a pt_lifecycle.pml &&
+            echo "\$ spin $opts -a $model" && spin $opts -a "$model" &&
             echo "\$ gcc $opt -DSAFETY -DCOLLAPSE -DMEMLIM=2048 -o pan pan.c" &&
             gcc $opt -w -DSAFETY -DCOLLAPSE -DMEMLIM=2048 -o pan pan.c &&
             echo "\$ ./pan -m100000" && timeout 300 ./pan -m100000
@@ -79,9 +79,9 @@ for v in "${variants[@]}"; do
         elif grep -qF "assertion violated $expect" "$log"; then
             verdict=ok
             note="violation found after ${states:-?} states: $expect"
-            echo "\$ spin $opts -t pt_lifecycle.pml  # the counterexample" >> "$log"
+            echo "\$ spin $opts -t $model  # the counterexample" >> "$log"
             # shellcheck disable=SC2086
-            (cd "$work" && spin $opts -t pt_lifecycle.pml) >> "$log" 2>&1
+            (cd "$work" && spin $opts -t "$model") >> "$log" 2>&1
         else
             note="expected a violation of $expect"
         fi

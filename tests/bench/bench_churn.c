@@ -10,30 +10,36 @@
  */
 #include "bench.h"
 
+#include <stdbool.h>
 #include <sys/mman.h>
 
 #define TWO_MIB (2ul << 20)
 #define CYCLES 2560
 
-/* Page-table pages allocated so far, all levels (/proc/ptstat), or -1. */
-static long tables_allocated(const char *level)
+/* Page-table pages allocated so far (/proc/ptstat, one read): PTE tables
+ * in *pte, every level in *all; false where there is no such file. */
+static bool tables_allocated(long *pte, long *all)
 {
     FILE *f = fopen("/proc/ptstat", "r");
     if (!f)
-        return -1;
+        return false;
     char line[128];
-    long n = 0;
-    size_t len = strlen(level);
-    while (fgets(line, sizeof(line), f))
-        if ((!len || strncmp(line, level, len) == 0) && strstr(line, "_allocated "))
-            n += strtol(strchr(line, ' ') + 1, NULL, 10);
+    *pte = *all = 0;
+    while (fgets(line, sizeof(line), f)) {
+        if (!strstr(line, "_allocated "))
+            continue;
+        long n = strtol(strchr(line, ' ') + 1, NULL, 10);
+        *all += n;
+        if (strncmp(line, "pte_", 4) == 0)
+            *pte = n;
+    }
     fclose(f);
-    return n;
+    return true;
 }
 
-static void print_count(const char *name, long n)
+static void print_count(const char *name, bool known, long n)
 {
-    if (n >= 0)
+    if (known)
         bench_print(name, (uint64_t)n, "tables");
     else
         printf("# %s: not available\n", name);
@@ -50,7 +56,8 @@ int main(void)
     }
     char *chunk = (char *)(((uintptr_t)area + TWO_MIB - 1) & ~(TWO_MIB - 1));
     static uint64_t ns[CYCLES], cycles[CYCLES];
-    long pte0 = tables_allocated("pte"), all0 = tables_allocated("");
+    long pte0 = 0, all0 = 0, pte1 = 0, all1 = 0;
+    bool known = tables_allocated(&pte0, &all0);
     for (int c = 0; c < CYCLES; c++) {
         struct bench_time t = bench_now();
         bench_touch(chunk, TWO_MIB);
@@ -60,15 +67,15 @@ int main(void)
         ns[c] = d.ns;
         cycles[c] = d.cycles;
     }
-    long pte1 = tables_allocated("pte"), all1 = tables_allocated("");
+    known = known && tables_allocated(&pte1, &all1);
     uint64_t median = bench_median(ns, CYCLES);
     bench_print("churn_cycle_time", median, "ns");
     bench_print("churn_cycle_time_min", ns[0], "ns");
     bench_print("churn_cycle_time_max", ns[CYCLES - 1], "ns");
     bench_print("churn_cycle_cycles", bench_median(cycles, CYCLES), "cycles");
     bench_print_kb("churn_vmpte_after", proc_kb("/proc/self/status", "VmPTE"));
-    print_count("churn_pte_tables_allocated", pte0 >= 0 ? pte1 - pte0 : -1);
-    print_count("churn_tables_allocated", all0 >= 0 ? all1 - all0 : -1);
+    print_count("churn_pte_tables_allocated", known, pte1 - pte0);
+    print_count("churn_tables_allocated", known, all1 - all0);
     munmap(area, 2 * TWO_MIB);
     return 0;
 }
