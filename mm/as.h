@@ -47,8 +47,9 @@
  *  - Shared anonymous memory lives in objects (mm/shm.h); 'shm_links' holds
  *    one reference on each object the regions point to.
  *  - Lock order: map_lock (fork: the parent's, then the child's, which
- *    nobody else can reach), then a table lock (mm/pt_ref.h), then a shared
- *    object's lock, then the frame allocator's and kmalloc's.
+ *    nobody else can reach), then a table lock (mm/pt_ref.h), then the
+ *    idle list's lock, then a shared object's lock, then the frame
+ *    allocator's and kmalloc's. The registry's lock (mm/as.c) is a leaf.
  * The page fault, as_fault(), is declared with the other entry points of
  * the arch code in mm/arch_hooks.h.
  * The files: mm/as.c (create, fork, switch, teardown, zaps),

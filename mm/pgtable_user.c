@@ -23,6 +23,7 @@ static bool upte_resident(pte_t e)
 void upte_set(struct address_space *as, struct page *table, pte_t *slot, pte_t e)
 {
     ASSERT(table->pt_level == 1);
+    pt_assert_locked(table); /* R1, R7 */
     pte_t old = pte_read(slot);
     pte_set(slot, e);
     int used = (e != 0) - (old != 0);

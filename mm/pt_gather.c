@@ -166,6 +166,7 @@ void pt_gather_finish(struct address_space *as, struct pt_gather *g, cpumask_t f
 
 void pt_drain(void)
 {
+    pt_reclaim_wait(); /* a pass holding address spaces and tables */
     rcu_barrier(); /* tables waiting for their grace period */
     rcu_barrier(); /* DEBUG quarantine batches those queued */
 }

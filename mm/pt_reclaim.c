@@ -138,6 +138,7 @@ static void idle_unlink(struct pt_idle_list *l, struct page *pt)
  * reference. Caller holds pt's lock and a reference on pt. */
 static void set_idle(struct address_space *as, struct page *pt, bool on)
 {
+    pt_assert_locked(pt);
     struct pt_idle_list *l = &as->idle;
     if (on)
         pt_count_add(pt, 1); /* the list's reference: R8 */
@@ -168,6 +169,7 @@ static void idle_requeue(struct address_space *as, struct page *pt)
 
 void pt_idle_update(struct address_space *as, struct page *pt, bool filled)
 {
+    pt_assert_locked(pt); /* R8 */
     bool want = pt_idle_wanted(as, pt);
     if (want && pt->pt_idle && filled && as->ptreclaim == PTRECLAIM_LAZY &&
         (int32_t)(now_ms() - __atomic_load_n(&pt->pt_idle_ms, __ATOMIC_RELAXED)) >= IDLE_TOUCH_MS)
@@ -289,9 +291,14 @@ static uint64_t reclaim_pass(bool lazy_only, uint32_t min_idle, uint64_t enough,
         as_put(as);
     }
     __atomic_store_n(&pass_busy, false, __ATOMIC_RELEASE);
-    wake_up(&pass_wq);
+    wake_up_all(&pass_wq); /* the next pass, and pt_reclaim_wait()ers */
     stat_add(stat, unlinked);
     return unlinked;
+}
+
+void pt_reclaim_wait(void)
+{
+    wait_event(&pass_wq, !__atomic_load_n(&pass_busy, __ATOMIC_ACQUIRE));
 }
 
 uint64_t pt_drop_tables(void)

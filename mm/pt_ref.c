@@ -115,6 +115,14 @@ void pt_lock_dropped(struct page *pt)
     locks_held_dec();
 }
 
+void pt_assert_locked(const struct page *pt)
+{
+    struct page **held = locks_of_cpu[this_cpu_id()];
+    if (held[0] != pt && held[1] != pt)
+        panic("table %lx (level %d): its lock is not held by CPU %d, as the caller must",
+              page_to_phys(pt), pt->pt_level, this_cpu_id());
+}
+
 /* Panics, naming 'what', if this CPU holds a spinlock or a pt_lock of 'as'. */
 static void check_no_lock_of(struct address_space *as, const char *what)
 {

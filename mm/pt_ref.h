@@ -114,9 +114,9 @@
  *
  * Lock order: map lock (mm/as.h), then at most one pt_lock at a time, with
  * one exception: fork holds a parent-process leaf table's lock while it
- * takes the child's (the child is unreachable by anyone else). Then
- * shared-object locks, then the frame allocator's. DEBUG builds check the
- * pt_lock part (pt_lock_taken(), below).
+ * takes the child's (the child is unreachable by anyone else). Then an
+ * idle list's lock (R8), shared-object locks, then the frame allocator's.
+ * DEBUG builds check the pt_lock part (pt_lock_taken(), below).
  */
 #ifndef MM_PT_REF_H
 #define MM_PT_REF_H
@@ -208,6 +208,15 @@ void pt_lock_dropped(struct page *pt);
 #else
 static inline void pt_lock_taken(struct page *pt) { (void)pt; }
 static inline void pt_lock_dropped(struct page *pt) { (void)pt; }
+#endif
+
+/* DEBUG builds: panics unless this CPU holds pt's lock, which the
+ * caller's contract demands (upte_set(), pt_idle_update()). A no-op
+ * otherwise. */
+#ifdef DEBUG
+void pt_assert_locked(const struct page *pt);
+#else
+static inline void pt_assert_locked(const struct page *pt) { (void)pt; }
 #endif
 
 static inline void pt_lock(struct page *pt)
@@ -406,6 +415,11 @@ uint64_t pt_drop_tables(void);
  * may sleep. */
 bool pt_reclaim_for_memory(void);
 
+/* Waits until no reclaim pass is running: the address spaces a pass took
+ * are put again (the last put tears one down) and the tables it unlinked
+ * are on their way to the allocator. Thread context, no lock held. */
+void pt_reclaim_wait(void);
+
 /* Boot, after sched_init(): starts the reclaimer thread if the default
  * policy is lazy. */
 void pt_reclaim_init(void);
@@ -431,8 +445,9 @@ void pt_init_page(struct page *pt, int level, struct page *parent, uint64_t va, 
  * published). */
 void pt_free_page(struct page *pt);
 
-/* Waits until every table unlinked so far is back in the allocator (grace
- * periods and quarantine included). Thread context, no lock held. */
+/* Waits until every table unlinked so far, or by a reclaim pass running
+ * now, is back in the allocator (grace periods and quarantine included).
+ * Thread context, no lock held. */
 void pt_drain(void);
 
 /* ---- Seeing it ---- */
