@@ -82,7 +82,7 @@ $(BUILD)/prune.elf: $(BUILD)/prune.pass1.elf
 # User programs: user/*.c (init...), the user tests tests/user/test_*.c and
 # the user benchmarks tests/bench/bench_*.c (run by make bench, not by
 # /bin/init's test run), static Linux binaries built with musl-gcc,
-# installed in the initrd's /bin.
+# installed in the initrd's /bin (the glibc builds of the tests: below).
 # "make iso EXTRA_BIN=DIR" adds every file of DIR to /bin as well (a file
 # there wins over a program of the same name).
 MUSL_CC    := musl-gcc
@@ -114,7 +114,26 @@ $(BUILD)/user/bin/test_static_pie: tests/user/test_static_pie.c
 	    $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $(shell $(CC) -print-file-name=crtbeginS.o) \
 	    $< $(shell $(CC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o -o $@
 
-user: $(USER_PROGS) $(BENCH_PROGS)
+# Every user test also built with Debian's glibc ("gcc -static"), as
+# test_x.glibc, except those marked "prune-test: musl-only". Each goes in an
+# archive of its own, /boot/extra/test_x.glibc.cpio on the ISO, which
+# tools/qemu-run --extra loads beside the base initrd: a boot carries the
+# one glibc program it runs (static glibc programs are big: all of them
+# would make every boot slower).
+GLIBC_CC    := gcc
+GLIBC_SRCS  := $(shell grep -L 'prune-test: musl-only' tests/user/test_*.c)
+GLIBC_PROGS := $(patsubst tests/user/%.c,$(BUILD)/user/glibc/%.glibc,$(GLIBC_SRCS))
+GLIBC_CPIOS := $(patsubst $(BUILD)/user/glibc/%,$(BUILD)/extra/%.cpio,$(GLIBC_PROGS))
+
+$(BUILD)/user/glibc/%.glibc: tests/user/%.c
+	@mkdir -p $(dir $@) $(BUILD)/user/dep
+	$(GLIBC_CC) $(USER_CFLAGS) -MMD -MP -MF $(BUILD)/user/dep/$*.glibc.d -MT $@ $< -o $@
+
+$(BUILD)/extra/%.cpio: $(BUILD)/user/glibc/% tools/mkinitrd.sh
+	@mkdir -p $(dir $@)
+	tools/mkinitrd.sh --extra $@ $<
+
+user: $(USER_PROGS) $(BENCH_PROGS) $(GLIBC_PROGS)
 
 # Changes (and so rebuilds the initrd) only when EXTRA_BIN names another directory.
 $(BUILD)/extra-bin.txt: FORCE
@@ -130,10 +149,12 @@ $(BUILD)/initrd.cpio: $(USER_PROGS) $(BENCH_PROGS) $(if $(EXTRA_BIN),$(wildcard 
 	$(if $(EXTRA_BIN),find $(EXTRA_BIN)/ -maxdepth 1 -type f -exec cp -p {} $(BUILD)/initrd-bin/ \;)
 	tools/mkinitrd.sh $@ $(BUILD)/initrd-bin
 
-$(BUILD)/prune.iso: $(BUILD)/prune.elf $(BUILD)/initrd.cpio boot/grub.cfg tools/grubcfg.sh
+$(BUILD)/prune.iso: $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(GLIBC_CPIOS) boot/grub.cfg \
+                    tools/grubcfg.sh
 	rm -rf $(BUILD)/isodir
-	mkdir -p $(BUILD)/isodir/boot/grub
+	mkdir -p $(BUILD)/isodir/boot/grub $(BUILD)/isodir/boot/extra
 	cp $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(BUILD)/isodir/boot/
+	cp $(GLIBC_CPIOS) $(BUILD)/isodir/boot/extra/
 	tools/grubcfg.sh "$(ISO_CMDLINE)" < boot/grub.cfg > $(BUILD)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir
 

@@ -7,15 +7,19 @@
 # lib/cmdline.h), so that a longer line reaches the kernel and is refused
 # there, loudly. GRUB 2.06 itself reads a word of grub.cfg (the whole
 # prune_cmdline="..." is one) of at most 8,191 bytes (docs/boot.md).
+# The "set prune_extra=" line (an extra initrd module's file name, for
+# tools/qemu-run --extra) is padded the same way, with room for 128 bytes.
 set -e
 room=4096
 line=$(printf 'set prune_cmdline="%s"' "$1")
 width=$((room + ${#line} - ${#1}))
 [ ${#line} -le $width ] || { echo "grubcfg: command line too long" >&2; exit 1; }
 padded=$(printf "%-${width}s" "$line")
+extra_room=128
 while IFS= read -r l; do
     case "$l" in
         "set prune_cmdline="*) printf '%s\n' "$padded" ;;
+        "set prune_extra="*) printf "%-$((extra_room + 18))s\n" 'set prune_extra=""' ;;
         *) printf '%s\n' "$l" ;;
     esac
 done
