@@ -27,7 +27,7 @@ static void cook_input(void)
 }
 
 /* read: sleeps until a line is finished (or ^D), then returns up to len
- * bytes of it; -EINTR if the process is killed meanwhile. */
+ * bytes of it; -ERESTARTSYS if a signal comes meanwhile. */
 static long console_read(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
 {
     (void)f;
@@ -44,9 +44,9 @@ static long console_read(struct file *f, struct iobuf buf, size_t len, uint64_t 
             return iobuf_put(buf, 0, line, n) < 0 ? -EFAULT : (long)n;
         }
         spin_unlock(&input_lock);
-        wait_event(&serial_input_wait, serial_input_pending() || current_killed());
-        if (current_killed())
-            return -EINTR;
+        wait_event(&serial_input_wait, serial_input_pending() || signal_pending());
+        if (signal_pending())
+            return -ERESTARTSYS;
     }
 }
 

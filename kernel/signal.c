@@ -1,18 +1,37 @@
-/* Signals: names, the kernel's own kills and the signal system calls; see
- * kernel/signal.h. */
+/* Signals: sending, pending sets, delivery, restarts and job-control stops;
+ * see kernel/signal.h and docs/signals.md. The system calls are in
+ * kernel/signal_syscalls.c, the frame on the user stack in
+ * arch/x86_64/sigframe.c. */
 #include "kernel/signal.h"
 
-#include "arch/x86_64/uaccess.h"
+#include "arch/x86_64/sigframe.h"
 #include "kernel/errno.h"
+#include "kernel/pgrp.h"
 #include "kernel/printk.h"
 #include "kernel/process.h"
+#include "kernel/sched.h"
 #include "kernel/syscall.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+
+/* Queued signals a process may hold (Linux's RLIMIT_SIGPENDING is per
+ * user and larger); beyond it a real-time signal gets -EAGAIN and a
+ * standard one is kept without its siginfo. */
+#define SIGQUEUE_MAX 1024
+
+#define STOP_SIGNALS (sig_bit(SIGSTOP) | sig_bit(SIGTSTP) | sig_bit(SIGTTIN) | sig_bit(SIGTTOU))
+/* The signals of synchronous exceptions: delivered before the others. */
+#define SYNC_SIGNALS                                                                        \
+    (sig_bit(SIGSEGV) | sig_bit(SIGBUS) | sig_bit(SIGILL) | sig_bit(SIGTRAP) |              \
+     sig_bit(SIGFPE) | sig_bit(SIGSYS))
 
 static const char *const signal_names[] = {
     [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",   [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
     [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",
     [SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
+    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM", [SIGCHLD] = "SIGCHLD",
+    [SIGCONT] = "SIGCONT", [SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP", [SIGTTIN] = "SIGTTIN",
+    [SIGTTOU] = "SIGTTOU", [SIGWINCH] = "SIGWINCH", [SIGSYS] = "SIGSYS",
 };
 
 const char *signal_name(int sig)
@@ -23,14 +42,554 @@ const char *signal_name(int sig)
     return "signal";
 }
 
-void user_fault_signal(struct trap_frame *tf, int sig, uint64_t addr)
+/* What SIG_DFL does (Linux's sig_kernel_ignore / _stop; every other signal
+ * terminates: prune writes no core dumps, as with RLIMIT_CORE 0). */
+enum default_action { DFL_TERMINATE, DFL_IGNORE, DFL_STOP };
+
+static enum default_action default_action(int sig)
+{
+    if (sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH)
+        return DFL_IGNORE;
+    if (sig_bit(sig) & STOP_SIGNALS)
+        return DFL_STOP;
+    return DFL_TERMINATE;
+}
+
+/* True if p's action for sig throws it away. sig_lock held. */
+static bool action_ignores(const struct process *p, int sig)
+{
+    uint64_t handler = p->sigactions[sig - 1].handler;
+    return handler == SIG_IGN || (handler == SIG_DFL && default_action(sig) == DFL_IGNORE);
+}
+
+void siginfo_from(struct siginfo *info, int sig, int code, int pid)
+{
+    memset(info, 0, sizeof(*info));
+    info->signo = sig;
+    info->code = code;
+    info->kill.pid = pid;
+}
+
+/* Removes every queued instance of the signals in 'mask' from sp. */
+static void flush_pending_locked(struct process *p, struct sigpending *sp, uint64_t mask)
+{
+    assert_held(&p->sig_lock);
+    if (!(sp->set & mask))
+        return;
+    sp->set &= ~mask;
+    struct list_node *next;
+    for (struct list_node *n = sp->queue.head; n; n = next) {
+        next = n->next;
+        struct sigqueue *q = list_entry(n, struct sigqueue, node);
+        if (sig_bit(q->info.signo) & mask) {
+            list_remove(&sp->queue, n);
+            kfree(q);
+            p->queued_signals--;
+        }
+    }
+}
+
+/* The same, from the shared set and every thread's. */
+static void flush_all_pending_locked(struct process *p, uint64_t mask)
+{
+    flush_pending_locked(p, &p->shared_pending, mask);
+    for (struct thread *t = p->threads; t; t = t->proc_next)
+        flush_pending_locked(p, &t->sig.pending, mask);
+}
+
+/* Every thread of p dies with sig on its way to user mode. sig_lock held. */
+static void process_kill_locked(struct process *p, int sig)
+{
+    assert_held(&p->sig_lock);
+    int none = 0;
+    if (!__atomic_compare_exchange_n(&p->kill_signal, &none, sig, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_RELAXED))
+        return;
+    for (struct thread *t = p->threads; t; t = t->proc_next)
+        sched_wake(t);
+}
+
+void process_kill(struct process *p, int sig)
+{
+    ASSERT(__atomic_load_n(&p->refs, __ATOMIC_RELAXED) > 0);
+    spin_lock(&p->sig_lock);
+    process_kill_locked(p, sig);
+    spin_unlock(&p->sig_lock);
+}
+
+/* SIGCONT: ends a group stop in progress or done (even when SIGCONT is
+ * blocked or ignored: POSIX's rule), and drops pending stop signals. */
+static void continue_locked(struct process *p)
+{
+    flush_all_pending_locked(p, STOP_SIGNALS);
+    if (!p->stop_signal)
+        return;
+    bool was_stopped = p->stopped;
+    __atomic_store_n(&p->stop_signal, 0, __ATOMIC_RELEASE);
+    p->stopped = false;
+    p->stop_waiting = 0;
+    p->wait_stop_code = 0;
+    for (struct thread *t = p->threads; t; t = t->proc_next)
+        t->sig.must_park = false;
+    __atomic_store_n(&p->continue_gen, p->continue_gen + 1, __ATOMIC_RELEASE);
+    if (was_stopped) {
+        p->wait_continued = true;
+        p->notify_continued = true; /* a woken thread tells the parent */
+    }
+    wake_up_all(&p->continue_wq);
+}
+
+/* Starts a group stop with sig: every thread must park (kernel/signal.h).
+ * sig_lock held. */
+static void group_stop_start_locked(struct process *p, int sig)
+{
+    if (p->stop_signal)
+        return; /* already stopping: this thread parks for that stop */
+    __atomic_store_n(&p->stop_signal, sig, __ATOMIC_RELEASE);
+    p->stopped = false;
+    p->wait_continued = false;
+    p->stop_waiting = 0;
+    for (struct thread *t = p->threads; t; t = t->proc_next) {
+        t->sig.must_park = true;
+        p->stop_waiting++;
+        sched_wake(t);
+    }
+}
+
+/* A thread of p no longer counts for the group stop; true if it was the
+ * last one, so that p is now stopped (the caller tells the parent). */
+static bool stop_count_down_locked(struct process *p, struct thread *t)
+{
+    if (!t->sig.must_park)
+        return false;
+    t->sig.must_park = false;
+    if (--p->stop_waiting > 0)
+        return false;
+    p->stopped = true;
+    p->wait_stop_code = p->stop_signal;
+    return true;
+}
+
+/* The thread that takes sig for p: t itself, or for a process-directed
+ * signal the first thread that does not block it (the main thread first,
+ * as Linux). NULL if every candidate blocks it. sig_lock held. */
+static struct thread *choose_thread_locked(struct process *p, struct thread *t, int sig)
+{
+    if (t)
+        return t->sig.blocked & sig_bit(sig) ? NULL : t;
+    struct thread *chosen = NULL;
+    for (struct thread *u = p->threads; u; u = u->proc_next) {
+        if (u->sig.blocked & sig_bit(sig))
+            continue;
+        if (!chosen || u->tid == p->pid)
+            chosen = u;
+    }
+    return chosen;
+}
+
+/* Whether sig is thrown away at once: p ignores it and the thread it is
+ * for (the main thread, or any one, for a process-directed signal) does
+ * not block it (a blocked signal is kept: the action may change before it
+ * is unblocked). */
+static bool discard_now_locked(struct process *p, struct thread *t, int sig)
+{
+    if (!action_ignores(p, sig))
+        return false;
+    if (!t) {
+        for (struct thread *u = p->threads; u; u = u->proc_next)
+            if (!t || u->tid == p->pid)
+                t = u;
+    }
+    return !t || !(t->sig.blocked & sig_bit(sig));
+}
+
+/* Queues sig for p (t NULL) or for its thread t, and wakes who takes it.
+ * sig_lock held. */
+static int send_locked(struct process *p, struct thread *t, int sig, const struct siginfo *info)
+{
+    assert_held(&p->sig_lock);
+    if (!p->threads || __atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE))
+        return 0; /* a zombie, or dying anyway */
+    if (sig_bit(sig) & STOP_SIGNALS)
+        flush_all_pending_locked(p, sig_bit(SIGCONT));
+    else if (sig == SIGCONT)
+        continue_locked(p);
+    if (sig == SIGKILL) {
+        process_kill_locked(p, SIGKILL);
+        return 0;
+    }
+    if (discard_now_locked(p, t, sig))
+        return 0;
+    struct sigpending *sp = t ? &t->sig.pending : &p->shared_pending;
+    if (sig < SIGRTMIN && (sp->set & sig_bit(sig)))
+        return 0; /* a standard signal already pending: merged */
+    struct sigqueue *q = p->queued_signals < SIGQUEUE_MAX ? kmalloc(sizeof(*q)) : NULL;
+    if (!q && sig >= SIGRTMIN)
+        return -EAGAIN;
+    if (q) {
+        if (info)
+            q->info = *info;
+        else
+            siginfo_from(&q->info, sig, SI_KERNEL, 0);
+        q->info.signo = sig;
+        list_push_tail(&sp->queue, &q->node);
+        p->queued_signals++;
+    }
+    sp->set |= sig_bit(sig);
+
+    struct thread *taker = choose_thread_locked(p, t, sig);
+    if (!taker)
+        return 0; /* blocked: stays pending */
+    if (p->sigactions[sig - 1].handler == SIG_DFL && default_action(sig) == DFL_TERMINATE)
+        process_kill_locked(p, sig); /* Linux's complete_signal(): the group dies now */
+    else
+        sched_wake(taker);
+    return 0;
+}
+
+int signal_send(struct process *p, int sig, const struct siginfo *info)
+{
+    spin_lock(&p->sig_lock);
+    int r = send_locked(p, NULL, sig, info);
+    spin_unlock(&p->sig_lock);
+    return r;
+}
+
+int signal_send_thread(struct thread *t, int sig, const struct siginfo *info)
+{
+    struct process *p = t->proc;
+    spin_lock(&p->sig_lock);
+    int r = send_locked(p, t, sig, info);
+    spin_unlock(&p->sig_lock);
+    return r;
+}
+
+bool signal_pending(void)
+{
+    struct thread *t = current_thread();
+    struct process *p = t->proc;
+    if (!p)
+        return false;
+    if (__atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE))
+        return true;
+    uint64_t blocked = __atomic_load_n(&t->sig.blocked, __ATOMIC_RELAXED);
+    return (__atomic_load_n(&t->sig.pending.set, __ATOMIC_ACQUIRE) & ~blocked) ||
+           (__atomic_load_n(&p->shared_pending.set, __ATOMIC_ACQUIRE) & ~blocked) ||
+           __atomic_load_n(&t->sig.must_park, __ATOMIC_ACQUIRE);
+}
+
+bool signal_process_stopped(struct process *p)
+{
+    return __atomic_load_n(&p->stop_signal, __ATOMIC_ACQUIRE) != 0;
+}
+
+bool signal_ignored_or_blocked(int sig)
+{
+    struct thread *t = current_thread();
+    struct process *p = t->proc;
+    spin_lock(&p->sig_lock);
+    bool r = (t->sig.blocked & sig_bit(sig)) || p->sigactions[sig - 1].handler == SIG_IGN;
+    spin_unlock(&p->sig_lock);
+    return r;
+}
+
+/*
+ * Takes the lowest pending signal of t in 'allowed' (its own set first,
+ * then the process's; synchronous exception signals first) with its
+ * siginfo. Returns it, or 0. sig_lock held.
+ */
+int signal_dequeue_locked(struct process *p, struct thread *t, uint64_t allowed,
+                          struct siginfo *info)
+{
+    assert_held(&p->sig_lock);
+    struct sigpending *sp = &t->sig.pending;
+    uint64_t set = sp->set & allowed;
+    if (!set) {
+        sp = &p->shared_pending;
+        set = sp->set & allowed;
+    }
+    if (!set)
+        return 0;
+    if (set & SYNC_SIGNALS)
+        set &= SYNC_SIGNALS;
+    int sig = __builtin_ctzll(set) + 1;
+    struct sigqueue *found = NULL;
+    bool more = false;
+    for (struct list_node *n = sp->queue.head; n; n = n->next) {
+        struct sigqueue *q = list_entry(n, struct sigqueue, node);
+        if (q->info.signo != sig)
+            continue;
+        if (found) {
+            more = true;
+            break;
+        }
+        found = q;
+    }
+    if (found) {
+        *info = found->info;
+        list_remove(&sp->queue, &found->node);
+        kfree(found);
+        p->queued_signals--;
+    } else {
+        siginfo_from(info, sig, SI_USER, 0); /* kept without its siginfo */
+    }
+    if (!more)
+        sp->set &= ~sig_bit(sig);
+    return sig;
+}
+
+/*
+ * Sets the calling thread's blocked mask. Signals it now blocks that wait
+ * in the shared set may be taken by another thread: those are woken
+ * (Linux's retarget_shared_pending()).
+ */
+void signal_set_blocked(uint64_t blocked)
+{
+    struct thread *t = current_thread();
+    struct process *p = t->proc;
+    blocked &= ~SIG_UNBLOCKABLE;
+    spin_lock(&p->sig_lock);
+    uint64_t newly = blocked & ~t->sig.blocked;
+    __atomic_store_n(&t->sig.blocked, blocked, __ATOMIC_RELEASE);
+    uint64_t orphaned = p->shared_pending.set & newly;
+    for (struct thread *u = p->threads; u && orphaned; u = u->proc_next)
+        if (u != t && (orphaned & ~u->sig.blocked))
+            sched_wake(u);
+    spin_unlock(&p->sig_lock);
+}
+
+/* Tells p's parent that p stopped or continued (why: CLD_STOPPED or
+ * CLD_CONTINUED): SIGCHLD unless it asked SA_NOCLDSTOP, and a wake-up for
+ * its wait4(WUNTRACED / WCONTINUED). No lock held. */
+static void notify_parent_job(struct process *p, int why, int sig)
+{
+    spin_lock(&proc_lock);
+    struct process *parent = p->parent;
+    if (parent) {
+        struct siginfo info;
+        siginfo_from(&info, SIGCHLD, why, p->pid);
+        info.chld.status = sig;
+        spin_lock(&parent->sig_lock);
+        if (!(parent->sigactions[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+            send_locked(parent, NULL, SIGCHLD, &info);
+        spin_unlock(&parent->sig_lock);
+        wake_up_all(&parent->child_exit);
+    }
+    spin_unlock(&proc_lock);
+}
+
+bool signal_notify_exit_locked(struct process *parent, struct process *child)
+{
+    assert_held(&proc_lock);
+    int status = child->exit_status;
+    struct siginfo info;
+    bool killed = (status & 0x7f) != 0;
+    siginfo_from(&info, child->exit_signal, killed ? CLD_KILLED : CLD_EXITED, child->pid);
+    info.chld.status = killed ? status & 0x7f : (status >> 8) & 0xff;
+    int sig = child->exit_signal;
+    bool autoreap = false;
+    spin_lock(&parent->sig_lock);
+    const struct k_sigaction *ka = &parent->sigactions[SIGCHLD - 1];
+    if (sig == SIGCHLD && (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT))) {
+        autoreap = true; /* nobody will wait: the child goes at once */
+        if (ka->handler == SIG_IGN)
+            sig = 0;
+    }
+    if (sig > 0 && sig <= NSIG)
+        send_locked(parent, NULL, sig, &info);
+    spin_unlock(&parent->sig_lock);
+    return autoreap;
+}
+
+/* Parks the calling thread for the group stop of p until a SIGCONT or a
+ * kill. Called with sig_lock held; returns with it dropped. */
+static void park_locked(struct process *p, struct thread *t)
+{
+    bool last = stop_count_down_locked(p, t);
+    int sig = p->stop_signal;
+    uint64_t gen = p->continue_gen;
+    spin_unlock(&p->sig_lock);
+    if (last)
+        notify_parent_job(p, CLD_STOPPED, sig);
+    wait_event(&p->continue_wq,
+               __atomic_load_n(&p->continue_gen, __ATOMIC_ACQUIRE) != gen || current_killed());
+}
+
+void signal_thread_join_locked(struct process *p, struct thread *t)
+{
+    assert_held(&proc_lock);
+    assert_held(&p->sig_lock);
+    if (p->stop_signal && !p->stopped) {
+        t->sig.must_park = true;
+        p->stop_waiting++;
+    }
+}
+
+bool signal_thread_leave_locked(struct process *p, struct thread *t)
+{
+    assert_held(&proc_lock);
+    assert_held(&p->sig_lock);
+    flush_pending_locked(p, &t->sig.pending, ~0ull);
+    return stop_count_down_locked(p, t);
+}
+
+void signal_thread_left(struct process *p)
+{
+    notify_parent_job(p, CLD_STOPPED, p->stop_signal);
+}
+
+void signal_set_action(int sig, const struct k_sigaction *act, struct k_sigaction *old)
 {
     struct process *p = current_process();
-    printk("prune: pid %d (%s) killed by %s: %s (vector %lu, error 0x%lx) at address 0x%lx, "
-           "rip 0x%lx, rsp 0x%lx\n",
-           p->pid, p->name, signal_name(sig), trap_name(tf->vector), tf->vector,
-           tf->error_code, addr, tf->rip, tf->rsp);
-    process_kill(p, sig);
+    spin_lock(&p->sig_lock);
+    *old = p->sigactions[sig - 1];
+    if (act) {
+        struct k_sigaction *ka = &p->sigactions[sig - 1];
+        *ka = *act;
+        ka->flags &= SA_KNOWN_FLAGS;
+        ka->mask &= ~SIG_UNBLOCKABLE;
+        /* POSIX: ignoring a signal discards its pending instances */
+        if (action_ignores(p, sig))
+            flush_all_pending_locked(p, sig_bit(sig));
+    }
+    spin_unlock(&p->sig_lock);
+}
+
+void signal_process_free(struct process *p)
+{
+    spin_lock(&p->sig_lock);
+    flush_pending_locked(p, &p->shared_pending, ~0ull);
+    spin_unlock(&p->sig_lock);
+}
+
+void signal_copy_actions(struct process *child, struct process *parent)
+{
+    spin_lock(&parent->sig_lock);
+    memcpy(child->sigactions, parent->sigactions, sizeof(child->sigactions));
+    spin_unlock(&parent->sig_lock);
+}
+
+void signal_exec(struct process *p)
+{
+    struct thread *t = current_thread();
+    spin_lock(&p->sig_lock);
+    for (int i = 0; i < NSIG; i++) {
+        struct k_sigaction *ka = &p->sigactions[i];
+        uint64_t handler = ka->handler == SIG_IGN ? SIG_IGN : SIG_DFL;
+        *ka = (struct k_sigaction){.handler = handler};
+    }
+    spin_unlock(&p->sig_lock);
+    t->sig.altstack_sp = t->sig.altstack_size = 0;
+    t->sig.altstack_flags = 0;
+}
+
+/* True if tf is a system call's frame, with its number in error_code
+ * (syscall_entry.asm); rt_sigreturn and a frame set up for a handler
+ * clear it, so a result is turned into a restart at most once. */
+static bool in_syscall(const struct trap_frame *tf)
+{
+    return tf->vector == T_SYSCALL && (int64_t)tf->error_code >= 0;
+}
+
+/* Makes the system call of tf run again: its number back in rax, rip back
+ * on the 2-byte syscall instruction. */
+static void restart_call(struct trap_frame *tf, uint64_t nr)
+{
+    tf->rax = nr;
+    tf->rip -= 2;
+}
+
+static bool is_restart_code(uint64_t rax)
+{
+    long r = -(long)rax;
+    return r == ERESTARTSYS || r == ERESTARTNOINTR || r == ERESTARTNOHAND ||
+           r == ERESTART_RESTARTBLOCK;
+}
+
+/* The result of an interrupted call when a handler runs first. */
+static void restart_before_handler(struct trap_frame *tf, const struct k_sigaction *ka)
+{
+    if (!in_syscall(tf))
+        return;
+    switch (-(long)tf->rax) {
+    case ERESTARTSYS:
+        if (ka->flags & SA_RESTART)
+            restart_call(tf, tf->error_code);
+        else
+            tf->rax = (uint64_t)-EINTR;
+        break;
+    case ERESTARTNOINTR:
+        restart_call(tf, tf->error_code);
+        break;
+    case ERESTARTNOHAND:
+    case ERESTART_RESTARTBLOCK:
+        tf->rax = (uint64_t)-EINTR;
+        break;
+    }
+    tf->error_code = TRAP_NO_ERROR_CODE;
+}
+
+/* The result of an interrupted call when no handler ran: the call goes on
+ * as if nothing happened (through restart_syscall for a restart block). */
+static void restart_without_handler(struct trap_frame *tf)
+{
+    if (!in_syscall(tf) || !is_restart_code(tf->rax))
+        return;
+    if (-(long)tf->rax == ERESTART_RESTARTBLOCK)
+        restart_call(tf, SYS_restart_syscall);
+    else
+        restart_call(tf, tf->error_code);
+    tf->error_code = TRAP_NO_ERROR_CODE;
+}
+
+bool signal_work_pending(const struct trap_frame *tf)
+{
+    struct thread *t = current_thread();
+    return signal_pending() || t->sig.restore_blocked ||
+           (in_syscall(tf) && is_restart_code(tf->rax)) ||
+           __atomic_load_n(&t->proc->notify_continued, __ATOMIC_ACQUIRE);
+}
+
+/* Prints the line for a process a signal kills without a handler (faults
+ * and bad frames; other deaths are silent, as on Linux). */
+static void report_fatal(const struct trap_frame *tf, int sig, uint64_t addr)
+{
+    struct process *p = current_process();
+    if (tf->vector == T_SYSCALL)
+        printk("prune: pid %d (%s) killed by %s: bad signal frame at 0x%lx, rip 0x%lx\n",
+               p->pid, p->name, signal_name(sig), addr, tf->rip);
+    else
+        printk("prune: pid %d (%s) killed by %s: %s (vector %lu, error 0x%lx) at address "
+               "0x%lx, rip 0x%lx, rsp 0x%lx\n",
+               p->pid, p->name, signal_name(sig), trap_name(tf->vector), tf->vector,
+               tf->error_code, addr, tf->rip, tf->rsp);
+}
+
+void signal_fault(struct trap_frame *tf, int sig, int code, uint64_t addr)
+{
+    struct thread *t = current_thread();
+    struct process *p = t->proc;
+    if (tf->vector != T_SYSCALL) {
+        t->sig.fault_vector = tf->vector;
+        t->sig.fault_error = tf->error_code;
+        t->sig.fault_addr = addr;
+    }
+    struct siginfo info;
+    siginfo_from(&info, sig, code, 0);
+    info.fault.addr = addr;
+    spin_lock(&p->sig_lock);
+    uint64_t handler = p->sigactions[sig - 1].handler;
+    if (handler == SIG_DFL || handler == SIG_IGN || (t->sig.blocked & sig_bit(sig))) {
+        /* Linux's force_sig_info(): back to SIG_DFL, which terminates */
+        bool first = !__atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE);
+        process_kill_locked(p, sig);
+        spin_unlock(&p->sig_lock);
+        if (first)
+            report_fatal(tf, sig, addr);
+        return;
+    }
+    send_locked(p, t, sig, &info);
+    spin_unlock(&p->sig_lock);
 }
 
 void process_oom_kill(struct process *p, const char *why)
@@ -41,126 +600,88 @@ void process_oom_kill(struct process *p, const char *why)
     process_kill(p, SIGKILL);
 }
 
-/* The bit of 'sig' in a sigset. */
-static uint64_t sig_bit(int sig)
+/* Runs the handler of sig: the restart rule, the frame, then the mask the
+ * handler runs with. Dies of SIGSEGV if the frame cannot be written. */
+static void handle_signal(struct trap_frame *tf, int sig, const struct siginfo *info,
+                          const struct k_sigaction *ka)
 {
-    return 1ull << (sig - 1);
-}
-
-/* True if the default action of 'sig' is to ignore it. */
-static bool default_ignored(int sig)
-{
-    return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH ||
-           sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
-}
-
-/* Sends 'sig' (1..64) to p: its action decides. The caller holds a
- * reference on p (or p is its own process). */
-static void send_signal(struct process *p, int sig)
-{
-    if (sig != SIGKILL && (p->sigactions[sig - 1].handler == SIG_IGN ||
-                           (p->sigactions[sig - 1].handler == SIG_DFL && default_ignored(sig))))
-        return;
-    process_kill(p, sig);
-}
-
-/* kill(pid, sig): pid > 0 that process (a zombie not yet reaped too: the
- * signal changes nothing then, as on Linux); 0 or -1 or < -1 (no process
- * groups or permissions in prune): the caller's own process. sig 0 checks
- * only. */
-static long sys_kill(uint64_t pid_arg, uint64_t sig_arg)
-{
-    int pid = (int)pid_arg, sig = (int)sig_arg;
-    if (sig < 0 || sig > NSIG)
-        return -EINVAL;
-    if (pid <= 0) {
-        if (sig)
-            send_signal(current_process(), sig);
-        return 0;
-    }
-    struct process *p = process_find(pid);
-    if (!p)
-        return -ESRCH;
-    if (sig)
-        send_signal(p, sig);
-    process_put(p);
-    return 0;
-}
-SYSCALL(SYS_kill, sys_kill);
-
-/* tgkill(tgid, tid, sig) and tkill(tid, sig): the signal goes to the whole
- * process (its action is process-wide anyway). */
-static long signal_thread(int tgid, int tid, int sig)
-{
-    if (sig < 0 || sig > NSIG || tid <= 0)
-        return -EINVAL;
-    struct process *p = process_find_thread(tid);
-    if (!p)
-        return -ESRCH;
-    long ret = -ESRCH;
-    if (tgid <= 0 || p->pid == tgid) {
-        if (sig)
-            send_signal(p, sig);
-        ret = 0;
-    }
-    process_put(p);
-    return ret;
-}
-
-static long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig)
-{
-    if ((int)tgid <= 0)
-        return -EINVAL;
-    return signal_thread((int)tgid, (int)tid, (int)sig);
-}
-SYSCALL(SYS_tgkill, sys_tgkill);
-
-static long sys_tkill(uint64_t tid, uint64_t sig)
-{
-    return signal_thread(0, (int)tid, (int)sig);
-}
-SYSCALL(SYS_tkill, sys_tkill);
-
-static long sys_rt_sigaction(uint64_t sig_arg, uint64_t act, uint64_t oldact, uint64_t setsize)
-{
-    int sig = (int)sig_arg;
-    if (setsize != SIGSET_SIZE || sig < 1 || sig > NSIG)
-        return -EINVAL;
-    if (act && (sig == SIGKILL || sig == SIGSTOP))
-        return -EINVAL;
-    struct process *p = current_process();
-    struct k_sigaction old = p->sigactions[sig - 1], new;
-    if (act && copy_from_user(&new, act, sizeof(new)))
-        return -EFAULT;
-    if (oldact && copy_to_user(oldact, &old, sizeof(old)))
-        return -EFAULT;
-    if (act)
-        p->sigactions[sig - 1] = new;
-    return 0;
-}
-SYSCALL(SYS_rt_sigaction, sys_rt_sigaction);
-
-static long sys_rt_sigprocmask(uint64_t how, uint64_t set, uint64_t oldset, uint64_t setsize)
-{
-    if (setsize != SIGSET_SIZE)
-        return -EINVAL;
     struct thread *t = current_thread();
-    uint64_t old = t->sigmask, new = 0;
-    if (set) {
-        if (copy_from_user(&new, set, sizeof(new)))
-            return -EFAULT;
-        if (how == SIG_BLOCK)
-            new = old | new;
-        else if (how == SIG_UNBLOCK)
-            new = old & ~new;
-        else if (how != SIG_SETMASK)
-            return -EINVAL;
-        new &= ~(sig_bit(SIGKILL) | sig_bit(SIGSTOP));
+    struct process *p = t->proc;
+    restart_before_handler(tf, ka);
+    uint64_t saved = t->sig.restore_blocked ? t->sig.saved_blocked : t->sig.blocked;
+    if (sigframe_setup(tf, sig, info, ka, saved, &t->sig) != 0) {
+        spin_lock(&p->sig_lock);
+        bool first = !__atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE);
+        process_kill_locked(p, SIGSEGV);
+        spin_unlock(&p->sig_lock);
+        if (first)
+            report_fatal(tf, SIGSEGV, tf->rsp);
+        return;
     }
-    if (oldset && copy_to_user(oldset, &old, sizeof(old)))
-        return -EFAULT;
-    if (set)
-        t->sigmask = new;
-    return 0;
+    t->sig.restore_blocked = false;
+    uint64_t blocked = t->sig.blocked | ka->mask;
+    if (!(ka->flags & SA_NODEFER))
+        blocked |= sig_bit(sig);
+    signal_set_blocked(blocked);
 }
-SYSCALL(SYS_rt_sigprocmask, sys_rt_sigprocmask);
+
+/* The default action of sig, taken by the calling thread. */
+static void default_act(struct process *p, int sig)
+{
+    switch (default_action(sig)) {
+    case DFL_IGNORE:
+        return;
+    case DFL_STOP:
+        /* A stop from the terminal does nothing to an orphaned group: no
+         * shell is left to continue it (POSIX). */
+        if (sig != SIGSTOP && pgrp_orphaned(p))
+            return;
+        spin_lock(&p->sig_lock);
+        group_stop_start_locked(p, sig);
+        spin_unlock(&p->sig_lock);
+        return;
+    case DFL_TERMINATE:
+        process_kill(p, sig);
+        return;
+    }
+}
+
+void signal_deliver(struct trap_frame *tf)
+{
+    struct thread *t = current_thread();
+    struct process *p = t->proc;
+    for (;;) {
+        if (current_killed())
+            thread_exit_user(0);
+        spin_lock(&p->sig_lock);
+        if (p->notify_continued) {
+            p->notify_continued = false;
+            spin_unlock(&p->sig_lock);
+            notify_parent_job(p, CLD_CONTINUED, SIGCONT);
+            continue;
+        }
+        if (t->sig.must_park) {
+            park_locked(p, t);
+            continue;
+        }
+        struct siginfo info;
+        int sig = signal_dequeue_locked(p, t, ~t->sig.blocked, &info);
+        if (!sig) {
+            spin_unlock(&p->sig_lock);
+            break;
+        }
+        struct k_sigaction ka = p->sigactions[sig - 1];
+        if (ka.handler > SIG_IGN && (ka.flags & SA_RESETHAND))
+            p->sigactions[sig - 1].handler = SIG_DFL;
+        spin_unlock(&p->sig_lock);
+        if (ka.handler == SIG_DFL)
+            default_act(p, sig);
+        else if (ka.handler != SIG_IGN)
+            handle_signal(tf, sig, &info, &ka);
+    }
+    restart_without_handler(tf);
+    if (t->sig.restore_blocked) {
+        t->sig.restore_blocked = false;
+        signal_set_blocked(t->sig.saved_blocked);
+    }
+}

@@ -50,8 +50,10 @@ uint64_t time_deadline_after(int64_t ns);
 uint64_t time_deadline_at(int clockid, int64_t abs_ns);
 
 /* Sleeps until monotonic time reaches 'deadline', waking at each tick to
- * check (so up to one tick, 1/TIMER_HZ s, late). Returns 0, or -EINTR as
- * soon as the process is being killed. Process context, no lock held. */
+ * check (so up to one tick, 1/TIMER_HZ s, late); UINT64_MAX sleeps with no
+ * deadline and no tick. Returns 0, or -EINTR as soon as a signal is
+ * pending (signal_pending(), kernel/signal.h). Process context, no lock
+ * held. */
 int time_sleep_until(uint64_t deadline);
 
 /* Reads a user struct timespec as nanoseconds (saturating at INT64_MAX):

@@ -108,6 +108,11 @@ void as_switch(struct address_space *prev, struct address_space *next);
  */
 int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error);
 
+/* True if a region of 'as' contains addr: a fault there that as_fault()
+ * refused was an access the region does not allow (SIGSEGV's
+ * SEGV_ACCERR), not a missing mapping (SEGV_MAPERR). Takes the map lock. */
+bool as_has_region(struct address_space *as, uint64_t addr);
+
 /*
  * For execve: adds the region [start, start + len) (page aligned) as private
  * anonymous memory with 'prot' (PROT_*) and VMA flags (VMA_GROWSDOWN for a

@@ -164,6 +164,14 @@ int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error)
     return err;
 }
 
+bool as_has_region(struct address_space *as, uint64_t addr)
+{
+    read_lock(&as->map_lock);
+    bool found = vma_find(&as->vmas, addr) != NULL;
+    read_unlock(&as->map_lock);
+    return found;
+}
+
 /* One try of as_access() on the page of 'va', for 'chunk' bytes at kbuf. */
 static int access_page(struct address_space *as, uint64_t va, void *kbuf, size_t chunk,
                        bool write, bool force)

@@ -5,6 +5,8 @@
  * saved and restored only when the scheduler switches between user threads
  * (eagerly, with fxsave/fxrstor: 512 bytes, no AVX state; prune does not
  * set CR4.OSXSAVE, so programs see no AVX and do not use it).
+ * A signal frame carries the same 512-byte fxsave image, in the layout of
+ * Linux's struct _fpstate (arch/x86_64/sigframe.c).
  */
 #ifndef ARCH_X86_64_FPU_H
 #define ARCH_X86_64_FPU_H
@@ -23,6 +25,18 @@ void fpu_init_cpu(void);
 
 /* The state a new program starts with (FCW 0x37f, MXCSR 0x1f80, zeros). */
 void fpu_state_init(struct fpu_state *st);
+
+/* The calling thread's live registers into st, the bytes fxsave leaves
+ * alone (464..511, "available to software") zeroed. */
+void fpu_save_live(struct fpu_state *st);
+
+/* Makes a state from user memory safe to load: MXCSR bits this CPU does
+ * not have are cleared (fxrstor would raise #GP in the kernel). */
+void fpu_sanitize(struct fpu_state *st);
+
+/* Loads the initial state into the registers (a signal handler starts
+ * with it). */
+void fpu_load_initial(void);
 
 static inline void fpu_save(struct fpu_state *st)
 {
