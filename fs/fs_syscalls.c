@@ -387,16 +387,32 @@ static long sys_getdents64(uint64_t fd, uint64_t udirp, uint64_t count)
 }
 SYSCALL(SYS_getdents64, sys_getdents64);
 
-/* ioctl: no file is a terminal yet (the console included, so that musl's
- * isatty() and stdio buffering behave as with a pipe). */
-static long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg)
+/* The ioctls every file has (Linux's do_vfs_ioctl()). */
+#define FIONCLEX 0x5450
+#define FIOCLEX 0x5451
+#define FIONBIO 0x5421
+
+/* ioctl: the generic requests, then the file's own (a terminal's,
+ * drivers/tty.h); -ENOTTY for a file that has none. */
+static long sys_ioctl(uint64_t fd, uint64_t cmd_arg, uint64_t arg)
 {
-    (void)cmd;
-    (void)arg;
+    uint32_t cmd = (uint32_t)cmd_arg;
     struct file *f = fd_get(files(), (int)fd);
     if (!f)
         return -EBADF;
-    long r = file_flags(f) & O_PATH ? -EBADF : -ENOTTY;
+    long r;
+    if (file_flags(f) & O_PATH) {
+        r = -EBADF;
+    } else if (cmd == FIOCLEX || cmd == FIONCLEX) {
+        r = fd_set_cloexec(files(), (int)fd, cmd == FIOCLEX);
+    } else if (cmd == FIONBIO) {
+        uint32_t on;
+        r = get_user_u32(&on, arg);
+        if (!r)
+            file_set_flags(f, on ? file_flags(f) | O_NONBLOCK : file_flags(f) & ~O_NONBLOCK);
+    } else {
+        r = f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
+    }
     file_put(f);
     return r;
 }

@@ -56,16 +56,15 @@ int pgrp_signal_all(int sig, const struct siginfo *info)
 }
 
 /* Linux's will_become_orphaned_pgrp(): no live member of group pgid other
- * than 'leaving' has a parent (other than 'leaving' and PID 1) in another
- * group of its session. proc_lock held. */
+ * than 'leaving' has a parent (other than 'leaving') in another group of
+ * its session. proc_lock held. */
 static bool orphaned_without_locked(int pgid, struct process *leaving)
 {
-    struct process *init = process_init_locked();
     for (struct process *q = process_list_locked(); q; q = q->all_next) {
         if (q->pgid != pgid || q == leaving || q->state != PROC_ALIVE)
             continue;
         struct process *parent = q->parent;
-        if (!parent || parent == leaving || parent == init)
+        if (!parent || parent == leaving)
             continue;
         if (parent->pgid != pgid && parent->sid == q->sid)
             return false;

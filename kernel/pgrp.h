@@ -29,8 +29,9 @@ int pgrp_signal(int pgid, int sig, const struct siginfo *info);
 int pgrp_signal_all(int sig, const struct siginfo *info);
 
 /* True if p's group is orphaned: no member has a parent in another group
- * of the same session (a parent that is PID 1 does not count), so no shell
- * can continue it. */
+ * of the same session, so no shell can continue it. (Linux does not count
+ * a parent that is PID 1, which never does job control there; prune's
+ * PID 1 is often its shell, user/sh.c, which does.) */
 bool pgrp_orphaned(struct process *p);
 
 /* True if a live process of session sid is in group pgid. proc_lock held. */

@@ -240,7 +240,9 @@ static int send_locked(struct process *p, struct thread *t, int sig, const struc
     struct thread *taker = choose_thread_locked(p, t, sig);
     if (!taker)
         return 0; /* blocked: stays pending */
-    if (p->sigactions[sig - 1].handler == SIG_DFL && default_action(sig) == DFL_TERMINATE)
+    bool fatal = p->sigactions[sig - 1].handler == SIG_DFL &&
+                 default_action(sig) == DFL_TERMINATE && !(taker->sig.waiting & sig_bit(sig));
+    if (fatal)
         process_kill_locked(p, sig); /* Linux's complete_signal(): the group dies now */
     else
         sched_wake(taker);

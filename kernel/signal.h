@@ -202,6 +202,8 @@ struct thread_signals {
     uint64_t saved_blocked;     /* the thread itself: the mask before sigsuspend/ppoll */
     bool restore_blocked;       /* the thread itself: put saved_blocked back on return */
     bool must_park;             /* S1: stop for the group stop in progress */
+    uint64_t waiting;           /* S1: the signals rt_sigtimedwait takes (it unblocks
+                                   them meanwhile): never fatal on arrival */
     struct sigpending pending;  /* S1: thread-directed signals */
     uint64_t altstack_sp;       /* the thread itself: sigaltstack; size 0: none */
     uint64_t altstack_size;

@@ -217,8 +217,9 @@ SYSCALL(SYS_rt_sigsuspend, sys_rt_sigsuspend);
 /*
  * rt_sigtimedwait(set, info, timeout): takes a pending signal of 'set'
  * (blocked or not), waiting for one up to the timeout (NULL: for ever)
- * with those signals unblocked meanwhile. Returns its number, -EAGAIN on
- * time-out, -EINTR if another signal came first.
+ * with those signals unblocked meanwhile, and never fatal (t->sig.waiting:
+ * one whose action is to terminate is taken here instead). Returns its
+ * number, -EAGAIN on time-out, -EINTR if another signal came first.
  */
 static long sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, uint64_t setsize)
 {
@@ -245,12 +246,16 @@ static long sys_rt_sigtimedwait(uint64_t uset, uint64_t uinfo, uint64_t uts, uin
     bool timed_out = false;
     if (!sig) {
         uint64_t blocked = t->sig.blocked;
-        signal_set_blocked(blocked & ~set);
-        timed_out = time_sleep_until(deadline) == 0;
-        signal_set_blocked(blocked);
         spin_lock(&p->sig_lock);
+        t->sig.waiting = set;
+        __atomic_store_n(&t->sig.blocked, blocked & ~set, __ATOMIC_RELEASE);
+        spin_unlock(&p->sig_lock);
+        timed_out = time_sleep_until(deadline) == 0;
+        spin_lock(&p->sig_lock);
+        t->sig.waiting = 0;
         sig = signal_dequeue_locked(p, t, set, &info);
         spin_unlock(&p->sig_lock);
+        signal_set_blocked(blocked);
     }
     if (!sig)
         return timed_out ? -EAGAIN : -EINTR;

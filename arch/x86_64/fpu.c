@@ -38,12 +38,11 @@ void fpu_save_live(struct fpu_state *st)
     fpu_save(st);
 }
 
-void fpu_sanitize(struct fpu_state *st)
+bool fpu_user_state_ok(const struct fpu_state *st)
 {
     uint32_t mxcsr;
     memcpy(&mxcsr, &st->bytes[FXSAVE_MXCSR], sizeof(mxcsr));
-    mxcsr &= mxcsr_mask;
-    memcpy(&st->bytes[FXSAVE_MXCSR], &mxcsr, sizeof(mxcsr));
+    return !(mxcsr & ~mxcsr_mask);
 }
 
 void fpu_load_initial(void)

@@ -11,6 +11,7 @@
 #ifndef ARCH_X86_64_FPU_H
 #define ARCH_X86_64_FPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define FPU_STATE_SIZE 512 /* the fxsave area, 16-byte aligned */
@@ -30,9 +31,10 @@ void fpu_state_init(struct fpu_state *st);
  * alone (464..511, "available to software") zeroed. */
 void fpu_save_live(struct fpu_state *st);
 
-/* Makes a state from user memory safe to load: MXCSR bits this CPU does
- * not have are cleared (fxrstor would raise #GP in the kernel). */
-void fpu_sanitize(struct fpu_state *st);
+/* True if a state from user memory can be loaded: no MXCSR bit this CPU
+ * does not have is set (fxrstor would raise #GP in the kernel; Linux
+ * refuses such a signal frame too). */
+bool fpu_user_state_ok(const struct fpu_state *st);
 
 /* Loads the initial state into the registers (a signal handler starts
  * with it). */

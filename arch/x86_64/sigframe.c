@@ -161,15 +161,17 @@ int sigframe_setup(struct trap_frame *tf, int sig, const struct siginfo *info,
 /*
  * rt_sigreturn: the handler returned into sa_restorer, which calls this
  * with rsp just above pretcode. Everything is read and checked before
- * anything changes; a frame that cannot be read or would return to a
- * non-user rip or to other segments than the user ones is a fault
- * (SIGSEGV), never a kernel crash. Returns the restored rax.
+ * anything changes; a frame that cannot be read, would return to a
+ * non-user rip or to other segments than the user ones, or holds an FPU
+ * state the CPU would refuse is a fault (SIGSEGV), never a kernel crash.
+ * Returns the restored rax.
  */
 static long sys_rt_sigreturn(void)
 {
     struct trap_frame *tf = current_user_frame();
     struct thread *t = current_thread();
-    uint64_t frame = tf->rsp - sizeof(uint64_t);
+    uint64_t handler_sp = tf->rsp;
+    uint64_t frame = handler_sp - sizeof(uint64_t);
     struct ucontext_64 uc;
     struct fpu_state fpu;
     const struct sigcontext_64 *sc = &uc.mcontext;
@@ -178,9 +180,8 @@ static long sys_rt_sigreturn(void)
     if (!user_addr_ok(sc->rip) || sc->cs != USER_CS || sc->ss != USER_DS)
         goto bad;
     if (sc->fpstate) {
-        if (copy_from_user(&fpu, sc->fpstate, sizeof(fpu)))
+        if (copy_from_user(&fpu, sc->fpstate, sizeof(fpu)) || !fpu_user_state_ok(&fpu))
             goto bad;
-        fpu_sanitize(&fpu);
     } else {
         fpu_state_init(&fpu);
     }
@@ -192,7 +193,9 @@ static long sys_rt_sigreturn(void)
     tf->error_code = TRAP_NO_ERROR_CODE; /* no longer in a system call: no restart */
     fpu_restore(&fpu);
     signal_set_blocked(uc.sigmask);
-    (void)signal_altstack_set(&uc.stack, tf->rsp); /* Linux ignores all but EFAULT */
+    /* Linux ignores all but -EFAULT, and judges "on the alternate stack"
+     * by the handler's stack pointer */
+    (void)signal_altstack_set(&uc.stack, handler_sp);
     t->sig.restart.fn = NULL;
     return (long)tf->rax;
 bad:
