@@ -2,8 +2,8 @@
 #include "drivers/serial.h"
 
 #include "arch/x86_64/io.h"
+#include "drivers/tty.h"
 #include "kernel/printk.h"
-#include "kernel/spinlock.h"
 
 #define COM1 0x3f8
 #define UART_DATA 0
@@ -22,45 +22,10 @@ void serial_putc(char c)
     outb(COM1 + UART_DATA, c);
 }
 
-#define RX_RING_SIZE 256
-
-static struct spinlock rx_lock = SPINLOCK_INIT("serial rx");
-static char rx_ring[RX_RING_SIZE]; /* rx_lock */
-static unsigned rx_head, rx_tail;  /* rx_lock; head - tail = bytes waiting */
-
-struct wait_queue serial_input_wait = WAIT_QUEUE_INIT("serial input");
-
 void serial_receive(void)
 {
-    uint64_t flags = spin_lock_irqsave(&rx_lock);
-    unsigned head = rx_head;
-    while (inb(COM1 + UART_LSR) & LSR_DATA_READY) {
-        char c = inb(COM1 + UART_DATA);
-        if (rx_head - rx_tail < RX_RING_SIZE)
-            rx_ring[rx_head++ % RX_RING_SIZE] = c;
-    }
-    bool received = rx_head != head;
-    spin_unlock_irqrestore(&rx_lock, flags);
-    if (received)
-        wake_up_all(&serial_input_wait);
-}
-
-bool serial_input_pending(void)
-{
-    uint64_t flags = spin_lock_irqsave(&rx_lock);
-    bool pending = rx_head != rx_tail;
-    spin_unlock_irqrestore(&rx_lock, flags);
-    return pending;
-}
-
-bool serial_read(char *c)
-{
-    uint64_t flags = spin_lock_irqsave(&rx_lock);
-    bool got = rx_head != rx_tail;
-    if (got)
-        *c = rx_ring[rx_tail++ % RX_RING_SIZE];
-    spin_unlock_irqrestore(&rx_lock, flags);
-    return got;
+    while (inb(COM1 + UART_LSR) & LSR_DATA_READY)
+        tty_input((char)inb(COM1 + UART_DATA));
 }
 
 void serial_enable_receive_interrupt(void)

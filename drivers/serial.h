@@ -1,10 +1,6 @@
-/* The COM1 serial port: the console that always works, and (later) input. */
+/* The COM1 serial port: the console that always works, and the terminal's input. */
 #ifndef DRIVERS_SERIAL_H
 #define DRIVERS_SERIAL_H
-
-#include <stdbool.h>
-
-#include "kernel/wait.h"
 
 /* Program COM1 for 38400 baud 8N1 and register it as a console. */
 void serial_init(void);
@@ -12,19 +8,10 @@ void serial_putc(char c);
 
 /*
  * Input: the COM1 interrupt (routed by arch/x86_64/irq.c) calls
- * serial_receive(), which moves the UART's bytes into a ring buffer;
- * serial_read() takes them out. The ring's lock is taken with interrupts off.
+ * serial_receive(), which hands every byte the UART holds to the terminal
+ * (tty_input(), drivers/tty.h).
  */
 void serial_enable_receive_interrupt(void);
 void serial_receive(void);
-/* Returns true and stores the oldest received byte, false if none. */
-bool serial_read(char *c);
-
-/* True if a received byte waits in the ring. */
-bool serial_input_pending(void);
-
-/* Woken (wake_up_all) by serial_receive() when bytes arrive; readers
- * wait_event() on it for serial_input_pending(). */
-extern struct wait_queue serial_input_wait;
 
 #endif

@@ -12,6 +12,7 @@
 #include "arch/x86_64/trap.h"
 #include "drivers/poweroff.h"
 #include "drivers/serial.h"
+#include "drivers/tty.h"
 #include "drivers/video.h"
 #include "fs/ramfs.h"
 #include "kernel/boot_hook.h"
@@ -68,6 +69,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     video_console_init();
     initrd_init();
     sched_init();
+    tty_init();
     rcu_init();
     acpi_init();
     lapic_init_boot();

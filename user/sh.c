@@ -1,9 +1,14 @@
 /*
- * A tiny shell: reads a line from standard input, splits it at spaces and runs
- * /bin/WORD with the other words as its arguments (fork + execve + wait4).
- * "exit [N]" or the end of input ends it. Try: make run CMDLINE="init=/bin/sh".
+ * A tiny shell with job control: reads a line from standard input, splits
+ * it at spaces and runs /bin/WORD with the other words as its arguments.
+ * Each command is a job: a process group of its own in the terminal's
+ * foreground, so ^C (SIGINT) and ^\ (SIGQUIT) reach it and not the shell,
+ * and ^Z (SIGTSTP) stops it; "fg" continues the stopped job in the
+ * foreground. "exit [N]" or the end of input (^D) ends the shell. Try:
+ * make run CMDLINE="init=/bin/sh". See docs/signals.md.
  */
 #define _GNU_SOURCE /* wait4 */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +17,12 @@
 #include <unistd.h>
 
 #define MAX_WORDS 32
+
+/* The signals a job-control shell leaves to its jobs. */
+static const int job_signals[] = { SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
+
+static pid_t stopped_job;      /* the last job ^Z stopped, 0 if none */
+static char stopped_name[64];  /* its command */
 
 /* Splits line at spaces and tabs into words (NULL-terminated); returns how many. */
 static int split(char *line, char **words)
@@ -23,7 +34,37 @@ static int split(char *line, char **words)
     return n;
 }
 
-/* Runs /bin/words[0] (or words[0] itself if it holds a '/') and reports how it ended. */
+static void set_job_signals(void (*action)(int))
+{
+    for (size_t i = 0; i < sizeof(job_signals) / sizeof(job_signals[0]); i++)
+        signal(job_signals[i], action);
+}
+
+/* Gives the terminal to job pid, waits until it ends or stops, takes the
+ * terminal back and says how it ended. */
+static void wait_in_foreground(pid_t pid, const char *name)
+{
+    tcsetpgrp(0, pid);
+    int status;
+    pid_t got = wait4(pid, &status, WUNTRACED, NULL);
+    tcsetpgrp(0, getpgrp());
+    if (got != pid) {
+        perror("sh: wait4");
+        return;
+    }
+    if (WIFSTOPPED(status)) {
+        stopped_job = pid;
+        snprintf(stopped_name, sizeof(stopped_name), "%s", name);
+        printf("\nsh: %s stopped (fg continues it)\n", name);
+    } else if (WIFSIGNALED(status)) {
+        printf("%ssh: %s killed by signal %d\n", WTERMSIG(status) == SIGINT ? "\n" : "", name,
+               WTERMSIG(status));
+    } else if (WEXITSTATUS(status) != 0) {
+        printf("sh: %s exited with status %d\n", name, WEXITSTATUS(status));
+    }
+}
+
+/* Runs /bin/words[0] (or words[0] itself if it holds a '/') as a job. */
 static void run(char **words, char **envp)
 {
     char path[300];
@@ -33,19 +74,19 @@ static void run(char **words, char **envp)
         snprintf(path, sizeof(path), "/bin/%s", words[0]);
     pid_t pid = fork();
     if (pid == 0) {
+        setpgid(0, 0);
+        tcsetpgrp(0, getpid());
+        set_job_signals(SIG_DFL);
         execve(path, words, envp);
         perror(path);
         _exit(127);
     }
-    int status;
-    if (pid < 0 || wait4(pid, &status, 0, NULL) != pid) {
-        perror("sh");
+    if (pid < 0) {
+        perror("sh: fork");
         return;
     }
-    if (WIFSIGNALED(status))
-        printf("sh: %s killed by signal %d\n", words[0], WTERMSIG(status));
-    else if (WEXITSTATUS(status) != 0)
-        printf("sh: %s exited with status %d\n", words[0], WEXITSTATUS(status));
+    setpgid(pid, pid); /* both sides, so neither waits for the other */
+    wait_in_foreground(pid, words[0]);
 }
 
 int main(int argc, char **argv, char **envp)
@@ -53,6 +94,7 @@ int main(int argc, char **argv, char **envp)
     (void)argc;
     (void)argv;
     setvbuf(stdout, NULL, _IONBF, 0);
+    set_job_signals(SIG_IGN);
     char line[1024];
     char *words[MAX_WORDS + 1];
     for (;;) {
@@ -64,6 +106,19 @@ int main(int argc, char **argv, char **envp)
             continue;
         if (strcmp(words[0], "exit") == 0)
             return n > 1 ? atoi(words[1]) : 0;
+        if (strcmp(words[0], "fg") == 0) {
+            if (!stopped_job) {
+                printf("sh: no stopped job\n");
+                continue;
+            }
+            pid_t job = stopped_job;
+            char name[sizeof(stopped_name)];
+            snprintf(name, sizeof(name), "%s", stopped_name);
+            stopped_job = 0;
+            kill(-job, SIGCONT);
+            wait_in_foreground(job, name);
+            continue;
+        }
         run(words, envp);
     }
 }
