@@ -98,6 +98,10 @@ struct file_ops {
      * -ENAMETOOLONG. */
     int (*dir_path)(struct file *f, char *buf, size_t size);
     void (*stat)(struct file *f, struct linux_stat *st);
+    /* A symbolic link opened itself (O_PATH | O_NOFOLLOW): copies up to
+     * 'size' bytes of its target into buf (no NUL) and returns the count;
+     * NULL or -EINVAL: not a link. */
+    int (*readlink)(struct file *f, char *buf, size_t size);
     /* poll(2)'s readiness (POLLIN... of fs/poll.h); NULL: always ready for
      * both, as a regular file. Who makes a file ready calls poll_wake(). */
     uint32_t (*poll)(struct file *f);

@@ -320,6 +320,42 @@ static long sys_lstat(uint64_t upath, uint64_t ustat)
 }
 SYSCALL(SYS_lstat, sys_lstat);
 
+/* readlinkat(dirfd, path, buf, size): the target of a symbolic link (no
+ * NUL; cut at size bytes). -EINVAL for size <= 0 or a file that is no
+ * link; an empty path is dirfd itself (a link opened with O_PATH |
+ * O_NOFOLLOW), and -ENOENT if that is no link (or dirfd is AT_FDCWD). */
+static long sys_readlinkat(uint64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t size)
+{
+    if ((int)size <= 0)
+        return -EINVAL;
+    char first;
+    if (copy_from_user(&first, upath, 1))
+        return -EFAULT;
+    bool empty = first == '\0';
+    if (empty && (int)dirfd == AT_FDCWD)
+        return -ENOENT;
+    struct file *f;
+    int r = open_at((int)dirfd, upath, O_PATH | O_NOFOLLOW, true, &f);
+    if (r < 0)
+        return r;
+    char *target = kmalloc(PATH_MAX);
+    long n = !target ? -ENOMEM : empty ? -ENOENT : -EINVAL;
+    if (target && f->ops->readlink)
+        n = f->ops->readlink(f, target, (size_t)(int)size < PATH_MAX ? (size_t)(int)size : PATH_MAX);
+    if (n > 0 && copy_to_user(ubuf, target, (size_t)n))
+        n = -EFAULT;
+    kfree(target);
+    file_put(f);
+    return n;
+}
+SYSCALL(SYS_readlinkat, sys_readlinkat);
+
+static long sys_readlink(uint64_t upath, uint64_t ubuf, uint64_t size)
+{
+    return sys_readlinkat((uint64_t)AT_FDCWD, upath, ubuf, size);
+}
+SYSCALL(SYS_readlink, sys_readlink);
+
 /* Bytes of a linux_dirent64 record for a name of n bytes (NUL, then padding
  * to 8). */
 static size_t dirent_size(size_t n)

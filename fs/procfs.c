@@ -15,7 +15,9 @@
 #define PROC_DEV_MINOR 2     /* st_dev of /proc: an anonymous device */
 #define PROC_TEXT_MAX 1024   /* bytes a /proc file may hold */
 
-enum proc_id { PROC_ROOT, PROC_MEMINFO, PROC_PTSTAT, PROC_SELF, PROC_SELF_STATUS, PROC_COUNT };
+enum proc_id {
+    PROC_ROOT, PROC_MEMINFO, PROC_PTSTAT, PROC_SELF, PROC_SELF_STATUS, PROC_SELF_EXE, PROC_COUNT
+};
 
 /* One name of the tree; the table is the whole tree, parents first. */
 struct proc_entry {
@@ -25,6 +27,7 @@ struct proc_entry {
     const char *path;                         /* directories: their absolute path */
     size_t (*generate)(char *buf, size_t size); /* files: the text, as proc_text_*() */
     long write_error;                         /* files: what write(2) gives (Linux's) */
+    bool link;                                /* a symbolic link: "exe" */
 };
 
 static size_t meminfo_text(char *buf, size_t size);
@@ -36,6 +39,7 @@ static const struct proc_entry entries[PROC_COUNT] = {
     [PROC_PTSTAT] = {"ptstat", PROC_ROOT, false, NULL, pt_stat_text, -EIO},
     [PROC_SELF] = {"self", PROC_ROOT, true, "/proc/self", NULL, 0},
     [PROC_SELF_STATUS] = {"status", PROC_SELF, false, NULL, status_text, -EINVAL},
+    [PROC_SELF_EXE] = {"exe", PROC_SELF, false, NULL, NULL, 0, .link = true},
 };
 
 /* An open /proc file or directory: its entry and, for a file, its text. */
@@ -108,7 +112,7 @@ static int proc_dir_entry(struct file *f, uint64_t index, struct dir_entry *out)
             continue;
         out->name = entries[id].name;
         out->ino = id + 1;
-        out->type = entries[id].dir ? DT_DIR : DT_REG;
+        out->type = entries[id].dir ? DT_DIR : entries[id].link ? DT_LNK : DT_REG;
         return 1;
     }
     return 0;
@@ -136,7 +140,7 @@ static void proc_stat(struct file *f, struct linux_stat *st)
         .st_dev = encode_dev(0, PROC_DEV_MINOR),
         .st_ino = id + 1,
         .st_nlink = o->entry->dir ? links : 1,
-        .st_mode = o->entry->dir ? S_IFDIR | 0555 : S_IFREG | 0444,
+        .st_mode = o->entry->dir ? S_IFDIR | 0555 : o->entry->link ? S_IFLNK | 0777 : S_IFREG | 0444,
         .st_blksize = 1024,
     };
 }
@@ -149,6 +153,25 @@ static void proc_release(struct file *f)
 static const struct file_ops proc_file_ops = {
     .read = proc_file_read,
     .write = proc_file_write,
+    .stat = proc_stat,
+    .release = proc_release,
+};
+
+/* /proc/self/exe opened itself: the path the process was started from. */
+static int proc_readlink(struct file *f, char *buf, size_t size)
+{
+    (void)f;
+    struct process *p = current_process();
+    if (!p || !p->exe)
+        return -ENOENT;
+    size_t n = strlen(p->exe);
+    n = n < size ? n : size;
+    memcpy(buf, p->exe, n);
+    return (int)n;
+}
+
+static const struct file_ops proc_link_ops = {
+    .readlink = proc_readlink,
     .stat = proc_stat,
     .release = proc_release,
 };
@@ -194,7 +217,7 @@ static int open_entry(enum proc_id id, uint32_t flags, struct file **out)
     if (!e->dir && (flags & O_DIRECTORY))
         return -ENOTDIR;
     char text[PROC_TEXT_MAX];
-    size_t len = e->dir ? 0 : e->generate(text, sizeof(text));
+    size_t len = e->generate ? e->generate(text, sizeof(text)) : 0;
     if (len >= sizeof(text))
         len = sizeof(text) - 1;
     struct proc_open *o = kmalloc(sizeof(*o) + len);
@@ -203,7 +226,8 @@ static int open_entry(enum proc_id id, uint32_t flags, struct file **out)
     o->entry = e;
     o->len = len;
     memcpy(o->text, text, len);
-    *out = file_alloc(e->dir ? &proc_dir_ops : &proc_file_ops, o, file_status_flags(flags));
+    const struct file_ops *ops = e->dir ? &proc_dir_ops : e->link ? &proc_link_ops : &proc_file_ops;
+    *out = file_alloc(ops, o, file_status_flags(flags));
     if (!*out) {
         kfree(o);
         return -ENOMEM;
@@ -240,6 +264,21 @@ int procfs_open(const char *path, uint32_t flags, struct file **out, const char 
         if (child < 0)
             return -ENOENT;
         cur = child;
+        if (!entries[cur].link)
+            continue;
+        /* a link: opened itself, or followed to the file it names */
+        bool last = true;
+        for (const char *q = p; *q; q++)
+            last &= *q == '/';
+        if (!last)
+            return -ENOTDIR;
+        if (flags & O_NOFOLLOW)
+            return flags & O_PATH ? open_entry(cur, flags, out) : -ELOOP;
+        struct process *self = current_process();
+        if (!self || !self->exe)
+            return -ENOENT;
+        *rest = self->exe;
+        return 1;
     }
     if (p > path && p[-1] == '/' && !entries[cur].dir)
         return -ENOTDIR;

@@ -319,7 +319,7 @@ void process_unlink_locked(struct process *p)
 }
 
 /* The last thread of p has gone: p becomes a zombie with 'status'; its
- * children go to PID 1; its parent gets its exit signal and wakes (or
+ * children go to PID 1 (and get their PR_SET_PDEATHSIG signal); its parent gets its exit signal and wakes (or
  * reaps p at once if it ignores SIGCHLD: L1 dropped here); groups the exit
  * orphans get SIGHUP (kernel/pgrp.h). */
 static void process_become_zombie(struct process *p, int status)
@@ -337,6 +337,12 @@ static void process_become_zombie(struct process *p, int status)
         p->children = c->sibling;
         c->parent = adopter;
         c->exit_signal = SIGCHLD; /* as Linux's reparent_leader() */
+        int pdeath = __atomic_load_n(&c->pdeath_signal, __ATOMIC_RELAXED);
+        if (pdeath && c->state == PROC_ALIVE) {
+            struct siginfo info;
+            siginfo_from(&info, pdeath, SI_USER, p->pid);
+            signal_send(c, pdeath, &info);
+        }
         if (adopter) {
             c->sibling = adopter->children;
             adopter->children = c;

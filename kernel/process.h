@@ -88,6 +88,8 @@ struct process {
     int sid;                        /* session */
     struct tty *ctty;               /* controlling terminal, or NULL */
     bool did_exec;                  /* has called execve (setpgid by the parent: EACCES) */
+    int pdeath_signal;              /* atomic (also without proc_lock): prctl's
+                                       PR_SET_PDEATHSIG, sent when the parent exits */
 
     int kill_signal;                /* atomic; see Rules; KILL_EXIT_GROUP: exit_group */
     int exit_code;                  /* exit_group's code, written before kill_signal */
