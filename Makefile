@@ -44,13 +44,14 @@ LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segmen
 
 KERNEL_C   := $(wildcard arch/x86_64/*.c mm/*.c kernel/*.c fs/*.c drivers/*.c lib/*.c tests/kernel/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
-KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o)
+KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o) $(BUILD)/font/fonts.o
 
 HOST_CFLAGS := -std=gnu11 -g -O1 -I. -Wall -Wextra -Werror \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
-.PHONY: all iso kernel user run debug test soak bench compare host-tests deps clean disasm FORCE
+.PHONY: all iso kernel user run debug test soak bench compare host-tests deps clean disasm \
+        usb screenshot FORCE
 all: iso
 
 kernel: $(BUILD)/prune.elf
@@ -63,6 +64,36 @@ $(BUILD)/%.o: %.c
 $(BUILD)/%.o: %.asm
 	@mkdir -p $(dir $@)
 	$(NASM) -f elf64 -g -F dwarf -MD $(@:.o=.d) $< -o $@
+
+# The console font: Terminus (Dimitar Zhekov, SIL Open Font License 1.1) in
+# 8x16 and 16x32, from Debian's console-setup-linux package, fetched with
+# "apt-get download" into $(BUILD)/font (never installed, never committed)
+# and converted to C by tools/psf2c.
+FONT_PKG := console-setup-linux
+FONT_DIR := $(BUILD)/font
+FONT_PSF := /usr/share/consolefonts
+$(FONT_DIR)/font.deb:
+	@mkdir -p $(FONT_DIR)
+	cd $(FONT_DIR) && rm -f $(FONT_PKG)_*.deb && \
+	    { apt-get download $(FONT_PKG) || { apt-get update -q && apt-get download $(FONT_PKG); }; }
+	mv $(FONT_DIR)/$(FONT_PKG)_*.deb $@
+	@echo "font: Terminus from $(FONT_PKG) $$(dpkg-deb -f $@ Version)"
+
+$(BUILD)/psf2c: tools/psf2c.c
+	@mkdir -p $(BUILD)
+	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror $< -o $@
+
+$(FONT_DIR)/fonts.c: $(FONT_DIR)/font.deb $(BUILD)/psf2c
+	dpkg-deb --fsys-tarfile $< | tar -xO .$(FONT_PSF)/Lat15-Terminus16.psf.gz | gunzip > $(FONT_DIR)/8x16.psf
+	dpkg-deb --fsys-tarfile $< | tar -xO .$(FONT_PSF)/Lat15-Terminus32x16.psf.gz | gunzip > $(FONT_DIR)/16x32.psf
+	{ echo '#include "drivers/font.h"'; \
+	  echo "const char font_origin[] = \"Terminus, from Debian's $(FONT_PKG) $$(dpkg-deb -f $< Version)\";"; \
+	  $(BUILD)/psf2c font_8x16 $(FONT_DIR)/8x16.psf; \
+	  $(BUILD)/psf2c font_16x32 $(FONT_DIR)/16x32.psf; } > $@.tmp
+	mv $@.tmp $@
+
+$(FONT_DIR)/fonts.o: $(FONT_DIR)/fonts.c
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/ksyms.pass1.o: tools/gensyms.sh
 	@mkdir -p $(BUILD)
@@ -184,7 +215,11 @@ $(BUILD)/ktap: tools/ktap.c tools/ktap_parse.c tools/ktap_parse.h
 	@mkdir -p $(BUILD)
 	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. tools/ktap.c tools/ktap_parse.c -o $@
 
-host-tests: $(HOST_TESTS) $(BUILD)/ktap
+# Reads the text on a screenshot of the framebuffer console (tools/screen-text.c).
+$(BUILD)/screen-text: tools/screen-text.c drivers/font.c $(FONT_DIR)/fonts.c
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. $^ -o $@
+
+host-tests: $(HOST_TESTS) $(BUILD)/ktap $(BUILD)/screen-text
 
 test: deps iso host-tests
 	@tools/run-tests.sh
@@ -212,6 +247,23 @@ bench: deps iso
 compare: deps
 	$(MAKE) BUILD=$(BUILD)/compare/prune DEBUG=0 iso
 	@tools/compare/run.sh
+
+# Writes the ISO to a USB stick, after showing the device and asking.
+usb: iso
+	@[ -n "$(DEV)" ] || { echo "usage: make usb DEV=/dev/sdX (lsblk lists the disks)"; exit 1; }
+	@[ -b "$(DEV)" ] || { echo "usb: $(DEV) is not a block device"; exit 1; }
+	@lsblk -o NAME,SIZE,MODEL,TRAN,MOUNTPOINTS $(DEV)
+	@printf 'usb: everything on %s will be lost. Type yes to write prune there: ' "$(DEV)"; \
+	    read answer; [ "$$answer" = yes ] || { echo "usb: nothing written"; exit 1; }
+	dd if=$(BUILD)/prune.iso of=$(DEV) bs=4M conv=fsync status=progress
+	@echo "usb: done; docs/bare-metal.md says how to boot it"
+
+# docs/screenshot-uefi-1920x1080.png: the UEFI framebuffer console at
+# 1920x1080 after a boot and a command typed on the PS/2 keyboard.
+screenshot: deps iso
+	$(QEMU_RUN) $(BUILD)/prune.iso --uefi --resolution 1920x1080 --smp 2 --timeout 180 \
+	    --cmdline "init=/bin/sh" --keys 'test_hello a b\n' \
+	    --screenshot docs/screenshot-uefi-1920x1080.png --keys 'exit\n' > /dev/null
 
 clean:
 	rm -rf $(BUILD)

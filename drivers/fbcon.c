@@ -4,22 +4,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "drivers/font.h"
+#include "lib/cmdline.h"
 #include "lib/string.h"
-#include "mm/layout.h"
+#include "mm/paging.h"
+
+#define CURSOR_ROWS_PER_16 2 /* the underline: 2 pixel rows per 16 of height */
+
+/* The VGA palette, as red, green, blue. */
+static const uint8_t vga_palette[16][3] = {
+    {0x00, 0x00, 0x00}, {0x00, 0x00, 0xaa}, {0x00, 0xaa, 0x00}, {0x00, 0xaa, 0xaa},
+    {0xaa, 0x00, 0x00}, {0xaa, 0x00, 0xaa}, {0xaa, 0x55, 0x00}, {0xaa, 0xaa, 0xaa},
+    {0x55, 0x55, 0x55}, {0x55, 0x55, 0xff}, {0x55, 0xff, 0x55}, {0x55, 0xff, 0xff},
+    {0xff, 0x55, 0x55}, {0xff, 0x55, 0xff}, {0xff, 0xff, 0x55}, {0xff, 0xff, 0xff},
+};
 
 /*
  * The framebuffer: 'height' pixel rows of 'pitch' bytes each; a pixel is
  * 3 or 4 bytes, little-endian, its colour channels at the bit positions the
- * boot loader gave. Text cell (col, row) is the 8x16 pixel block whose top
- * left pixel is (col * FONT_WIDTH, row * FONT_HEIGHT). The background is
- * black, which is all-zero bytes in any channel layout: clearing is memset.
- * All of it is written under the console lock.
+ * boot loader gave. Set by fbcon_init(); written under the console lock.
  */
 static uint8_t *pixels;
 static uint32_t pitch;
 static uint32_t bytes_per_pixel;
-static uint32_t foreground; /* light grey, packed in the framebuffer's layout */
+static uint32_t palette[16]; /* vga_palette packed in the framebuffer's layout */
+static const struct font *font;
 static struct screen fbcon;
 
 /* Scales the 8-bit channel value v to 'size' bits placed at bit 'pos'. */
@@ -34,7 +42,7 @@ static uint32_t channel(uint8_t v, uint8_t pos, uint8_t size)
 static void store_pixel(uint8_t *p, uint32_t value)
 {
     if (bytes_per_pixel == 4) {
-        *(uint32_t *)p = value;
+        *(volatile uint32_t *)p = value;
     } else {
         p[0] = value;
         p[1] = value >> 8;
@@ -42,42 +50,72 @@ static void store_pixel(uint8_t *p, uint32_t value)
     }
 }
 
-/* Draws c with the font into cell (col, row). Console lock. */
-static void fbcon_put(int col, int row, char c)
+/* Draws 'cell' into (col, row): glyph pixels in its foreground colour, the
+ * rest in its background; the cursor as an underline. Console lock. */
+static void fbcon_draw(int col, int row, uint16_t cell, bool cursor)
 {
-    uint8_t *line = pixels + (size_t)row * FONT_HEIGHT * pitch
-                  + (size_t)col * FONT_WIDTH * bytes_per_pixel;
-    for (int y = 0; y < FONT_HEIGHT; y++, line += pitch)
-        for (int x = 0; x < FONT_WIDTH; x++)
-            store_pixel(line + x * bytes_per_pixel, font_pixel(c, x, y) ? foreground : 0);
+    uint32_t fg = palette[(cell >> 8) & 0xf], bg = palette[(cell >> 12) & 0x7];
+    const unsigned char *glyph = font_glyph(font, (char)(cell & 0xff));
+    int cursor_from = font->height - font->height * CURSOR_ROWS_PER_16 / 16;
+    uint8_t *line = pixels + (size_t)row * font->height * pitch
+                  + (size_t)col * font->width * bytes_per_pixel;
+    for (int y = 0; y < font->height; y++, line += pitch, glyph += font->row_bytes) {
+        bool underline = cursor && y >= cursor_from;
+        for (int x = 0; x < font->width; x++) {
+            bool on = underline || (glyph[x / 8] & (0x80 >> (x % 8)));
+            store_pixel(line + x * bytes_per_pixel, on ? fg : bg);
+        }
+    }
 }
 
-/* Moves every text row up by one (FONT_HEIGHT pixel rows) and clears the
- * last one. Console lock. */
-static void fbcon_scroll(void)
+/* The font to use on a screen 'width' pixels wide. */
+static const struct font *choose_font(uint32_t width)
 {
-    size_t text_row = (size_t)FONT_HEIGHT * pitch;
-    size_t last = (size_t)(fbcon.rows - 1) * text_row;
-    memmove(pixels, pixels + text_row, last);
-    memset(pixels + last, 0, text_row);
+    const char *asked = cmdline_get(&kernel_cmdline, "font");
+    if (asked && strcmp(asked, "8x16") == 0)
+        return &font_8x16;
+    if (asked && strcmp(asked, "16x32") == 0)
+        return &font_16x32;
+    return width >= FBCON_WIDE_PIXELS ? &font_16x32 : &font_8x16;
 }
 
 struct screen *fbcon_init(const struct boot_framebuffer *fb)
 {
     if (fb->bpp != 24 && fb->bpp != 32)
         return NULL;
-    if (fb->width < FONT_WIDTH || fb->height < FONT_HEIGHT)
+    font = choose_font(fb->width);
+    if (fb->width < (uint32_t)font->width || fb->height < (uint32_t)font->height)
+        font = &font_8x16;
+    if (fb->width < (uint32_t)font->width || fb->height < (uint32_t)font->height)
         return NULL;
-    pixels = phys_to_virt(fb->phys);
+    pixels = paging_map_write_combining(fb->phys, (uint64_t)fb->pitch * fb->height);
+    if (!pixels)
+        return NULL;
     pitch = fb->pitch;
     bytes_per_pixel = fb->bpp / 8;
-    foreground = channel(FBCON_FG_GREY, fb->red_pos, fb->red_size)
-               | channel(FBCON_FG_GREY, fb->green_pos, fb->green_size)
-               | channel(FBCON_FG_GREY, fb->blue_pos, fb->blue_size);
+    for (int i = 0; i < 16; i++)
+        palette[i] = channel(vga_palette[i][0], fb->red_pos, fb->red_size)
+                   | channel(vga_palette[i][1], fb->green_pos, fb->green_size)
+                   | channel(vga_palette[i][2], fb->blue_pos, fb->blue_size);
     fbcon = (struct screen){
-        .name = "fb", .cols = fb->width / FONT_WIDTH, .rows = fb->height / FONT_HEIGHT,
-        .put = fbcon_put, .scroll = fbcon_scroll,
+        .name = "fb", .cols = fb->width / font->width, .rows = fb->height / font->height,
+        .draw = fbcon_draw,
     };
     memset(pixels, 0, (size_t)pitch * fb->height);
     return &fbcon;
+}
+
+const struct font *fbcon_font(void)
+{
+    return font;
+}
+
+uint32_t fbcon_colour(int colour)
+{
+    return palette[colour & 0xf];
+}
+
+uint8_t *fbcon_pixels(void)
+{
+    return pixels;
 }

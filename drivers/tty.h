@@ -33,9 +33,12 @@ struct tty;
 
 /*
  * Every input device delivers its bytes here, one at a time: the serial
- * interrupt, and the keyboard. Callable from any context, interrupts
- * included: the byte goes into a ring (dropped if the ring is full) that
- * the terminal's thread drains.
+ * port's interrupt (drivers/serial.c), the PS/2 keyboard's
+ * (drivers/i8042.c: keys already turned into the bytes a terminal sends,
+ * ESC [ A for the up arrow, 0x03 for Ctrl-C), and the screen's answers to
+ * position reports (drivers/video.c). Callable from any context,
+ * interrupts included: the byte goes into a ring (dropped if the ring is
+ * full) that the terminal's thread drains.
  */
 void tty_input(char c);
 

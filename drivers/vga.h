@@ -1,6 +1,7 @@
 /*
  * The VGA text screen (drivers/vga.c): a cols x rows array of 16-bit cells
- * in memory, character in the low byte, colour attribute in the high byte.
+ * in memory, character in the low byte, colour attribute in the high byte:
+ * the same layout as the terminal's cells (drivers/vt.h).
  */
 #ifndef DRIVERS_VGA_H
 #define DRIVERS_VGA_H
@@ -12,7 +13,6 @@
 #define VGA_TEXT_PHYS 0xb8000 /* where PCs keep the colour text screen */
 #define VGA_TEXT_COLS 80
 #define VGA_TEXT_ROWS 25
-#define VGA_ATTR 0x07         /* light grey on black */
 
 /* Clears the text screen at physical address 'phys' and returns it as a
  * screen of cols x rows cells. Call once, before registering it. */

@@ -1,61 +1,52 @@
-/* Choosing the screen console, and the text logic shared by its backends;
- * see drivers/video.h. */
+/* Choosing the screen console, and drawing its terminal; see drivers/video.h. */
 #include "drivers/video.h"
 
 #include <stddef.h>
 
 #include "drivers/fbcon.h"
+#include "drivers/tty.h"
 #include "drivers/vga.h"
 #include "kernel/bootinfo.h"
 #include "kernel/multiboot2.h"
 #include "kernel/printk.h"
+#include "mm/kmalloc.h"
 
-#define TAB_WIDTH 8
-#define DIRECT_MAP_EARLY_LIMIT (4ul << 30) /* the direct map always covers this */
+/* Set up once by video_console_init(); then only under the console lock. */
+static struct screen *screen;
+static struct vt vt;
+static uint16_t *shown;    /* what the screen shows now, cell by cell */
+static int shown_cursor;   /* the cell drawn with the cursor, -1 if none */
 
-static struct screen *screen; /* written once by video_console_init */
-
-/* Moves the cursor to the start of the next line, scrolling at the bottom.
- * Console lock. */
-static void newline(struct screen *s)
+/* Answers to the terminal's reports go back as input, as a terminal's do. */
+static void reply(const char *text, size_t len)
 {
-    s->col = 0;
-    if (s->row + 1 < s->rows)
-        s->row++;
-    else
-        s->scroll();
+    for (size_t i = 0; i < len; i++)
+        tty_input(text[i]);
 }
 
-/* Draws c at the cursor and advances it; handles \n, \r and \t. Console lock. */
-static void put_char(struct screen *s, char c)
+/* Draws every cell that differs from what the screen shows, and the
+ * cursor. Console lock. */
+static void flush(void)
 {
-    switch (c) {
-    case '\n':
-        newline(s);
-        return;
-    case '\r':
-        s->col = 0;
-        return;
-    case '\t':
-        do
-            put_char(s, ' ');
-        while (s->col % TAB_WIDTH && s->col < s->cols);
-        return;
+    int col = vt.col < vt.cols ? vt.col : vt.cols - 1;
+    int cursor = vt.cursor_visible && !screen->show_cursor ? vt.row * vt.cols + col : -1;
+    for (int i = 0; i < vt.rows * vt.cols; i++) {
+        bool cursor_here = i == cursor;
+        if (vt.cells[i] != shown[i] || cursor_here != (i == shown_cursor)) {
+            screen->draw(i % vt.cols, i / vt.cols, vt.cells[i], cursor_here);
+            shown[i] = vt.cells[i];
+        }
     }
-    if (s->col == s->cols)
-        newline(s);
-    s->put(s->col, s->row, c);
-    s->col++;
+    shown_cursor = cursor;
+    if (screen->show_cursor)
+        screen->show_cursor(col, vt.row, vt.cursor_visible);
 }
 
 /* The console's write(): called by printk with the console lock held. */
 static void video_write(const char *text, size_t len)
 {
-    for (size_t i = 0; i < len; i++)
-        put_char(screen, text[i]);
-    if (screen->show_cursor)
-        screen->show_cursor(screen->col < screen->cols ? screen->col : screen->cols - 1,
-                            screen->row);
+    vt_write(&vt, text, len);
+    flush();
 }
 
 static struct console video_console = { .write = video_write };
@@ -66,10 +57,6 @@ static struct screen *probe(void)
     const struct boot_framebuffer *fb = &boot_info.framebuffer;
     if (!fb->present)
         return boot_info.efi ? NULL : vga_init(VGA_TEXT_PHYS, VGA_TEXT_COLS, VGA_TEXT_ROWS);
-    if (fb->phys + (uint64_t)fb->pitch * fb->height > DIRECT_MAP_EARLY_LIMIT) {
-        printk("video: framebuffer at 0x%lx is above 4 GiB; serial console only\n", fb->phys);
-        return NULL;
-    }
     switch (fb->type) {
     case MB2_FB_EGA_TEXT:
         return vga_init(fb->phys, fb->width, fb->height);
@@ -90,14 +77,30 @@ void video_console_init(void)
     screen = probe();
     if (!screen)
         return;
+    size_t cells = (size_t)screen->cols * screen->rows;
+    uint16_t *grid = kmalloc(cells * sizeof(uint16_t));
+    shown = kmalloc(cells * sizeof(uint16_t));
+    if (!grid || !shown) {
+        printk("video: no memory for a %dx%d screen\n", screen->cols, screen->rows);
+        screen = NULL;
+        return;
+    }
+    vt.reply = reply;
+    vt_init(&vt, grid, screen->cols, screen->rows);
+    for (size_t i = 0; i < cells; i++)
+        shown[i] = vt.cells[i]; /* the backends start with a blank screen */
+    shown_cursor = -1;
     video_console.name = screen->name;
     console_register(&video_console);
-    const struct boot_framebuffer *fb = &boot_info.framebuffer;
-    printk("video: %s console, %dx%d characters, screen memory at 0x%lx\n", screen->name,
-           screen->cols, screen->rows, fb->present ? fb->phys : VGA_TEXT_PHYS);
+    printk("video: %s console, %dx%d characters\n", screen->name, screen->cols, screen->rows);
 }
 
 struct screen *video_screen(void)
 {
     return screen;
+}
+
+const struct vt *video_vt(void)
+{
+    return screen ? &vt : NULL;
 }

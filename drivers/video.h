@@ -1,34 +1,39 @@
 /*
  * Screen consoles: VGA text (BIOS boot) or the linear framebuffer (UEFI),
- * see docs/consoles.md. Both backends look the same from here: a grid of
- * character cells. The text logic (newline, line wrap, tabs, scrolling)
- * lives once in drivers/video.c; a backend (drivers/vga.c, drivers/fbcon.c)
- * only draws one cell and scrolls its memory.
+ * see docs/consoles.md. Bytes written to the screen go through one terminal
+ * (drivers/vt.h), which keeps the screen's cells in RAM; after each write
+ * drivers/video.c asks the backend (drivers/vga.c, drivers/fbcon.c) to draw
+ * the cells that changed. Nothing reads video memory back.
  */
 #ifndef DRIVERS_VIDEO_H
 #define DRIVERS_VIDEO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/vt.h"
 
 struct screen {
     const char *name; /* "vga" or "fb" */
     int cols, rows;   /* size in character cells, both >= 1 */
 
     /* Backend hooks, called with the console lock held (kernel/printk.h). */
-    void (*put)(int col, int row, char c);  /* draw c in one cell */
-    void (*scroll)(void);                   /* move every row up one, blank the last */
-    void (*show_cursor)(int col, int row);  /* move a hardware cursor; may be NULL */
-
-    /* The cursor: the cell the next character goes to. Console lock.
-     * 0 <= row < rows; 0 <= col <= cols, where col == cols means "the line
-     * is full": the next printable character first wraps to a new line. */
-    int col, row;
+    /* Draws 'cell' (drivers/vt.h) at (col, row); 'cursor': with the cursor
+     * on it (only for backends without show_cursor). */
+    void (*draw)(int col, int row, uint16_t cell, bool cursor);
+    /* Moves a hardware cursor, or hides it; NULL: draw() shows the cursor. */
+    void (*show_cursor)(int col, int row, bool visible);
 };
 
 /* Registers the screen console the boot loader set up, if any: VGA text
- * or a 24/32 bpp framebuffer in the first 4 GiB. Needs mm_init(). */
+ * or a 24/32 bpp framebuffer. Needs mm_init(). */
 void video_console_init(void);
 
-/* The screen video_console_init() registered, NULL if none. For tests:
- * read the cursor only while nothing else prints. */
+/* The screen video_console_init() registered, NULL if none. */
 struct screen *video_screen(void);
+
+/* The screen's terminal (its cells and cursor), NULL if none. For tests
+ * and reading only, while nothing else prints. */
+const struct vt *video_vt(void);
 
 #endif

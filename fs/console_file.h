@@ -1,9 +1,10 @@
 /*
  * The console as a file: what fds 0, 1 and 2 of PID 1 are, /dev/console,
  * and /dev/tty (the caller's controlling terminal, which is the console
- * when it has one). Each is the terminal of drivers/tty.h: reads go
- * through its line discipline and job control, writes to every console
- * (serial and screen), ioctls are the terminal's. See docs/signals.md.
+ * when it has one). Each is the terminal of drivers/tty.h: reads take
+ * what was typed on the serial port or the keyboard, through its line
+ * discipline and job control; writes go to every console (serial and
+ * screen); ioctls are the terminal's. See docs/signals.md.
  */
 #ifndef FS_CONSOLE_FILE_H
 #define FS_CONSOLE_FILE_H

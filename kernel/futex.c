@@ -32,7 +32,6 @@
  */
 #include "kernel/futex.h"
 
-#include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/uaccess.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"

@@ -7,16 +7,20 @@
 #include "arch/x86_64/cpu_features.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/irq.h"
+#include "arch/x86_64/mmu.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/tsc.h"
 #include "drivers/poweroff.h"
+#include "drivers/i8042.h"
 #include "drivers/serial.h"
 #include "drivers/tty.h"
 #include "drivers/video.h"
 #include "fs/ramfs.h"
 #include "kernel/boot_hook.h"
 #include "kernel/bootinfo.h"
+#include "kernel/hwinfo.h"
 #include "kernel/init.h"
 #include "kernel/multiboot2.h"
 #include "kernel/panic.h"
@@ -61,6 +65,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
               boot_info.cmdline_length, CMDLINE_MAX - 1);
 
     trap_init();
+    arch_pat_init();
     cpu_features_init();
     fpu_init_cpu();
     syscall_init_cpu();
@@ -72,11 +77,15 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     tty_init();
     rcu_init();
     acpi_init();
+    tsc_calibrate();
     lapic_init_boot();
     irq_init();
+    serial_enable_receive_interrupt();
+    i8042_init();
     smp_boot_aps();
     irq_enable();
     print_banner();
+    hwinfo_print();
 
     const char *selftest = cmdline_get(&kernel_cmdline, "selftest");
     if (selftest)

@@ -46,6 +46,9 @@ struct cpu {
     struct thread *current;  /* the thread running here */
     struct thread *idle;     /* this CPU's idle thread */
     int preempt_count;       /* > 0: no preemption on this CPU */
+#ifdef DEBUG
+    int locks_held;          /* spinlocks and pt_locks held here (kernel/spinlock.h) */
+#endif
     bool need_resched;       /* the tick asks for a switch at the next chance */
     uint64_t ticks;          /* timer interrupts taken */
     uint64_t quiescent_states; /* any CPU reads: context switches, idle, user ticks */

@@ -10,6 +10,7 @@
 #ifndef KERNEL_PREEMPT_H
 #define KERNEL_PREEMPT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arch/x86_64/cpu.h"
@@ -21,6 +22,14 @@ void preempt_schedule(void);
 static inline void preempt_disable(void)
 {
     arch_percpu_inc_int(offsetof(struct cpu, preempt_count));
+}
+
+/* True if the running thread may sleep and wait for other CPUs: interrupts
+ * on and preemption enabled (so no spinlock, pt_lock or rwlock held and no
+ * rcu_read_lock section open). */
+static inline bool preemptible(void)
+{
+    return irqs_enabled() && arch_percpu_read_int(offsetof(struct cpu, preempt_count)) == 0;
 }
 
 /* Re-enables preemption; switches now if the tick asked for it meanwhile and

@@ -9,6 +9,7 @@
 #include "arch/x86_64/uaccess.h"
 #include "drivers/tty.h"
 #include "fs/file.h"
+#include "kernel/arch_hooks.h"
 #include "kernel/errno.h"
 #include "kernel/futex.h"
 #include "kernel/panic.h"

@@ -7,6 +7,8 @@
 
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/tsc.h"
+#include "kernel/arch_hooks.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
@@ -155,7 +157,7 @@ static void check_stall(void)
         return;
     uint64_t flags = spin_lock_irqsave(&rcu_lock);
     bool stalled = gp_started == started && gp_completed != started &&
-                   rdtsc() - gp_start_tsc > RCU_STALL_SECONDS * 1000000ull * tsc_per_us;
+                   rdtsc() - gp_start_tsc > RCU_STALL_SECONDS * tsc_hz;
     cpumask_t owing = __atomic_load_n(&qs_owed, __ATOMIC_RELAXED);
     spin_unlock(&rcu_lock);
     irq_restore(flags);

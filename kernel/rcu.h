@@ -14,7 +14,8 @@
  *
  * Every CPU ticks every 1/TIMER_HZ s, so an idle or busy CPU holds a grace
  * period up by at most about one tick; only a CPU that stays in one
- * read-side section holds it up longer (CPU 0 warns after 10 s).
+ * read-side section holds it up longer (CPU 0 warns after 10 s). The tick
+ * reaches RCU through rcu_tick() (kernel/arch_hooks.h).
  */
 #ifndef KERNEL_RCU_H
 #define KERNEL_RCU_H
@@ -58,11 +59,6 @@ void rcu_barrier(void);
 /* This CPU is in a quiescent state now (the scheduler, the idle loop, the
  * return to user mode). Preemption or interrupts off. */
 void rcu_note_quiescent_state(void);
-
-/* The timer tick, interrupts off: a quiescent state if the tick interrupted
- * user mode or code with preempt_count 0 (no read-side section can be open
- * there). */
-void rcu_tick(bool from_user);
 
 struct rcu_stats {
     uint64_t grace_periods;      /* completed since boot */

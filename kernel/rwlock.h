@@ -3,11 +3,20 @@
  * are preferred: once a writer waits, new readers wait behind it, so a
  * stream of readers cannot starve it.
  *
- * Rules (as for spinlocks, kernel/spinlock.h):
- *  - holding either side disables preemption; never sleep, never start a
- *    synchronous IPI while holding it;
+ * Rules:
+ *  - holding either side disables preemption; never sleep while holding it;
+ *  - never taken with interrupts off (DEBUG builds check it), so never from
+ *    an interrupt handler: a CPU waiting for an rwlock takes interrupts and
+ *    answers IPIs while it waits;
+ *  - so, unlike a spinlock (kernel/spinlock.h), an rwlock may be held while
+ *    waiting for other CPUs (a synchronous IPI; fork's TLB shootdown under
+ *    the map lock, mm/as_internal.h). What deadlocks is a CPU that waits
+ *    with interrupts off for a lock the IPI's sender holds: a spinlock or a
+ *    pt_lock can be waited for that way (those are checked at the IPI,
+ *    kernel/smp_call.h), an rwlock cannot. An rwlock holder must still hold
+ *    no spinlock or pt_lock when it waits;
  *  - never take the read side twice on one CPU (a writer waiting between
- *    the two would deadlock both), never from an interrupt handler;
+ *    the two would deadlock both);
  *  - DEBUG builds record the writer's CPU: assert_write_held() checks it.
  */
 #ifndef KERNEL_RWLOCK_H
@@ -36,8 +45,21 @@ static inline void rwlock_init(struct rwlock *lock, const char *name)
     *lock = (struct rwlock){.name = name};
 }
 
+/* DEBUG: panics if interrupts are off (see the rules). */
+static inline void rwlock_check_irqs(const struct rwlock *lock)
+{
+#ifdef DEBUG
+    if (!irqs_enabled())
+        panic("rwlock '%s' taken with interrupts off: its waiters must answer IPIs "
+              "(kernel/rwlock.h)", lock->name);
+#else
+    (void)lock;
+#endif
+}
+
 static inline void read_lock(struct rwlock *lock)
 {
+    rwlock_check_irqs(lock);
     preempt_disable();
     for (;;) {
         int32_t s = __atomic_load_n(&lock->state, __ATOMIC_RELAXED);
@@ -59,6 +81,7 @@ static inline void read_unlock(struct rwlock *lock)
 
 static inline void write_lock(struct rwlock *lock)
 {
+    rwlock_check_irqs(lock);
     preempt_disable();
     __atomic_fetch_add(&lock->writers_waiting, 1, __ATOMIC_RELAXED);
     for (;;) {

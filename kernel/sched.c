@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/syscall_arch.h"
+#include "kernel/arch_hooks.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/rcu.h"
@@ -43,9 +44,6 @@ static uint64_t ticks; /* atomic; written by CPU 0's tick */
  * the thread whose rsp is load_rsp; returns, in that thread, the thread that
  * switched to it. */
 struct thread *switch_context(struct thread *prev, uint64_t *save_rsp, uint64_t load_rsp);
-
-/* Called by switch.asm's thread_trampoline, the first code of a new thread. */
-__attribute__((noreturn)) void sched_thread_start(struct thread *prev);
 
 /* Appends 't' to 'rq'; caller holds rq->lock. */
 static void rq_push(struct runqueue *rq, struct thread *t)

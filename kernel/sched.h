@@ -3,15 +3,10 @@
  * preemption from the timer tick, wake-ups across CPUs with an IPI, and an
  * idle CPU stealing work from the busiest queue. See docs/sched.md.
  *
- * Calls the arch code makes:
- *  - timer interrupt (VECTOR_TIMER), every tick on every CPU:
- *        sched_tick(); lapic_eoi(); sched_preempt_from_irq();
- *  - resched IPI (VECTOR_IPI_RESCHED):
- *        sched_ipi(); lapic_eoi(); sched_preempt_from_irq();
- *    sched_preempt_from_irq() must be the handler's last call: the thread may
- *    come back from it on another CPU.
- * Boot: sched_init() on the boot CPU after mm_init(); each AP, once online,
- * calls sched_init_ap() then sched_run_idle().
+ * The calls the arch code makes (the tick, the resched IPI, the end of an
+ * interrupt, an AP's start, a new thread's first code) are in
+ * kernel/arch_hooks.h. Boot: sched_init() on the boot CPU after mm_init();
+ * each AP, once online, calls sched_init_ap() then sched_run_idle().
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
@@ -28,13 +23,6 @@
  * 0, and CPU 0 gets its idle thread. Interrupts may be on or off. */
 void sched_init(void);
 
-/* An AP, once online, with interrupts off: the running code becomes this
- * CPU's idle thread and the CPU's run queue opens. */
-void sched_init_ap(void);
-
-/* An AP, after sched_init_ap(): enables interrupts and runs the idle loop. */
-__attribute__((noreturn)) void sched_run_idle(void);
-
 /* True once 'cpu' takes threads (after sched_init or sched_init_ap on it). */
 bool sched_cpu_ready(int cpu);
 
@@ -49,16 +37,6 @@ void schedule(void);
 
 /* Lets the other runnable threads of this CPU run first. */
 void yield(void);
-
-/* Timer interrupt, interrupts off: counts the slice, asks for a switch. */
-void sched_tick(void);
-
-/* End of an interrupt handler, after EOI, interrupts off: switches if a
- * switch was asked for and preemption is enabled. */
-void sched_preempt_from_irq(void);
-
-/* Resched IPI handler, interrupts off: another CPU queued work here. */
-void sched_ipi(void);
 
 /* Makes a SLEEPING thread runnable again, on the CPU it last ran on; does
  * nothing to a thread in another state. Any context. */

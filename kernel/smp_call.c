@@ -13,6 +13,7 @@
 
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "kernel/arch_hooks.h"
 #include "kernel/panic.h"
 #include "kernel/preempt.h"
 #include "kernel/smp_call.h"
@@ -75,6 +76,8 @@ void smp_call_function(cpumask_t mask, smp_call_fn fn, void *arg, bool wait)
     cpumask_t others = mask & ~(1ull << self);
     if (wait && others)
         ASSERT(irqs_enabled());
+    if (wait)
+        assert_no_locks_held("smp_call_function with wait");
 
     struct call_block stack_block;
     struct call_block *block = &stack_block;

@@ -22,8 +22,14 @@
  *  - holding a spinlock disables preemption on this CPU (the holder cannot
  *    be switched away and leave waiters spinning behind it); so does
  *    waiting for one;
- *  - never sleep, and never start a synchronous IPI (TLB shootdown,
- *    smp_call_function with wait) while holding one;
+ *  - never sleep, and never wait for another CPU (a synchronous IPI: TLB
+ *    shootdown, smp_call_function with wait) while holding one: a CPU may
+ *    be waiting for this lock with interrupts off (an interrupt handler, or
+ *    code under an irqsave lock), and would never take the IPI. The same
+ *    holds for page-table locks (mm/pt_ref.h), which lockless walkers wait
+ *    for with interrupts off. DEBUG builds count the spinlocks and
+ *    page-table locks each CPU holds (cpu->locks_held); code that waits for
+ *    other CPUs checks the count is 0 (assert_no_locks_held);
  *  - in DEBUG builds each lock records its owner CPU and the call site that
  *    took it: taking a lock this CPU already holds, or releasing a lock this
  *    CPU does not hold, panics and names both call sites.
@@ -33,6 +39,7 @@
 #define KERNEL_SPINLOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/x86_64/cpu.h"
@@ -67,6 +74,39 @@ static inline void lock_word_release(uint32_t *word)
 {
     __atomic_store_n(word, 0, __ATOMIC_RELEASE);
 }
+
+/* ---- The count of locks held (DEBUG) ---- */
+
+/* DEBUG: this CPU now holds one more, or one fewer, spinlock or page-table
+ * lock. Called by the holder, preemption off. */
+static inline void locks_held_inc(void)
+{
+#ifdef DEBUG
+    arch_percpu_inc_int(offsetof(struct cpu, locks_held));
+#endif
+}
+
+static inline void locks_held_dec(void)
+{
+#ifdef DEBUG
+    arch_percpu_dec_int(offsetof(struct cpu, locks_held));
+#endif
+}
+
+/* DEBUG: panics, naming 'what', if this CPU holds a spinlock or a
+ * page-table lock: 'what' may wait for another CPU, which may be waiting
+ * for that lock with interrupts off. */
+#ifdef DEBUG
+#define assert_no_locks_held(what)                                                   \
+    do {                                                                             \
+        int held_ = arch_percpu_read_int(offsetof(struct cpu, locks_held));          \
+        if (held_)                                                                   \
+            panic("%s:%d: %s while this CPU holds %d spinlock(s) or page-table "     \
+                  "lock(s)", __FILE__, __LINE__, (what), held_);                     \
+    } while (0)
+#else
+#define assert_no_locks_held(what) ((void)0)
+#endif
 
 /* ---- Spinlocks ---- */
 
@@ -113,6 +153,7 @@ static inline void spin_set_owner(struct spinlock *lock, const char *file, int l
     __atomic_store_n(&lock->owner, this_cpu_id() + 1, __ATOMIC_RELAXED);
     lock->owner_file = file;
     lock->owner_line = line;
+    locks_held_inc();
 #else
     (void)lock;
     (void)file;
@@ -153,6 +194,7 @@ static inline void spin_unlock_at(struct spinlock *lock, const char *file, int l
               lock->name, file, line, this_cpu_id(), lock->owner - 1,
               lock->owner_file ? lock->owner_file : "-", lock->owner_line);
     __atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
+    locks_held_dec();
 #else
     (void)file;
     (void)line;

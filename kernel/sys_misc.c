@@ -1,10 +1,11 @@
 /*
  * Small system calls with no state of their own: uname, getrandom,
- * sched_yield, the user and group ids (everything runs as root) and
- * prlimit64. See docs/userspace.md.
+ * sched_yield, the user and group ids (everything runs as root),
+ * prlimit64, and arch_prctl (the thread's TLS base). See docs/userspace.md.
  */
 #include <stdint.h>
 
+#include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/uaccess.h"
 #include "fs/fs_abi.h"
 #include "kernel/errno.h"
@@ -162,3 +163,26 @@ static long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t unew, uint64
     return 0;
 }
 SYSCALL(SYS_prlimit64, sys_prlimit64);
+
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+
+/* arch_prctl(code, addr): the TLS base. ARCH_SET_GS/GET_GS and the rest
+ * are not supported (-EINVAL). */
+static long sys_arch_prctl(uint64_t code, uint64_t addr)
+{
+    struct thread *t = current_thread();
+    switch (code) {
+    case ARCH_SET_FS:
+        if (!user_addr_ok(addr))
+            return -EPERM;
+        t->fs_base = addr;
+        arch_set_fs_base(addr);
+        return 0;
+    case ARCH_GET_FS:
+        return put_user_u64(addr, t->fs_base);
+    default:
+        return -EINVAL;
+    }
+}
+SYSCALL(SYS_arch_prctl, sys_arch_prctl);

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include "kernel/arch_hooks.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"

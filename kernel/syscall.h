@@ -138,11 +138,6 @@ struct syscall_entry {
 /* Boot CPU, once, before the first user program: builds the table. */
 void syscall_init(void);
 
-/* Runs the system call in tf (number in rax, result stored into rax), then
- * the work due before any return to user mode; returns with interrupts
- * off. Called by the entry code (arch/x86_64/syscall_entry.asm). */
-void syscall_dispatch(struct trap_frame *tf);
-
 /* The user registers of the calling thread, saved at the top of its kernel
  * stack by the system call or interrupt that entered the kernel. */
 struct trap_frame *current_user_frame(void);

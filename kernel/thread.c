@@ -1,10 +1,10 @@
 /* Kernel threads: creation, exit, join; see kernel/thread.h. */
 #include "kernel/thread.h"
 
-#include "arch/x86_64/trap.h"
-
 #include <stddef.h>
 
+#include "arch/x86_64/trap.h"
+#include "kernel/arch_hooks.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/process.h"
@@ -138,4 +138,9 @@ void thread_join(struct thread *t)
 struct thread *current_thread(void)
 {
     return arch_percpu_read_ptr(offsetof(struct cpu, current));
+}
+
+struct address_space *current_as(void)
+{
+    return current_thread()->as;
 }

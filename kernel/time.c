@@ -3,6 +3,7 @@
 
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/tsc.h"
 #include "arch/x86_64/uaccess.h"
 #include "drivers/rtc.h"
 #include "kernel/errno.h"
@@ -44,9 +45,7 @@ static bool realtime_ready;
 
 uint64_t time_monotonic_ns(void)
 {
-    uint64_t tsc = rdtsc();
-    /* Split so that tsc * 1000 never overflows. */
-    return tsc / tsc_per_us * NSEC_PER_USEC + tsc % tsc_per_us * NSEC_PER_USEC / tsc_per_us;
+    return tsc_to_ns(rdtsc());
 }
 
 /* Wall-clock minus monotonic time; reads the RTC on the first call. */

@@ -2,8 +2,8 @@
  * Time: the clocks of clock_gettime and the sleeps of nanosleep and timed
  * futex waits. See docs/userspace.md, "Time".
  *
- * Monotonic time is the TSC converted with tsc_per_us (measured against
- * the PIT at boot): nanoseconds since the machine started. Wall-clock time
+ * Monotonic time is the TSC converted with its frequency (found at boot,
+ * arch/x86_64/tsc.h): nanoseconds since the machine started. Wall-clock time
  * (CLOCK_REALTIME) is the CMOS RTC, read once on first use, plus the
  * monotonic time elapsed since; nothing sets it, so it never jumps and an
  * absolute REALTIME deadline is a fixed monotonic one.
@@ -30,7 +30,7 @@
 
 #define TIMER_ABSTIME 1 /* clock_nanosleep: the time is a deadline, not a length */
 
-/* Nanoseconds since the machine started (after lapic_init_boot). Never
+/* Nanoseconds since the machine started (after tsc_calibrate). Never
  * goes back on one CPU, nor across CPUs whose TSCs agree (QEMU's do). */
 uint64_t time_monotonic_ns(void);
 

@@ -1,7 +1,7 @@
 /* TLB shootdown; see kernel/tlb_shootdown.h. */
 #include "kernel/tlb_shootdown.h"
 
-#include "arch/x86_64/tlb.h"
+#include "arch/x86_64/mmu.h"
 #include "kernel/smp_call.h"
 
 uint64_t tlb_shootdown_ipis;
@@ -28,7 +28,7 @@ static void flush_local(void *arg)
         return;
     }
     for (int i = 0; i < batch->count; i++) {
-        uint64_t pages = (batch->ranges[i].end - batch->ranges[i].start) / 4096;
+        uint64_t pages = (batch->ranges[i].end - batch->ranges[i].start) / pt_level_size(1);
         if (pages > TLB_INVLPG_MAX) {
             arch_flush_tlb_all();
             return;

@@ -11,9 +11,12 @@
  * TLB_INVLPG_MAX pages, and a full flush beyond; a batch with more than
  * TLB_BATCH_RANGES ranges becomes a full flush.
  *
- * Rules: the caller has interrupts on and holds no spinlock when it flushes
- * (see smp_call_function). A batch only lists ranges: whether it must be
- * flushed is its owner's rule (user zaps: mm/as_internal.h, Z1..Z4).
+ * Rules: the caller of tlb_batch_flush() waits for other CPUs, so it has
+ * interrupts on and holds no spinlock and no page-table lock; it may hold
+ * an address space's map lock (kernel/smp_call.h says why; smp_call_function
+ * checks, the locks in DEBUG builds). A batch only lists ranges: whether it
+ * must be flushed is its owner's rule (user zaps: mm/as_internal.h, Z1..Z4).
+ * The per-CPU flushes, and what they empty, are in arch/x86_64/mmu.h.
  */
 #ifndef KERNEL_TLB_SHOOTDOWN_H
 #define KERNEL_TLB_SHOOTDOWN_H

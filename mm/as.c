@@ -5,7 +5,7 @@
  */
 #include "mm/as.h"
 
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/smp_call.h"
@@ -15,20 +15,16 @@
 #include "mm/paging.h"
 #include "mm/user_page.h"
 
-/* PTE_NX if the CPU enforces it, else 0: set by as_create(), before any
- * user entry exists (the same value each time). */
-static uint64_t user_nx;
+/* True if the CPU enforces no-execute: set by as_create(), before any user
+ * entry exists (the same value each time). */
+static bool user_nx;
 
 pte_t upte_make(struct page *page, uint32_t prot, bool writable)
 {
     if (!(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
-        return mk_pte(page_to_phys(page), PTE_PROTNONE);
-    uint64_t flags = PTE_PRESENT | PTE_USER;
-    if (writable && (prot & PROT_WRITE))
-        flags |= PTE_WRITE;
-    if (!(prot & PROT_EXEC))
-        flags |= __atomic_load_n(&user_nx, __ATOMIC_RELAXED);
-    return mk_pte(page_to_phys(page), flags);
+        return mk_protnone_pte(page_to_phys(page));
+    bool nx = !(prot & PROT_EXEC) && __atomic_load_n(&user_nx, __ATOMIC_RELAXED);
+    return mk_user_pte(page_to_phys(page), writable && (prot & PROT_WRITE), nx);
 }
 
 struct address_space *as_create(void)
@@ -41,7 +37,7 @@ struct address_space *as_create(void)
             frame_free(pml4, 0);
         return NULL;
     }
-    __atomic_store_n(&user_nx, arch_nx_enabled() ? PTE_NX : 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&user_nx, arch_nx_enabled(), __ATOMIC_RELAXED);
     pte_t *root = page_to_virt(pml4);
     const pte_t *kernel_root = phys_to_virt(kernel_pml4_phys);
     for (int i = PML4_KERNEL_FIRST; i < PT_ENTRIES; i++)
@@ -185,11 +181,14 @@ void zap_unused_objects(struct address_space *as, struct zap *z)
 
 void zap_flush(struct address_space *as, struct zap *z)
 {
+    ASSERT(irqs_enabled());
+    assert_no_locks_held("zap_flush");
     if (z->flushed)
         return;
     z->flushed = true;
     if (z->pt.count) {
-        /* one invlpg empties the paging-structure caches (R6) */
+        /* a flush of one page empties the paging-structure caches
+         * (arch/x86_64/mmu.h; R6) */
         tlb_batch_add(&z->tlb, z->pt.flush_va, z->pt.flush_va + PAGE_SIZE);
         z->flush = true;
     }
@@ -211,6 +210,11 @@ void zap_flush(struct address_space *as, struct zap *z)
 
 void zap_finish(struct address_space *as, struct zap *z)
 {
+#ifdef DEBUG
+    if (!preemptible())
+        panic("zap_finish with interrupts off or preemption disabled (a lock held): it "
+              "waits for other CPUs and may sleep");
+#endif
     zap_flush(as, z);
     pt_gather_finish(as, &z->pt, z->flushed_cpus);
     while (z->freed) {
@@ -227,6 +231,19 @@ void zap_finish(struct address_space *as, struct zap *z)
     }
     *z = (struct zap)ZAP_INIT;
 }
+
+#ifdef DEBUG
+void zap_check_finished(struct zap *z)
+{
+    if (!tlb_batch_empty(&z->tlb) || z->flush || z->counted || z->freed || z->dropped ||
+        z->pt.count)
+        panic("a zap went out of scope unfinished (ranges %d%s, %s%s%s%s%d tables): "
+              "zap_finish() was not called", z->tlb.count, z->tlb.full ? " (full)" : "",
+              z->flush ? "must flush, " : "", z->counted ? "counted in flush_pending, " : "",
+              z->freed ? "pages to free, " : "", z->dropped ? "objects to drop, " : "",
+              z->pt.count);
+}
+#endif
 
 /* ---- fork ---- */
 
@@ -251,7 +268,7 @@ static int copy_entry(struct address_space *parent, struct page *table, pte_t *s
         return -ENOMEM;
     if (pte_writable(e)) {
         zap_note_change(parent, copy->zap);
-        e &= ~PTE_WRITE;
+        e = pte_wrprotect(e);
         pte_set(slot, e);
     }
     user_page_get(upte_page(e));
@@ -299,8 +316,10 @@ struct address_space *as_fork(struct address_space *parent)
     struct address_space *child = as_create();
     if (!child)
         return NULL;
-    struct zap z = ZAP_INIT, child_zap = ZAP_INIT;
+    ZAP(z);
+    ZAP(child_zap);
     write_lock(&parent->map_lock);
+    write_lock(&child->map_lock); /* nobody else can reach it: R1 in letter */
     child->start_brk = parent->start_brk;
     child->brk = parent->brk;
     child->mmap_base = parent->mmap_base;
@@ -310,6 +329,7 @@ struct address_space *as_fork(struct address_space *parent)
             break;
         err = fork_region(parent, child, vma, &z, &child_zap);
     }
+    write_unlock(&child->map_lock);
     zap_flush(parent, &z); /* the parent's write-protected entries */
     write_unlock(&parent->map_lock);
     zap_finish(parent, &z);
@@ -333,7 +353,7 @@ int as_map_anon(struct address_space *as, uint64_t start, uint64_t len, uint32_t
         .prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC),
         .flags = vma_flags,
     };
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     write_lock(&as->map_lock);
     int err = vma_insert(&as->vmas, &vma);
     if (!err) {

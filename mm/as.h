@@ -8,11 +8,14 @@
  * Rules:
  *  - 'map_lock' is a reader-writer spinlock over the region map, brk and
  *    shm_links. Writers: mmap, munmap, mprotect, brk, madvise advice that
- *    changes regions, fork (the parent's), execve's mappings, stack growth.
- *    Readers: page faults, as_access (execve, and the fallback of the
- *    lockless walker mm/gup_fast.h, which process_vm_readv/writev, mincore
- *    and futexes use first), mincore, MADV_DONTNEED/FREE/REMOVE, futex keys. Never hold it across a user
- *    copy (uaccess.h), which may fault and take it again.
+ *    changes regions, fork (the parent's and the child's), execve's
+ *    mappings, stack growth. Readers: page faults, as_access (execve, and
+ *    process_vm_readv/writev for the pages the lockless walker
+ *    mm/gup_fast.h cannot pin), mincore (its lockless walk included),
+ *    MADV_DONTNEED/FREE/REMOVE, futex keys. The lockless walkers take it
+ *    only there: process_vm_* and futex words are read without it. Never
+ *    hold it across a user copy (uaccess.h), which may fault and take it
+ *    again.
  *  - User page-table entries change under the map lock (either side) and
  *    the lock of their table; tables below the PML4 are reference counted
  *    and freed when empty by the strategy 'ptfree' (mm/pt_ref.h).
@@ -34,8 +37,11 @@
  *    lock a count of 1 means the page is this address space's alone.
  *  - Shared anonymous memory lives in objects (mm/shm.h); 'shm_links' holds
  *    one reference on each object the regions point to.
- *  - Lock order: map_lock, then a table lock (mm/pt_ref.h), then a shared
+ *  - Lock order: map_lock (fork: the parent's, then the child's, which
+ *    nobody else can reach), then a table lock (mm/pt_ref.h), then a shared
  *    object's lock, then the frame allocator's and kmalloc's.
+ * The page fault, as_fault(), is declared with the other entry points of
+ * the arch code in mm/arch_hooks.h.
  * The files: mm/as.c (create, fork, switch, teardown, zaps),
  * mm/pgtable_user.c (page-table walks), mm/fault.c (faults, as_access),
  * mm/as_mman.c (the memory system calls), mm/shm.c, mm/process_vm.c.
@@ -49,6 +55,7 @@
 
 #include "kernel/percpu.h"
 #include "kernel/rwlock.h"
+#include "mm/arch_hooks.h"
 #include "mm/pt_ref.h"
 #include "mm/vma.h"
 
@@ -96,22 +103,6 @@ struct address_space *as_fork(struct address_space *parent);
 /* Loads 'next' on this CPU (NULL: the kernel's own tables) and moves this
  * CPU's bit in active_cpus from 'prev' to 'next'. Interrupts off. */
 void as_switch(struct address_space *prev, struct address_space *next);
-
-/*
- * Resolves a page fault at 'addr' (error code bits PF_* of trap.h) in 'as':
- * demand-zero for a missing page, copy-on-write for a write to a shared
- * private page, stack growth below a VMA_GROWSDOWN region. Returns 0 (retry
- * the access), -EFAULT (no region, or the access is not allowed: SIGSEGV),
- * or -ENOMEM (out of memory, and the out-of-memory killer chose the
- * caller's own process, which dies with SIGKILL; when it chose another, the
- * fault was retried: kernel/oom.h). Takes the map lock; interrupts on.
- */
-int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error);
-
-/* True if a region of 'as' contains addr: a fault there that as_fault()
- * refused was an access the region does not allow (SIGSEGV's
- * SEGV_ACCERR), not a missing mapping (SEGV_MAPERR). Takes the map lock. */
-bool as_has_region(struct address_space *as, uint64_t addr);
 
 /*
  * For execve: adds the region [start, start + len) (page aligned) as private

@@ -18,15 +18,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
 #include "kernel/tlb_shootdown.h"
 #include "lib/string.h"
 #include "mm/as.h"
 #include "mm/page.h"
 #include "mm/pt_ref.h"
 #include "mm/shm.h"
-
-#define PTE_USER_TABLE (PTE_PRESENT | PTE_WRITE | PTE_USER)
 
 /* One node per shared object the regions of an address space point to:
  * the address space's one reference on it (mm/shm.h). */
@@ -44,11 +42,13 @@ static inline void as_count(uint64_t *counter, int64_t delta)
 
 /* ---- Leaf entries ---- */
 
+/* True if the leaf entry holds a page: present, or PROT_NONE. */
 static inline bool upte_has_page(pte_t e)
 {
-    return e & (PTE_PRESENT | PTE_PROTNONE);
+    return pte_present(e) || pte_protnone(e);
 }
 
+/* The page a leaf entry holds (upte_has_page() must be true). */
 static inline struct page *upte_page(pte_t e)
 {
     return phys_to_page(pte_phys(e));
@@ -158,7 +158,10 @@ static inline void user_page_copy(struct page *page, size_t offset, void *kbuf, 
  * fault may copy a page while a CPU still writes the old one through a
  * stale writable entry: the write would be lost. So fork calls zap_flush()
  * before dropping the lock, covering every private region it shares (Z3:
- * entries an mprotect in flight made read-only are flushed too). */
+ * entries an mprotect in flight made read-only are flushed too). Waiting
+ * for other CPUs under the map lock cannot deadlock: nobody waits for an
+ * rwlock with interrupts off, so every CPU answers the IPI, and fork holds
+ * no spinlock or table lock then (kernel/smp_call.h; both checked). */
 struct zap {
     struct tlb_batch tlb;     /* the ranges the zap answers for (Z1) */
     bool flush;               /* it removed or weakened a present entry */
@@ -170,6 +173,21 @@ struct zap {
     struct pt_gather pt;      /* unlinked page tables */
 };
 #define ZAP_INIT { TLB_BATCH_INIT, false, false, false, 0, NULL, NULL, PT_GATHER_INIT }
+
+/* DEBUG: panics if z still has work to do (a range to answer for, a count
+ * in flush_pending, pages, tables or objects to free): the cleanup of
+ * every ZAP() variable. A no-op otherwise. */
+#ifdef DEBUG
+void zap_check_finished(struct zap *z);
+#else
+static inline void zap_check_finished(struct zap *z) { (void)z; }
+#endif
+
+/* Declares the struct zap 'name', which must be finished (zap_finish())
+ * before it goes out of scope if anything was added to it: DEBUG builds
+ * panic otherwise, as Redox's #[must_use] MapperFlush makes a dropped,
+ * unflushed mapping change an error. Every zap is declared with it. */
+#define ZAP(name) struct zap name __attribute__((cleanup(zap_check_finished))) = ZAP_INIT
 
 /* Clears the entries of [start, end); tables left empty go by the address
  * space's strategy (under ptfree=off they stay). Map lock held. */
@@ -199,12 +217,16 @@ void zap_unused_objects(struct address_space *as, struct zap *z);
 
 /* Flushes the TLBs of the CPUs where 'as' is loaded for what z covers, if
  * Z3 asks for it (entries and unlinked tables), now: fork, before it drops
- * the map lock. Interrupts on, no table lock held (the IPIs are waited
- * for). */
+ * the map lock. It waits for other CPUs: interrupts on, no spinlock and no
+ * table lock held (checked; the map lock may be held: kernel/smp_call.h
+ * says why). */
 void zap_flush(struct address_space *as, struct zap *z);
 
 /* zap_flush() if it has not run, then frees the pages and tables and drops
- * the objects (no lock held, interrupts on). */
+ * the objects; z is empty again. It may sleep (a grace period, when no
+ * memory is left for an asynchronous free): interrupts on, preemption
+ * enabled, so no lock held, the map lock included (checked in DEBUG
+ * builds). */
 void zap_finish(struct address_space *as, struct zap *z);
 
 /* ---- Faults (mm/fault.c) ---- */

@@ -31,7 +31,7 @@ long as_mmap(struct address_space *as, uint64_t addr, uint64_t len, uint64_t pro
         link = kmalloc(sizeof(*link));
     }
     struct vma vma;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     write_lock(&as->map_lock);
     int err = mmap_prepare(&as->vmas, as->mmap_base, addr, len, prot, flags, fd_open, off, &vma);
     if (!err && (vma.flags & VMA_SHARED)) {
@@ -71,7 +71,7 @@ int as_munmap(struct address_space *as, uint64_t addr, uint64_t len)
     int err = munmap_check(addr, len, &end);
     if (err)
         return err;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     write_lock(&as->map_lock);
     err = vma_remove(&as->vmas, addr, end);
     if (!err) {
@@ -103,7 +103,7 @@ static int reprotect_entry(struct address_space *as, struct page *table, pte_t *
     /* stable under the table lock, as in fault_in_locked() */
     bool alone = (r->vma->flags & VMA_SHARED) || user_page_refs(page) == 1;
     pte_t n = upte_make(page, r->vma->prot, alone);
-    if (n == (e & ~(PTE_ACCESSED | PTE_DIRTY)))
+    if (pte_same_mapping(n, e))
         return 0;
     if (pte_present(e))
         zap_note_change(as, r->z);
@@ -114,7 +114,7 @@ static int reprotect_entry(struct address_space *as, struct page *table, pte_t *
 int as_mprotect(struct address_space *as, uint64_t start, uint64_t len, uint64_t prot)
 {
     uint64_t lo, hi;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     write_lock(&as->map_lock);
     int err = mprotect_apply(&as->vmas, start, len, prot, &lo, &hi);
     for (struct vma *vma = lo < hi ? vma_first_in(&as->vmas, lo, hi) : NULL;
@@ -193,7 +193,7 @@ int as_madvise(struct address_space *as, uint64_t start, uint64_t len, int advic
     /* only the fork advice changes regions; the rest runs beside faults */
     bool changes_regions = advice == MADV_DONTFORK || advice == MADV_DOFORK ||
                            advice == MADV_WIPEONFORK || advice == MADV_KEEPONFORK;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     struct advice a = {.as = as, .advice = advice, .z = &z};
     if (changes_regions)
         write_lock(&as->map_lock);
@@ -228,7 +228,7 @@ static int mark_resident(struct address_space *as, struct page *table, pte_t *sl
 
 uint64_t as_mincore(struct address_space *as, uint64_t start, uint64_t pages, uint8_t *vec)
 {
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     read_lock(&as->map_lock);
     uint64_t end = vma_mapped_end(&as->vmas, start, start + pages * PAGE_SIZE);
     uint64_t n = (end - start) >> PAGE_SHIFT;
@@ -256,7 +256,7 @@ uint64_t as_mincore(struct address_space *as, uint64_t start, uint64_t pages, ui
 uint64_t as_brk(struct address_space *as, uint64_t req)
 {
     uint64_t lo, hi;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     write_lock(&as->map_lock);
     uint64_t brk = brk_apply(&as->vmas, as->start_brk, &as->brk, req, &lo, &hi);
     if (lo < hi) {

@@ -3,7 +3,7 @@
  * stack growth; and the accesses that behave like faults (as_access,
  * populating). See mm/as.h and docs/userspace.md.
  */
-#include "arch/x86_64/trap.h"
+#include "arch/x86_64/mmu.h"
 #include "kernel/errno.h"
 #include "kernel/oom.h"
 #include "kernel/printk.h"
@@ -121,7 +121,7 @@ static struct vma *grow_stack(struct address_space *as, uint64_t addr)
 static int fault_once(struct address_space *as, uint64_t addr, bool write, bool exec)
 {
     struct page *replaced = NULL;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     int err = -EFAULT;
     bool writer = false;
     read_lock(&as->map_lock);
@@ -148,14 +148,14 @@ static int fault_once(struct address_space *as, uint64_t addr, bool write, bool 
 
 int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error)
 {
-    bool write = pf_error & PF_W, exec = pf_error & PF_I;
+    bool write = pf_is_write(pf_error), exec = pf_is_fetch(pf_error);
 #ifdef DEBUG
-    /* prune never sets reserved bits but in PT_POISON (mm/pt_ref.h) */
-    if (addr < USER_TOP && (pf_error & PF_RSVD))
+    /* prune sets no reserved bit but in PTE_POISON (arch/x86_64/mmu.h) */
+    if (addr < USER_TOP && pf_hit_reserved_bit(pf_error))
         printk("page-table use-after-free? reserved-bit fault at %lx: the MMU may have "
                "walked a poisoned (freed) table\n", addr);
 #endif
-    if (addr >= USER_TOP || (pf_error & PF_RSVD))
+    if (addr >= USER_TOP || pf_hit_reserved_bit(pf_error))
         return -EFAULT;
     int err;
     do
@@ -177,7 +177,7 @@ static int access_page(struct address_space *as, uint64_t va, void *kbuf, size_t
                        bool write, bool force)
 {
     struct page *replaced = NULL, *page = NULL;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     int err = -EFAULT;
     read_lock(&as->map_lock);
     struct vma *vma = vma_find(&as->vmas, va);
@@ -221,7 +221,7 @@ size_t as_access(struct address_space *as, uint64_t addr, void *kbuf, size_t len
 static int populate_page(struct address_space *as, uint64_t va, bool write, bool *hole)
 {
     struct page *replaced = NULL;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     read_lock(&as->map_lock);
     struct vma *vma = vma_find(&as->vmas, va);
     *hole = !vma;

@@ -6,6 +6,7 @@
 #include "kernel/percpu.h"
 #include "kernel/spinlock.h"
 #include "lib/string.h"
+#include "mm/arch_hooks.h"
 
 /*
  * Where a free frame is (each place counted free by frame_free_count()):
@@ -277,6 +278,12 @@ struct page *frame_alloc(int order)
     if (page)
         page->refcount = 1;
     return page;
+}
+
+void *frame_alloc_mapped(int order)
+{
+    struct page *page = frame_alloc(order);
+    return page ? page_to_virt(page) : NULL;
 }
 
 struct page *frame_alloc_zeroed(int order)

@@ -1,8 +1,39 @@
 /*
  * The lockless walkers (mm/gup_fast.h): one descent from the PML4 per leaf
- * table, inside pt_walk_begin(), then the leaf entries of that table. The
- * safety argument, step by step, is in docs/pt-lifecycle.md ("The lockless
- * walker").
+ * table, inside pt_walk_begin(), then the leaf entries of that table.
+ *
+ * What the walkers assume, and why each assumption holds (the argument
+ * step by step, and the model that checks it: docs/pt-lifecycle.md, "The
+ * lockless walker"; the rules Rn are in mm/pt_ref.h):
+ *  1. The PML4 lives: the caller holds a reference on the address space,
+ *     and the PML4 is freed only with it (R5). The address space need not
+ *     be loaded on this CPU: nothing below depends on this CPU's TLB.
+ *  2. A table reached inside the section stays a table until pt_walk_end():
+ *     the section runs with interrupts off, and an unlinked table is freed
+ *     only once every online CPU (not only those with the address space
+ *     loaded) has taken an IPI or passed a quiescent state since the unlink
+ *     (R4, mm/pt_gather.c), neither of which this CPU does with interrupts
+ *     off. The section holds up such frees and nothing else: the walkers
+ *     take neither the map lock nor a table reference (mincore calls them
+ *     under the read side of the map lock; process_vm_* and futexes
+ *     without it), so zaps and faults go on meanwhile.
+ *  3. Each entry is read once (pt_read(), one 8-byte load) and the walker
+ *     decides on that value alone. A table unlinked after the read has no
+ *     entry in use (R2): it reads as a hole, which it was at its unlink.
+ *  4. Every step down is pt_step(): an entry not present is a hole up to
+ *     the end of its range; a huge leaf or an address outside RAM is a
+ *     doubt (stop); DEBUG builds panic on a poisoned entry or a table that
+ *     is no longer live, a use-after-free that 2 should make impossible.
+ *  5. A data page is referenced or read only under its leaf table's lock,
+ *     while its entry maps it: that entry holds a reference on the page
+ *     which nobody can drop without the lock (R1), so the page is not freed
+ *     meanwhile. gup_fast_present() reads no page.
+ *  6. Taking that lock with interrupts off is bounded: a pt_lock holder
+ *     never waits for another CPU (mm/pt_ref.h).
+ *  7. A walker answers for a prefix of what it was asked and gives up at
+ *     the first page it cannot answer for alone (pin: missing, PROT_NONE,
+ *     not user, read-only for a write); the caller's locked path does the
+ *     rest.
  */
 #include "mm/gup_fast.h"
 
@@ -16,19 +47,6 @@
 
 bool gup_fast_enabled = true;
 
-/* Panics (DEBUG builds) on an entry of a freed table (mm/pt_ref.h). */
-static void check_not_poison(pte_t e, int level)
-{
-#ifdef DEBUG
-    if (e == PT_POISON)
-        panic("page-table use-after-free: %s read a poisoned entry (a freed table, level %d)",
-              WALKER, level);
-#else
-    (void)e;
-    (void)level;
-#endif
-}
-
 /* Where a descent for one address ended. */
 struct leaf {
     struct page *table; /* the leaf table, or NULL: no page is mapped up to 'end' */
@@ -37,9 +55,9 @@ struct leaf {
 
 /*
  * Inside pt_walk_begin(): descends from the PML4 of 'as' to the leaf table
- * covering 'va', reading one entry per level once and checking that each
- * table it reaches is alive. False on doubt (an address outside user
- * space, a huge leaf, an entry naming no RAM): the caller stops there.
+ * covering 'va', one pt_step() per level (assumptions 2 to 4). False on
+ * doubt (an address outside user space, a huge leaf, an entry naming no
+ * RAM): the caller stops there.
  */
 static bool descend(struct address_space *as, uint64_t va, struct leaf *out)
 {
@@ -48,17 +66,16 @@ static bool descend(struct address_space *as, uint64_t va, struct leaf *out)
     struct page *pt = as_root_table(as);
     pt_check_alive(pt, PT_LEVELS, WALKER);
     for (int level = PT_LEVELS; level > 1; level--) {
-        pte_t e = pte_read(&pt_table(pt)[pt_index(va, level)]);
-        check_not_poison(e, level);
-        if (!pte_present(e)) {
+        pte_t e;
+        struct page *child = pt_step(pt_slot(pt, va), level, &e, WALKER);
+        if (!child && pte_present(e))
+            return false;
+        if (!child) {
             uint64_t size = pt_level_size(level);
             *out = (struct leaf){NULL, ALIGN_DOWN(va, size) + size};
             return true;
         }
-        if (pte_leaf(e, level) || !phys_valid(pte_phys(e)))
-            return false;
-        pt = phys_to_page(pte_phys(e));
-        pt_check_alive(pt, level - 1, WALKER);
+        pt = child;
     }
     uint64_t size = pt_level_size(2);
     *out = (struct leaf){pt, ALIGN_DOWN(va, size) + size};
@@ -68,9 +85,7 @@ static bool descend(struct address_space *as, uint64_t va, struct leaf *out)
 /* The leaf entry of 'va' in leaf table 'table', read once. */
 static pte_t leaf_entry(struct page *table, uint64_t va)
 {
-    pte_t e = pte_read(&pt_table(table)[pt_index(va, 1)]);
-    check_not_poison(e, 1);
-    return e;
+    return pt_read(pt_slot(table, va), 1, WALKER);
 }
 
 /* Pages from 'va' up to 'end', at most 'limit'. */
@@ -120,7 +135,7 @@ size_t gup_fast_pin(struct address_space *as, uint64_t start, size_t pages, bool
             pt_lock(l.table);
             for (; i < n; i++) {
                 pte_t e = leaf_entry(l.table, va + i * PAGE_SIZE);
-                if (!pte_present(e) || !(e & PTE_USER) || (write && !pte_writable(e)))
+                if (!pte_present(e) || !pte_user(e) || (write && !pte_writable(e)))
                     break;
                 out[done + i] = upte_page(e);
                 user_page_get(out[done + i]);
@@ -138,7 +153,7 @@ void gup_fast_unpin(struct address_space *as, uint64_t va, struct page *page)
 {
     if (!user_page_put_last(page))
         return;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     zap_flush_range(&z, va, va + PAGE_SIZE);
     page->next = NULL;
     z.freed = page;
@@ -154,7 +169,7 @@ bool gup_fast_read_u32(struct address_space *as, uint64_t uaddr, uint32_t *out)
     if (descend(as, uaddr, &l) && l.table) {
         pt_lock(l.table);
         pte_t e = leaf_entry(l.table, uaddr);
-        ok = pte_present(e) && (e & PTE_USER);
+        ok = pte_present(e) && pte_user(e);
         if (ok)
             *out = __atomic_load_n((uint32_t *)((char *)page_to_virt(upte_page(e)) +
                                                 uaddr % PAGE_SIZE),

@@ -1,8 +1,11 @@
 /*
  * The virtual address space layout (x86_64, 4-level paging, 48-bit).
  *
- *   0x0000000000000000 .. 0x00007fffffffffff  user space (later issues)
+ *   0x0000000000000000 .. 0x00007fffffffffff  user space (mm/as.h; USER_TOP)
  *   0xffff800000000000 .. (+ top of RAM)       direct map of all physical memory
+ *   0xffffc00000000000 .. (+ 512 GiB)          device memory (mm/paging.h)
+ *   0xffffe00000000000 .. (+ 512 GiB)          scratch mappings of the kernel's
+ *                                              own tests (tests/kernel/)
  *   0xffffffff80000000 .. (+ 2 GiB)            the kernel image (phys 2 MiB + ...)
  *
  * phys_to_virt() works from the first instruction of kmain for the first
@@ -16,6 +19,9 @@
 #define PAGE_SIZE 4096ul
 #define PAGE_SHIFT 12
 #define DIRECT_MAP_BASE 0xffff800000000000ul
+#define IO_MAP_BASE 0xffffc00000000000ul
+#define IO_MAP_SIZE (512ul << 30)
+#define TEST_MAP_BASE 0xffffe00000000000ul
 #define KERNEL_VMA 0xffffffff80000000ul
 #define KERNEL_PHYS 0x200000ul
 

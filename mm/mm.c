@@ -11,7 +11,7 @@
  */
 #include "mm/mm.h"
 
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
 #include "kernel/bootinfo.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"

@@ -2,7 +2,7 @@
  * The memory system calls of the calling process: mmap, munmap, mprotect,
  * madvise, mincore, brk (mm/as_mman.h does the work).
  */
-#include "arch/x86_64/uaccess.h"
+#include "arch/x86_64/mmu.h"
 #include "fs/file.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"

@@ -34,8 +34,8 @@ struct page {
     uint32_t flags;
     /*
      * refcount: atomic. 0 while free; frame_alloc() sets it to 1 on the head
-     * frame of a block. Later issues take and drop extra references
-     * (shared user pages) with __atomic ops.
+     * frame of a block. A user page counts one reference per entry mapping
+     * it, plus its shared object's and temporary ones (mm/user_page.h).
      */
     int32_t refcount;
     /*
@@ -74,7 +74,8 @@ struct page {
      *   pt_va     first user address the table maps; constant
      *   pt_count  atomic: entries in use + short-lived holders (+ 1 while
      *             pt_keep); drops to 0 only under the parent's pt_lock
-     *   pt_lock   protects the table's entries
+     *   pt_lock   protects the table's entries; its holder never waits for
+     *             another CPU (lockless walkers spin on it with interrupts off)
      *   pt_index  the table's slot in its parent; constant
      *   pt_level  1 (PTE table) .. 4 (PML4); constant
      *   pt_keep   ptfree=off: the table holds one keep reference (pt_lock)

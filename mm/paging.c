@@ -1,7 +1,7 @@
 /* Builds and loads the kernel page tables; see mm/paging.h. */
 #include "mm/paging.h"
 
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
 #include "kernel/panic.h"
 #include "mm/frame.h"
 #include "mm/layout.h"
@@ -29,10 +29,10 @@ static pte_t *walk_create(pte_t *root, uint64_t va, int level)
         pte_t *slot = &table[pt_index(va, l)];
         pte_t e = pte_read(slot);
         if (!pte_present(e)) {
-            e = mk_pte(alloc_table(), PTE_KERNEL_TABLE);
+            e = mk_kernel_table_pte(alloc_table());
             pte_set(slot, e);
         }
-        ASSERT(!pte_leaf(e, l));
+        ASSERT(!pte_is_leaf(e, l));
         table = phys_to_virt(pte_phys(e));
     }
     return &table[pt_index(va, level)];
@@ -63,6 +63,8 @@ static void map_kernel_section(pte_t *root, const char *start, const char *end,
 
 void paging_init(uint64_t map_end)
 {
+    /* freeing user tables relies on it (mm/pt_ref.h, R6) */
+    ASSERT(arch_invlpg_empties_paging_caches());
     uint64_t nx = arch_nx_enabled() ? PTE_NX : 0;
     uint64_t global = arch_has_global_pages() ? PTE_GLOBAL : 0;
     direct_map_level = arch_has_1g_pages() ? 3 : 2;
@@ -88,11 +90,26 @@ void paging_init(uint64_t map_end)
      * them share all later changes below them. */
     for (int i = PML4_KERNEL_FIRST; i < PT_ENTRIES; i++)
         if (!pte_present(pte_read(&root[i])))
-            pte_set(&root[i], mk_pte(alloc_table(), PTE_KERNEL_TABLE));
+            pte_set(&root[i], mk_kernel_table_pte(alloc_table()));
 
     arch_load_root(kernel_pml4_phys);
     if (global)
         arch_enable_global_pages();
+}
+
+void *paging_map_write_combining(uint64_t phys, uint64_t size)
+{
+    static uint64_t next = IO_MAP_BASE; /* boot CPU only */
+    uint64_t start = ALIGN_DOWN(phys, PAGE_SIZE);
+    uint64_t bytes = ALIGN_UP(phys + size, PAGE_SIZE) - start;
+    if (bytes > IO_MAP_BASE + IO_MAP_SIZE - next)
+        return NULL;
+    uint64_t nx = arch_nx_enabled() ? PTE_NX : 0;
+    map_range(phys_to_virt(kernel_pml4_phys), next, start, bytes, 1,
+              PTE_PRESENT | PTE_WRITE | PTE_WRITE_COMBINING | nx);
+    void *va = (void *)(next + (phys - start));
+    next += bytes;
+    return va;
 }
 
 pte_t *pgtable_lookup(uint64_t root, uint64_t va, int *level)
@@ -103,7 +120,7 @@ pte_t *pgtable_lookup(uint64_t root, uint64_t va, int *level)
         pte_t e = pte_read(slot);
         if (!pte_present(e))
             return NULL;
-        if (pte_leaf(e, l)) {
+        if (pte_is_leaf(e, l)) {
             *level = l;
             return slot;
         }

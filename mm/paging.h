@@ -2,6 +2,8 @@
  * The kernel's page tables (built once by paging_init, on the boot CPU):
  *   PML4 256..   direct map of physical 0 .. direct_map_end, RW+NX, global,
  *                1 GiB pages if the CPU has them, else 2 MiB pages;
+ *   PML4 384     device memory mapped by paging_map_write_combining()
+ *                (IO_MAP_BASE), 4 KiB pages, never unmapped;
  *   PML4 511     the kernel image at KERNEL_VMA in 4 KiB pages, W^X:
  *                .text RX, .rodata (+ .ksyms) R+NX, .data/.bss RW+NX.
  * Nothing is mapped below 0x0000800000000000: the boot identity map is gone.
@@ -13,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
 
 #define PML4_KERNEL_FIRST 256 /* first PML4 entry of the kernel half */
 
@@ -28,6 +30,12 @@ extern int direct_map_level;
 /* Builds the kernel tables covering [0, map_end) in the direct map, loads
  * them and turns on global pages. Frames it takes must be below 4 GiB. */
 void paging_init(uint64_t map_end);
+
+/* Maps physical [phys, phys + size) write-combining (PTE_WRITE_COMBINING)
+ * at the next free addresses above IO_MAP_BASE and returns the address of
+ * 'phys'. For a framebuffer. Boot CPU, before other CPUs start (the range
+ * was never mapped: no TLB holds it); never unmapped. NULL if out of room. */
+void *paging_map_write_combining(uint64_t phys, uint64_t size);
 
 /* Walks the tables rooted at physical 'root' for 'va'; returns the leaf
  * entry's slot and its level in *level, or NULL if 'va' is not mapped.

@@ -21,21 +21,10 @@ uint64_t user_pt_pages_total;
 static struct page *leaf_get_lockless(struct address_space *as, uint64_t va)
 {
     struct page *pt = as_root_table(as);
+    pte_t e;
     uint64_t irq = pt_walk_begin();
-    for (int level = PT_LEVELS; level > 1 && pt; level--) {
-        pte_t e = pte_read(pt_slot(pt, va));
-        if (!pte_present(e)) {
-            pt = NULL;
-            break;
-        }
-#ifdef DEBUG
-        if (e == PT_POISON)
-            panic("page-table use-after-free: a lockless walk read a poisoned entry at "
-                  "level %d", level);
-#endif
-        pt = phys_to_page(pte_phys(e));
-        pt_check_alive(pt, level - 1, "a lockless walk");
-    }
+    for (int level = PT_LEVELS; level > 1 && pt; level--)
+        pt = pt_step(pt_slot(pt, va), level, &e, "a lockless walk");
     if (pt && !pt_try_get(pt))
         pt = NULL;
     pt_walk_end(irq);
@@ -65,15 +54,12 @@ pte_t upt_lookup(struct address_space *as, uint64_t va)
 {
     ASSERT(va < USER_TOP);
     struct page *pt = as_root_table(as);
-    uint64_t irq = pt_walk_begin();
     pte_t e = 0;
-    for (int level = PT_LEVELS; level >= 1; level--) {
-        e = pte_read(pt_slot(pt, va));
-        if (level == 1 || !pte_present(e))
-            break;
-        pt = phys_to_page(pte_phys(e));
-        pt_check_alive(pt, level - 1, "upt_lookup");
-    }
+    uint64_t irq = pt_walk_begin();
+    for (int level = PT_LEVELS; level > 1 && pt; level--)
+        pt = pt_step(pt_slot(pt, va), level, &e, "upt_lookup");
+    if (pt)
+        e = pt_read(pt_slot(pt, va), 1, "upt_lookup");
     pt_walk_end(irq);
     return e;
 }
@@ -102,7 +88,7 @@ static int walk_leaves(struct range_walk *w, struct page *pt, uint64_t start, ui
             in_chunk = 1;
         }
         pte_t *slot = pt_slot(pt, va);
-        if (pte_read(slot))
+        if (pt_read(slot, 1, "a range walk"))
             err = w->fn(w->as, pt, slot, va, w->arg);
     }
     pt_unlock(pt);
@@ -160,12 +146,15 @@ static void free_table(struct address_space *as, struct page *pt)
     int level = pt->pt_level;
     int entries = level == PT_LEVELS ? PML4_KERNEL_FIRST : PT_ENTRIES;
     for (int i = 0; i < entries; i++) {
-        pte_t e = pte_read(&table[i]);
-        if (level == 1 && upte_has_page(e)) {
-            user_page_put(upte_page(e));
-        } else if (level > 1 && pte_present(e)) {
-            struct page *child = phys_to_page(pte_phys(e));
-            pt_check_alive(child, level - 1, "the teardown");
+        pte_t e;
+        if (level == 1) {
+            e = pt_read(&table[i], 1, "the teardown");
+            if (upte_has_page(e))
+                user_page_put(upte_page(e));
+            continue;
+        }
+        struct page *child = pt_step(&table[i], level, &e, "the teardown");
+        if (child) {
             free_table(as, child);
             pte_set(&table[i], 0);
         }

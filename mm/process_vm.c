@@ -7,7 +7,7 @@
  * copied if any, else the first error. Linux's ptrace permission check is
  * not modelled: prune has a single user.
  */
-#include "arch/x86_64/uaccess.h"
+#include "arch/x86_64/mmu.h"
 #include "fs/fs_abi.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"

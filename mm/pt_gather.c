@@ -12,7 +12,7 @@
  * CPU (process_vm_readv, futex keys), so the IPI goes to every online CPU,
  * not just the address space's active_cpus.
  *
- * DEBUG builds poison a freed table (every slot PT_POISON), clear its
+ * DEBUG builds poison a freed table (every slot PTE_POISON), clear its
  * PG_PTABLE and keep it in quarantine for one more grace period before the
  * allocator gets it: a walker that reaches it meanwhile panics
  * (pt_check_alive) instead of reading a reused page.
@@ -76,7 +76,7 @@ static bool quarantine(struct page *list)
             if (table[i]) /* retire() relies on it */
                 panic("unlinked table %lx (level %d) still has entry %d = %lx",
                       page_to_phys(pt), pt->pt_level, i, table[i]);
-            pte_set(&table[i], PT_POISON);
+            pte_set(&table[i], PTE_POISON);
         }
     }
     *q = (struct pt_batch){.tables = list};

@@ -30,7 +30,7 @@ enum pt_strategy pt_default_strategy(void)
     if (!strcmp(v, "unsafe"))
         return PTFREE_UNSAFE;
 #endif
-    static bool warned;
+    static bool warned; /* once; no data rides on it: relaxed */
     if (!__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
         printk("ptfree=%s: unknown (rcu, ipi, off%s); using rcu\n", v,
 #ifdef DEBUG
@@ -51,7 +51,7 @@ const char *pt_strategy_name(enum pt_strategy s)
 void pt_check_alive(const struct page *pt, int level, const char *walker)
 {
 #ifdef DEBUG
-    uint32_t flags = __atomic_load_n(&pt->flags, __ATOMIC_RELAXED);
+    uint32_t flags = __atomic_load_n(&pt->flags, __ATOMIC_RELAXED); /* M5 */
     if (!(flags & PG_PTABLE) || pt->pt_level != level)
         panic("page-table use-after-free: %s reached table %lx (level %d), which is %s",
               walker, page_to_phys(pt), level,
@@ -63,18 +63,73 @@ void pt_check_alive(const struct page *pt, int level, const char *walker)
 #endif
 }
 
-/* The child page named by entry 'e' of a table at 'level', checked. */
-static struct page *entry_table(pte_t e, int level, const char *walker)
+struct page *pt_step(const pte_t *slot, int level, pte_t *entry, const char *walker)
 {
-#ifdef DEBUG
-    if (e == PT_POISON)
-        panic("page-table use-after-free: %s read a poisoned entry (a freed table, level %d)",
-              walker, level);
-#endif
+    pte_t e = pt_read(slot, level, walker);
+    *entry = e;
+    if (!pte_present(e) || pte_is_leaf(e, level) || !phys_valid(pte_phys(e)))
+        return NULL;
     struct page *child = phys_to_page(pte_phys(e));
     pt_check_alive(child, level - 1, walker);
     return child;
 }
+
+#ifdef DEBUG
+/* The page-table locks each CPU holds: at most two, of two address spaces
+ * (fork's exception to the lock order, mm/pt_ref.h). A row is written by
+ * its CPU only, with preemption off. */
+static struct page *locks_of_cpu[MAX_CPUS][2];
+
+/* The PML4 above table 'pt' (pt_parent is constant while a table lives). */
+static const struct page *root_of(const struct page *pt)
+{
+    while (pt->pt_parent)
+        pt = pt->pt_parent;
+    return pt;
+}
+
+void pt_lock_taken(struct page *pt)
+{
+    struct page **held = locks_of_cpu[this_cpu_id()];
+    if (held[1] || (held[0] && root_of(held[0]) == root_of(pt)))
+        panic("page-table lock order: CPU %d takes the lock of table %lx (level %d) while "
+              "holding that of table %lx (level %d)%s", this_cpu_id(), page_to_phys(pt),
+              pt->pt_level, page_to_phys(held[0]), held[0]->pt_level,
+              held[1] ? " and another" : ", of the same address space");
+    held[held[0] ? 1 : 0] = pt;
+    locks_held_inc();
+}
+
+void pt_lock_dropped(struct page *pt)
+{
+    struct page **held = locks_of_cpu[this_cpu_id()];
+    if (held[1] == pt) {
+        held[1] = NULL;
+    } else if (held[0] == pt) {
+        held[0] = held[1];
+        held[1] = NULL;
+    } else {
+        panic("pt_unlock of table %lx (level %d), whose lock CPU %d does not hold",
+              page_to_phys(pt), pt->pt_level, this_cpu_id());
+    }
+    locks_held_dec();
+}
+
+/* Panics, naming 'what', if this CPU holds a spinlock or a pt_lock of 'as'. */
+static void check_no_lock_of(struct address_space *as, const char *what)
+{
+    struct page **held = locks_of_cpu[this_cpu_id()];
+    int tables = (held[0] != NULL) + (held[1] != NULL);
+    int spinlocks = arch_percpu_read_int(offsetof(struct cpu, locks_held)) - tables;
+    if (spinlocks)
+        panic("%s while CPU %d holds %d spinlock(s)", what, this_cpu_id(), spinlocks);
+    for (int i = 0; i < tables; i++)
+        if (root_of(held[i]) == as_root_table(as))
+            panic("%s while CPU %d holds the lock of table %lx (level %d) of the same "
+                  "address space", what, this_cpu_id(), page_to_phys(held[i]),
+                  held[i]->pt_level);
+}
+#endif
 
 void pt_init_page(struct page *pt, int level, struct page *parent, uint64_t va, bool keep)
 {
@@ -85,21 +140,17 @@ void pt_init_page(struct page *pt, int level, struct page *parent, uint64_t va, 
     pt->pt_index = parent ? pt_index(va, level + 1) : 0;
     pt->pt_level = (uint8_t)level;
     pt->pt_keep = keep;
-    __atomic_store_n(&pt->flags, pt->flags | PG_PTABLE, __ATOMIC_RELEASE);
+    __atomic_store_n(&pt->flags, pt->flags | PG_PTABLE, __ATOMIC_RELEASE); /* M1 */
     pt_stat_allocated(level);
 }
 
 struct page *pt_child_get(struct page *parent, uint64_t va)
 {
-    pte_t *slot = pt_slot(parent, va);
+    pte_t e;
     uint64_t irq = pt_walk_begin();
-    pte_t e = pte_read(slot);
-    struct page *child = NULL;
-    if (pte_present(e)) {
-        child = entry_table(e, parent->pt_level, "a locked walk");
-        if (!pt_try_get(child))
-            child = NULL;
-    }
+    struct page *child = pt_step(pt_slot(parent, va), parent->pt_level, &e, "a locked walk");
+    if (child && !pt_try_get(child))
+        child = NULL;
     pt_walk_end(irq);
     return child;
 }
@@ -112,21 +163,22 @@ struct page *pt_alloc_get(struct address_space *as, struct page *parent, uint64_
     struct page *fresh = frame_alloc_user(true);
     pte_t *slot = pt_slot(parent, va);
     int level = parent->pt_level - 1;
+    pte_t e;
     pt_lock(parent);
-    pte_t e = pte_read(slot);
-    if (pte_present(e)) {
+    child = pt_step(slot, parent->pt_level, &e, "pt_alloc_get");
+    if (child) {
         /* lost the race: the winner's table is linked, so alive (R2) */
-        child = entry_table(e, parent->pt_level, "pt_alloc_get");
         pt_count_add(child, 1);
     } else if (fresh) {
+        ASSERT(!pte_present(e));
         bool keep = as->ptfree == PTFREE_OFF;
         uint64_t base = ALIGN_DOWN(va, pt_level_size(level + 1));
         pt_init_page(fresh, level, parent, base, keep);
-        fresh->pt_count += 1; /* the caller's reference */
+        fresh->pt_count += 1; /* the caller's reference; not yet published (M1) */
         pt_count_add(parent, 1);
-        pte_set(slot, mk_pte(page_to_phys(fresh), PTE_USER_TABLE));
+        pte_set(slot, mk_user_table_pte(page_to_phys(fresh))); /* M1: publishes it */
         as_count(&as->pt_pages, 1);
-        __atomic_add_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED); /* a counter */
         child = fresh;
         fresh = NULL;
     }
@@ -139,16 +191,17 @@ struct page *pt_alloc_get(struct address_space *as, struct page *parent, uint64_
 /* Drops one unit unless it is the last; true if it did. */
 static bool put_unless_last(struct page *pt)
 {
-    int32_t c = __atomic_load_n(&pt->pt_count, __ATOMIC_RELAXED);
+    int32_t c = __atomic_load_n(&pt->pt_count, __ATOMIC_RELAXED); /* a guess: the CAS checks */
     while (c > 1)
         if (__atomic_compare_exchange_n(&pt->pt_count, &c, c - 1, false, __ATOMIC_RELEASE,
-                                        __ATOMIC_RELAXED))
+                                        __ATOMIC_RELAXED)) /* M2 */
             return true;
     return false;
 }
 
 void pt_put(struct address_space *as, struct pt_gather *g, struct page *pt)
 {
+    assert_locked(&as->map_lock); /* R1 */
     for (;;) {
         if (put_unless_last(pt))
             return;
@@ -156,9 +209,13 @@ void pt_put(struct address_space *as, struct pt_gather *g, struct page *pt)
             pt_count_sub(pt, 1);
             return;
         }
+#ifdef DEBUG
+        check_no_lock_of(as, "the last pt_put of a table");
+#endif
         struct page *parent = pt->pt_parent;
         pt_lock(parent);
-        /* a pt_try_get may have come in meanwhile: then it is not the last */
+        /* a pt_try_get may have come in meanwhile: then it is not the last
+         * (M3); reaching 0 acquires every earlier put (M2) */
         if (__atomic_sub_fetch(&pt->pt_count, 1, __ATOMIC_ACQ_REL) != 0) {
             pt_unlock(parent);
             return;
@@ -181,7 +238,8 @@ void pt_drop_keep(struct page *pt)
     pt_unlock(pt);
 }
 
-/* ---- Statistics ---- */
+/* ---- Statistics ----
+ * Counters only, read for reports: every access is relaxed. */
 
 void pt_stat_allocated(int level)
 {

@@ -9,7 +9,7 @@
  *
  *   pt_count = entries in use            (level 1: entry != 0;
  *                                          above: entry present)
- *            + short-lived holders       (pt_try_get / pt_get / pt_alloc_get)
+ *            + short-lived holders       (pt_try_get: pt_child_get, pt_alloc_get)
  *            + 1 if pt_keep              (ptfree=off only)
  *
  * The rules (each function below repeats the one it relies on):
@@ -33,15 +33,46 @@
  *  R5 The PML4 (level 4) is never unlinked or freed by a count: it lives
  *     as long as the address space. Its count is its user entries.
  *  R6 Unlinked tables go to a struct pt_gather inside a struct zap
- *     (mm/as_internal.h): one TLB flush (which also empties the
- *     paging-structure caches, SDM 4.10.4.1) on the CPUs that have the
- *     address space loaded, then one deferred free for the whole batch,
- *     both in zap_finish(), with interrupts on and no lock held.
+ *     (mm/as_internal.h): one TLB flush on the CPUs that have the address
+ *     space loaded, which also empties their paging-structure caches
+ *     (arch/x86_64/mmu.h), then one deferred free for the whole batch by
+ *     the strategy, in zap_finish(), with interrupts on and no lock held.
+ *     (The flush may come earlier, in zap_flush() under the map lock:
+ *     fork; kernel/smp_call.h says why that cannot deadlock.)
+ *
+ * Memory order. On x86 every locked read-modify-write is a full barrier
+ * and plain loads and stores are acquire and release (TSO): the orders
+ * below cost nothing there and bind the compiler; they are what a weaker
+ * CPU would need. The only reordering x86 does, a load passing an older
+ * store, matters for the zap counts (mm/as_internal.h, Z2, Z3), which use
+ * sequentially consistent operations.
+ *  M1 Publishing a table: pt_alloc_get() fills the new page (zeroed,
+ *     pt_init_page(), PG_PTABLE set with release) before pte_set() stores
+ *     the parent's entry with release. A walker loads the entry (relaxed)
+ *     and reaches the table through the address in it: the address
+ *     dependency orders its reads of the table after the load (as Linux's
+ *     READ_ONCE() and rcu_dereference()). Release and dependency pair.
+ *  M2 Dropping a unit: every put (put_unless_last(), pt_count_sub()) is a
+ *     release, and the decrement that reaches 0 (pt_put(), under the
+ *     parent's lock) is acquire and release: it sees every earlier
+ *     holder's accesses to the table, so they all come before the unlink
+ *     and the free (a reference count's usual pairing).
+ *  M3 pt_try_get() is an acquire: the holder's reads of the table come
+ *     after it holds the reference, hence before its own put (M2). A
+ *     try_get and a last put race on one word, whose modification order
+ *     decides: either the try_get comes first (the put does not reach 0
+ *     and backs off, R2) or it reads 0 and fails.
+ *  M4 pt_count_add() is relaxed: its caller holds a reference or the lock
+ *     that orders it.
+ *  M5 PG_PTABLE is cleared with release when a table is freed
+ *     (mm/pt_gather.c) and read relaxed by pt_check_alive(): a DEBUG
+ *     check, on which no lifetime depends (R4 does that).
  *
  * Lock order: map lock (mm/as.h), then at most one pt_lock at a time, with
  * one exception: fork holds a parent-process leaf table's lock while it
  * takes the child's (the child is unreachable by anyone else). Then
- * shared-object locks, then the frame allocator's.
+ * shared-object locks, then the frame allocator's. DEBUG builds check the
+ * pt_lock part (pt_lock_taken(), below).
  */
 #ifndef MM_PT_REF_H
 #define MM_PT_REF_H
@@ -50,8 +81,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch/x86_64/cpu.h"
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
 #include "kernel/panic.h"
 #include "kernel/preempt.h"
 #include "kernel/spinlock.h"
@@ -91,16 +121,39 @@ static inline void pt_walk_end(uint64_t flags)
 
 /* ---- Per-table lock (R1) ---- */
 
-/* Takes / drops the table's lock (a test-and-set lock word, as spinlocks
- * are: kernel/spinlock.h says why; disables preemption). */
+/*
+ * Takes / drops the table's lock (a test-and-set lock word, as spinlocks
+ * are: kernel/spinlock.h says why; disables preemption).
+ *
+ * Its holder never waits for another CPU: no synchronous IPI (TLB
+ * shootdown, smp_call_function with wait), no grace period, no sleep.
+ * Lockless walkers (mm/gup_fast.c) wait for this lock inside
+ * pt_walk_begin(), with interrupts off: a holder that waited for them
+ * would wait for ever. DEBUG builds count it in cpu->locks_held, which
+ * smp_call_function() with wait and zap_flush() check (kernel/spinlock.h;
+ * schedule() checks that preemption is on), and record which tables each
+ * CPU holds: taking a second lock of the same address space (the lock
+ * order above), releasing a lock this CPU does not hold, and a last
+ * pt_put() under a lock of its address space panic.
+ */
+#ifdef DEBUG
+void pt_lock_taken(struct page *pt);
+void pt_lock_dropped(struct page *pt);
+#else
+static inline void pt_lock_taken(struct page *pt) { (void)pt; }
+static inline void pt_lock_dropped(struct page *pt) { (void)pt; }
+#endif
+
 static inline void pt_lock(struct page *pt)
 {
     preempt_disable();
     lock_word_acquire(&pt->pt_lock.word);
+    pt_lock_taken(pt);
 }
 
 static inline void pt_unlock(struct page *pt)
 {
+    pt_lock_dropped(pt);
     lock_word_release(&pt->pt_lock.word);
     preempt_enable();
 }
@@ -125,15 +178,46 @@ static inline uint64_t pt_end(const struct page *pt)
     return pt->pt_va + pt_level_size(pt->pt_level + 1);
 }
 
-/* What a freed table holds in every slot (DEBUG builds): present, with
- * reserved address bits set, so the MMU reports a reserved-bit fault and a
- * software walker recognizes it. */
-#define PT_POISON 0x000dead000000001ul
-
 /* Panics (DEBUG builds) unless 'pt' is a live table at 'level': the
- * use-after-free check every walker makes on the tables it reads (freed
- * tables lose PG_PTABLE and are poisoned, mm/pt_gather.c). */
+ * use-after-free check every walker makes on the tables it reaches (freed
+ * tables lose PG_PTABLE and are poisoned with PTE_POISON, mm/pt_gather.c).
+ * 'walker' names the walker in the report. */
 void pt_check_alive(const struct page *pt, int level, const char *walker);
+
+/* ---- The step of every walk ---- */
+
+/* Reads the entry at 'slot' of a table at 'level' once (one 8-byte load).
+ * DEBUG builds panic, naming 'walker', on PTE_POISON: the table was freed
+ * under the walker. Every walk reads entries through it or pt_step(). */
+static inline pte_t pt_read(const pte_t *slot, int level, const char *walker)
+{
+    pte_t e = pte_read(slot);
+#ifdef DEBUG
+    if (pte_is_poison(e))
+        panic("page-table use-after-free: %s read a poisoned entry (a freed table, level %d)",
+              walker, level);
+#else
+    (void)level;
+    (void)walker;
+#endif
+    return e;
+}
+
+/*
+ * The one step from a table to the table below, which every walk of user
+ * tables takes (as xv6's walk() and FreeBSD's pmap_pde_to_pte() are one
+ * place): reads the entry at 'slot' of a table at 'level' (2..4) once with
+ * pt_read(), into *entry, and returns the table it points to. NULL if there
+ * is none to enter: the entry is not present (nothing is mapped in its
+ * range), or it is present but a huge leaf or an address outside RAM, which
+ * prune never writes into a user table (a lockless walker stops there: it
+ * cannot tell what is mapped). DEBUG builds panic, naming 'walker', if the
+ * table is not live at level - 1 (pt_check_alive). The caller keeps that
+ * table from being freed under it: it is inside pt_walk_begin() (R4), or
+ * holds the lock of the slot's table (R2), or nobody else can reach the
+ * address space (teardown).
+ */
+struct page *pt_step(const pte_t *slot, int level, pte_t *entry, const char *walker);
 
 /* ---- Counts ---- */
 
@@ -144,10 +228,10 @@ void pt_check_alive(const struct page *pt, int level, const char *walker);
  */
 static inline bool pt_try_get(struct page *pt)
 {
-    int32_t c = __atomic_load_n(&pt->pt_count, __ATOMIC_RELAXED);
+    int32_t c = __atomic_load_n(&pt->pt_count, __ATOMIC_RELAXED); /* a guess: the CAS checks */
     while (c > 0)
         if (__atomic_compare_exchange_n(&pt->pt_count, &c, c + 1, false, __ATOMIC_ACQUIRE,
-                                        __ATOMIC_RELAXED))
+                                        __ATOMIC_RELAXED)) /* M3 */
             return true;
     return false;
 }
@@ -157,7 +241,7 @@ static inline bool pt_try_get(struct page *pt)
  * pt's lock for an entry it fills (n = 1). */
 static inline void pt_count_add(struct page *pt, int n)
 {
-    int32_t c = __atomic_add_fetch(&pt->pt_count, n, __ATOMIC_RELAXED);
+    int32_t c = __atomic_add_fetch(&pt->pt_count, n, __ATOMIC_RELAXED); /* M4 */
     ASSERT(c > n || (c == n && pt->pt_level == PT_LEVELS));
 }
 
@@ -165,15 +249,16 @@ static inline void pt_count_add(struct page *pt, int n)
  * (so the count cannot reach zero here: the last put does the teardown). */
 static inline void pt_count_sub(struct page *pt, int n)
 {
-    int32_t c = __atomic_sub_fetch(&pt->pt_count, n, __ATOMIC_RELEASE);
+    int32_t c = __atomic_sub_fetch(&pt->pt_count, n, __ATOMIC_RELEASE); /* M2 */
     ASSERT(c > 0 || (c == 0 && pt->pt_level == PT_LEVELS));
 }
 
 /* Batch of unlinked tables waiting for their flush and free (R6). */
 struct pt_gather {
     struct page *tables;  /* through page->next */
-    uint64_t flush_va;    /* an address the batch's tables mapped: one invlpg
-                             there empties the paging-structure caches */
+    uint64_t flush_va;    /* an address the batch's tables mapped: a flush of
+                             its page empties the paging-structure caches
+                             (arch/x86_64/mmu.h) */
     int count;
 };
 #define PT_GATHER_INIT { NULL, 0, 0 }
@@ -184,7 +269,11 @@ struct pt_gather {
  * the parent's lock, and if the count is still to reach zero there, clears
  * the parent's entry, moves 'pt' to 'g' (VmPTE drops now) and drops the
  * parent's unit for that entry in turn (up to, not including, the PML4).
- * No pt_lock held by the caller; map lock held (either side).
+ * Preconditions, checked: the map lock of 'as' is held, either side (R1:
+ * the last put clears an entry); and when the put is the last, this CPU
+ * holds no spinlock and no pt_lock of 'as' (DEBUG builds), since it then
+ * takes the parent's lock (lock order above). fork, which holds a
+ * parent-process table's lock, may put the child's tables.
  */
 void pt_put(struct address_space *as, struct pt_gather *g, struct page *pt);
 

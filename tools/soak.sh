@@ -5,9 +5,10 @@
 # boot running then is finished), to catch the race, leak or hang that shows
 # once in many boots. The workloads, taken in turn:
 #   - every tests/user/test_*.c whose source says how to run it long, with
-#     "/* prune-test: soak-args: ARGS */" (SEED in ARGS becomes a new number
-#     each boot): the fuzzer with signals, the page-table stress, the
-#     fork/kill/exit races, the reproducers;
+#     "/* prune-test: soak-args: ARGS */" (ARGS may be empty; SEED in ARGS
+#     becomes a new number each boot): the fuzzer with signals, the
+#     page-table stress, the fork/kill/exit and kill/reap races, the nested
+#     zaps, the reproducers of the bugs in docs/reliability.md;
 #   - memory pressure: the "pressure" list below, at 64 MiB.
 # Each boot takes the next configuration, so that every workload meets each
 # in turn: -smp 2, 4 or 16, with ptfree=rcu, ipi or off.
@@ -41,8 +42,9 @@ pressure=(
 # The workloads: "MEMORY|PROGRAM ARGS".
 workloads=()
 for src in tests/user/test_*.c; do
-    args=$(sed -n 's|.*/\* prune-test: soak-args: \(.*\) \*/.*|\1|p' "$src" | head -1)
-    [ -n "$args" ] && workloads+=("256M|$(basename "$src" .c) $args")
+    grep -q '/\* prune-test: soak-args:' "$src" || continue
+    args=$(sed -n 's|.*/\* prune-test: soak-args: *\(.*\) \*/.*|\1|p' "$src" | head -1)
+    workloads+=("256M|$(basename "$src" .c)${args:+ $args}")
 done
 for w in "${pressure[@]}"; do
     workloads+=("64M|$w")

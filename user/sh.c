@@ -4,7 +4,8 @@
  * Each command is a job: a process group of its own in the terminal's
  * foreground, so ^C (SIGINT) and ^\ (SIGQUIT) reach it and not the shell,
  * and ^Z (SIGTSTP) stops it; "fg" continues the stopped job in the
- * foreground. "exit [N]" or the end of input (^D) ends the shell. Try:
+ * foreground. "exit [N]" or the end of input (^D) ends the shell; "exit"
+ * alone exits with the last command's status, as sh does. Try:
  * make run CMDLINE="init=/bin/sh". See docs/signals.md.
  */
 #define _GNU_SOURCE /* wait4 */
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,32 +40,46 @@ static void set_job_signals(void (*action)(int))
         signal(job_signals[i], action);
 }
 
-/* Gives the terminal to job pid, waits until it ends or stops, takes the
- * terminal back and says how it ended. */
-static void wait_in_foreground(pid_t pid, const char *name)
+/*
+ * Gives the terminal to job pid (and, to continue a stopped job, says its
+ * name as sh does and sends it SIGCONT), waits until it ends or stops,
+ * takes the terminal back and says how it ended. Returns its status as
+ * sh's $? would be: the exit status, or 128 plus the signal that killed
+ * or stopped it.
+ */
+static int wait_in_foreground(pid_t pid, const char *name, int resume)
 {
     tcsetpgrp(0, pid);
+    if (resume) {
+        printf("%s\n", name);
+        kill(-pid, SIGCONT);
+    }
     int status;
     pid_t got = wait4(pid, &status, WUNTRACED, NULL);
     tcsetpgrp(0, getpgrp());
     if (got != pid) {
         perror("sh: wait4");
-        return;
+        return 1;
     }
     if (WIFSTOPPED(status)) {
         stopped_job = pid;
         snprintf(stopped_name, sizeof(stopped_name), "%s", name);
         printf("\nsh: %s stopped (fg continues it)\n", name);
-    } else if (WIFSIGNALED(status)) {
+        return 128 + WSTOPSIG(status);
+    }
+    if (WIFSIGNALED(status)) {
         printf("%ssh: %s killed by signal %d\n", WTERMSIG(status) == SIGINT ? "\n" : "", name,
                WTERMSIG(status));
-    } else if (WEXITSTATUS(status) != 0) {
-        printf("sh: %s exited with status %d\n", name, WEXITSTATUS(status));
+        return 128 + WTERMSIG(status);
     }
+    if (WEXITSTATUS(status) != 0)
+        printf("sh: %s exited with status %d\n", name, WEXITSTATUS(status));
+    return WEXITSTATUS(status);
 }
 
-/* Runs /bin/words[0] (or words[0] itself if it holds a '/') as a job. */
-static void run(char **words, char **envp)
+/* Runs /bin/words[0] (or words[0] itself if it holds a '/') as a job;
+ * returns its status as wait_in_foreground() does. */
+static int run(char **words, char **envp)
 {
     char path[300];
     if (strchr(words[0], '/'))
@@ -83,10 +97,24 @@ static void run(char **words, char **envp)
     }
     if (pid < 0) {
         perror("sh: fork");
-        return;
+        return 1;
     }
     setpgid(pid, pid); /* both sides, so neither waits for the other */
-    wait_in_foreground(pid, words[0]);
+    return wait_in_foreground(pid, words[0], 0);
+}
+
+/* "fg": continues the stopped job in the foreground. */
+static int fg(void)
+{
+    if (!stopped_job) {
+        printf("sh: no stopped job\n");
+        return 1;
+    }
+    pid_t job = stopped_job;
+    char name[sizeof(stopped_name)];
+    snprintf(name, sizeof(name), "%s", stopped_name);
+    stopped_job = 0;
+    return wait_in_foreground(job, name, 1);
 }
 
 int main(int argc, char **argv, char **envp)
@@ -97,28 +125,16 @@ int main(int argc, char **argv, char **envp)
     set_job_signals(SIG_IGN);
     char line[1024];
     char *words[MAX_WORDS + 1];
+    int last_status = 0;
     for (;;) {
         printf("$ ");
         if (!fgets(line, sizeof(line), stdin))
-            return 0;
+            return last_status;
         int n = split(line, words);
         if (n == 0)
             continue;
         if (strcmp(words[0], "exit") == 0)
-            return n > 1 ? atoi(words[1]) : 0;
-        if (strcmp(words[0], "fg") == 0) {
-            if (!stopped_job) {
-                printf("sh: no stopped job\n");
-                continue;
-            }
-            pid_t job = stopped_job;
-            char name[sizeof(stopped_name)];
-            snprintf(name, sizeof(name), "%s", stopped_name);
-            stopped_job = 0;
-            kill(-job, SIGCONT);
-            wait_in_foreground(job, name);
-            continue;
-        }
-        run(words, envp);
+            return n > 1 ? atoi(words[1]) : last_status;
+        last_status = strcmp(words[0], "fg") == 0 ? fg() : run(words, envp);
     }
 }

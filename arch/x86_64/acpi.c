@@ -1,4 +1,4 @@
-/* Walk RSDP -> XSDT/RSDT -> MADT through the direct map; see acpi.h. */
+/* Walk RSDP -> XSDT/RSDT -> MADT, FADT, HPET through the direct map; see acpi.h. */
 #include "arch/x86_64/acpi.h"
 
 #include "kernel/bootinfo.h"
@@ -15,6 +15,9 @@
 static bool acpi_done;
 static int acpi_result;
 static struct madt_info madt;
+static bool fadt_found, hpet_found;
+static struct fadt_info fadt;
+static struct hpet_info hpet;
 
 /* Bytes readable through the direct map from 'phys' (0 if unmapped). */
 static size_t mapped_bytes(uint64_t phys)
@@ -42,6 +45,25 @@ static int find_table(const void *root, bool xsdt, const char *sig, uint64_t *ph
     return -ACPI_ENOENT;
 }
 
+/* Parses the optional FADT and HPET tables listed in 'root', saying why
+ * one that is listed cannot be used. */
+static void find_timer_tables(const void *root, bool xsdt)
+{
+    uint64_t phys;
+    if (find_table(root, xsdt, "FACP", &phys) == 0) {
+        int err = fadt_parse(phys_to_virt(phys), mapped_bytes(phys), &fadt);
+        fadt_found = err == 0;
+        if (err)
+            printk("acpi: FADT: %s; no PM timer, 8042 unknown\n", acpi_strerror(err));
+    }
+    if (find_table(root, xsdt, "HPET", &phys) == 0) {
+        int err = hpet_table_parse(phys_to_virt(phys), mapped_bytes(phys), &hpet);
+        hpet_found = err == 0;
+        if (err)
+            printk("acpi: HPET table: %s; HPET not used\n", acpi_strerror(err));
+    }
+}
+
 /* Does the work of acpi_init(); 'what' is set to the table that failed. */
 static int acpi_find_madt(const char **what)
 {
@@ -63,6 +85,7 @@ static int acpi_find_madt(const char **what)
     if (len < 0)
         return len;
 
+    find_timer_tables(root, xsdt);
     *what = "MADT";
     uint64_t madt_phys;
     err = find_table(root, xsdt, "APIC", &madt_phys);
@@ -104,4 +127,14 @@ int acpi_init(void)
 const struct madt_info *acpi_madt(void)
 {
     return acpi_done && acpi_result == 0 ? &madt : NULL;
+}
+
+const struct fadt_info *acpi_fadt(void)
+{
+    return fadt_found ? &fadt : NULL;
+}
+
+const struct hpet_info *acpi_hpet(void)
+{
+    return hpet_found ? &hpet : NULL;
 }

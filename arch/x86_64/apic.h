@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define VECTOR_KEYBOARD    0x21   /* PS/2 keyboard (IRQ 1) through the I/O APIC */
 #define VECTOR_SERIAL      0x24   /* COM1 through the I/O APIC */
 #define VECTOR_TIMER       0x30   /* LAPIC timer: the scheduler tick */
 #define VECTOR_IPI_CALL    0xf0   /* smp_call_function */
@@ -19,11 +20,15 @@
 
 #define TIMER_HZ 100
 
-/* Boot CPU: mask the legacy PIC, enable this CPU's LAPIC, calibrate the timer
- * and TSC against the PIT, start the periodic tick. */
+/* Boot CPU, after tsc_calibrate(): mask the legacy PIC, enable this CPU's
+ * LAPIC, start the tick: in TSC-deadline mode where the CPU has it, else
+ * periodic, its count measured against the TSC (arch/x86_64/tsc.h). */
 void lapic_init_boot(void);
-/* An AP: enable its LAPIC and start its tick with the boot CPU's calibration. */
+/* An AP: enable its LAPIC and start its tick the way the boot CPU did. */
 void lapic_init_ap(void);
+/* The tick's interrupt handler, before its EOI: arms the next deadline in
+ * TSC-deadline mode (a periodic timer needs nothing). */
+void lapic_timer_rearm(void);
 bool lapic_x2apic_mode(void);
 uint32_t lapic_id(void);
 void lapic_eoi(void);
@@ -35,11 +40,6 @@ void lapic_send_nmi(uint32_t apic_id);
 void lapic_send_nmi_all_but_self(void);
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_startup(uint32_t apic_id, uint8_t page);
-
-/* TSC ticks per microsecond, measured against the PIT at boot. */
-extern uint64_t tsc_per_us;
-/* Busy-waits 'us' microseconds using the TSC (after lapic_init_boot). */
-void udelay(uint64_t us);
 
 /* Routes a legacy ISA IRQ (after interrupt source overrides) to 'vector' on
  * the boot CPU, through the I/O APIC that serves its GSI. */

@@ -20,6 +20,8 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+#define MSR_EFER 0xc0000080u /* extended features: long mode, NX, syscall */
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
     uint32_t lo, hi;

@@ -2,8 +2,8 @@
 #ifndef ARCH_X86_64_IRQ_H
 #define ARCH_X86_64_IRQ_H
 
-/* Boot CPU, after lapic_init_boot(): registers the timer, IPI, serial and
- * spurious handlers and routes COM1 through the I/O APIC. */
+/* Boot CPU, after lapic_init_boot(): registers the timer, IPI and spurious
+ * handlers. A device's driver registers its own (trap_register()). */
 void irq_init(void);
 
 #endif

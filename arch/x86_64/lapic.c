@@ -3,6 +3,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/io.h"
+#include "arch/x86_64/tsc.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "mm/layout.h"
@@ -28,7 +29,10 @@
 #define SVR_ENABLE         (1u << 8)
 #define LVT_MASKED         (1u << 16)
 #define LVT_PERIODIC       (1u << 17)
+#define LVT_TSC_DEADLINE   (2u << 17)
 #define TIMER_DIV_16       0x3
+#define TIMER_DIVISOR      16
+#define MSR_TSC_DEADLINE   0x6e0
 
 #define ICR_FIXED          (0u << 8)
 #define ICR_NMI            (4u << 8)
@@ -38,13 +42,13 @@
 #define ICR_ASSERT         (1u << 14)
 #define ICR_ALL_BUT_SELF   (3u << 18)
 
-#define PIT_HZ             1193182
 #define CALIBRATE_MS       10
 
+/* Chosen by lapic_init_boot() before other CPUs start; read-only after. */
 static bool x2apic;
 static volatile uint32_t *xapic_mmio;
-static uint32_t timer_count_per_tick;
-uint64_t tsc_per_us;
+static bool deadline_mode;            /* the tick is a TSC deadline, re-armed each time */
+static uint32_t timer_count_per_tick; /* periodic mode: initial count, divider 16 */
 
 static uint32_t lapic_read(uint32_t reg)
 {
@@ -88,41 +92,53 @@ static void pic_disable(void)
     outb(0xa1, 0xff);
 }
 
-/* Measures the TSC and the LAPIC timer over CALIBRATE_MS with PIT channel 2. */
-static void calibrate(void)
+/* APIC timer counts per tick in periodic mode: the timer's clock is CPUID
+ * 0x15's crystal when it names one (Intel SDM vol. 3, 11.5.4), else it is
+ * measured against the TSC over CALIBRATE_MS. */
+static uint32_t periodic_counts_per_tick(void)
 {
-    uint16_t count = PIT_HZ * CALIBRATE_MS / 1000;
-    outb(0x61, (inb(0x61) & ~0x02) | 0x01);   /* gate on, speaker off */
-    outb(0x43, 0xb0);                         /* channel 2, lo/hi, mode 0 */
-    outb(0x42, count & 0xff);
-    outb(0x42, count >> 8);
-
+    uint64_t crystal = tsc_info()->crystal_hz;
+    if (crystal)
+        return crystal / TIMER_DIVISOR / TIMER_HZ;
     lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
     lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
-    uint8_t gate = inb(0x61) & ~0x01;
-    outb(0x61, gate);                         /* restart the count: gate low, */
-    outb(0x61, gate | 0x01);                  /* then high */
     lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
     uint64_t tsc_start = rdtsc();
-    while (!(inb(0x61) & 0x20))
+    uint32_t count_start = lapic_read(LAPIC_TIMER_COUNT);
+    uint64_t wait = tsc_hz * CALIBRATE_MS / 1000;
+    while (rdtsc() - tsc_start < wait)
         cpu_relax();
+    uint32_t count_end = lapic_read(LAPIC_TIMER_COUNT);
     uint64_t tsc_end = rdtsc();
-    uint32_t elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_COUNT);
     lapic_write(LAPIC_TIMER_INIT, 0);
-
-    tsc_per_us = (tsc_end - tsc_start) / (CALIBRATE_MS * 1000);
-    if (tsc_per_us == 0)
-        tsc_per_us = 1;
-    timer_count_per_tick = elapsed * (1000 / TIMER_HZ) / CALIBRATE_MS;
-    if (timer_count_per_tick == 0)
-        panic("LAPIC timer calibration failed (the timer did not count)");
+    /* At most 2^32 counts times at most 10^8 TSC cycles per tick: no overflow. */
+    return (uint64_t)(count_start - count_end) * (tsc_hz / TIMER_HZ) / (tsc_end - tsc_start);
 }
 
+/* Arms the next tick in TSC-deadline mode: one tick from now. */
+static void arm_deadline(void)
+{
+    wrmsr(MSR_TSC_DEADLINE, rdtsc() + tsc_hz / TIMER_HZ);
+}
+
+/* Starts this CPU's tick: TSC-deadline mode where the CPU has it, else
+ * periodic with the boot CPU's count. */
 static void timer_start(void)
 {
+    if (deadline_mode) {
+        lapic_write(LAPIC_LVT_TIMER, VECTOR_TIMER | LVT_TSC_DEADLINE);
+        arm_deadline();
+        return;
+    }
     lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
     lapic_write(LAPIC_LVT_TIMER, VECTOR_TIMER | LVT_PERIODIC);
     lapic_write(LAPIC_TIMER_INIT, timer_count_per_tick);
+}
+
+void lapic_timer_rearm(void)
+{
+    if (deadline_mode)
+        arm_deadline();
 }
 
 void lapic_init_boot(void)
@@ -136,10 +152,19 @@ void lapic_init_boot(void)
         xapic_mmio = phys_to_virt(rdmsr(MSR_APIC_BASE) & ~0xffful);
     pic_disable();
     lapic_enable();
-    calibrate();
+    deadline_mode = tsc_info()->deadline_timer;
+    if (deadline_mode) {
+        printk("apic: %s mode, timer in TSC-deadline mode, a tick every %lu TSC cycles\n",
+               x2apic ? "x2APIC" : "xAPIC", tsc_hz / TIMER_HZ);
+    } else {
+        timer_count_per_tick = periodic_counts_per_tick();
+        if (timer_count_per_tick == 0)
+            panic("LAPIC timer calibration failed (the timer did not count)");
+        printk("apic: %s mode, timer %u counts per %d ms tick (%s)\n",
+               x2apic ? "x2APIC" : "xAPIC", timer_count_per_tick, 1000 / TIMER_HZ,
+               tsc_info()->crystal_hz ? "crystal clock from CPUID" : "measured against the TSC");
+    }
     timer_start();
-    printk("apic: %s mode, TSC %lu MHz, timer %u counts per %d ms tick\n",
-           x2apic ? "x2APIC" : "xAPIC", tsc_per_us, timer_count_per_tick, 1000 / TIMER_HZ);
 }
 
 void lapic_init_ap(void)
@@ -202,11 +227,4 @@ void lapic_send_init(uint32_t apic_id)
 void lapic_send_startup(uint32_t apic_id, uint8_t page)
 {
     lapic_send(apic_id, ICR_STARTUP | ICR_ASSERT | page);
-}
-
-void udelay(uint64_t us)
-{
-    uint64_t end = rdtsc() + us * tsc_per_us;
-    while (rdtsc() < end)
-        cpu_relax();
 }

@@ -16,6 +16,16 @@
         value_;                                                                 \
     })
 
+/* The int field at 'offset' of this CPU's struct cpu, read in one
+ * instruction: a migration cannot come between finding this CPU and
+ * reading its field. */
+#define arch_percpu_read_int(offset)                                            \
+    ({                                                                          \
+        int value_;                                                             \
+        __asm__ volatile("movl %%gs:%c1, %0" : "=r"(value_) : "i"(offset));     \
+        value_;                                                                 \
+    })
+
 /* Adds 1 to, or subtracts 1 from, the int field at 'offset' of this CPU's
  * struct cpu, in one instruction. */
 #define arch_percpu_inc_int(offset) \

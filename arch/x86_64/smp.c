@@ -18,17 +18,17 @@
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/madt.h"
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/syscall_arch.h"
+#include "arch/x86_64/tsc.h"
+#include "kernel/arch_hooks.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
-#include "kernel/sched.h"
 #include "lib/string.h"
-#include "mm/frame.h"
+#include "mm/arch_hooks.h"
 #include "mm/layout.h"
-#include "mm/page.h"
 
 #define TRAMPOLINE_BASE 0x8000ul
 #define TRAMPOLINE_PML4 0x9000ul   /* then its PDPT and PD: the first 2 MiB identity */
@@ -56,6 +56,7 @@ __attribute__((noreturn)) static void ap_entry(int id)
 {
     write_cr3(kernel_cr3);
     write_cr4(kernel_cr4);
+    arch_pat_init();
     percpu_init_cpu(id);
     gdt_init_cpu(id);
     idt_load();
@@ -91,7 +92,7 @@ static void build_trampoline_tables(void)
 /* Starts one AP; returns true once it is online. */
 static bool start_ap(int id, uint32_t apic_id)
 {
-    struct page *stack = frame_alloc(AP_STACK_ORDER);
+    void *stack = frame_alloc_mapped(AP_STACK_ORDER);
     if (!stack) {
         printk("smp: no memory for CPU %d's stack\n", id);
         return false;
@@ -100,7 +101,7 @@ static bool start_ap(int id, uint32_t apic_id)
         phys_to_virt(TRAMPOLINE_BASE + (ap_trampoline_data - ap_trampoline_start));
     data->tramp_cr3 = TRAMPOLINE_PML4;
     data->efer = rdmsr(MSR_EFER);
-    data->stack_top = (uint64_t)page_to_virt(stack) + (PAGE_SIZE << AP_STACK_ORDER);
+    data->stack_top = (uint64_t)stack + (PAGE_SIZE << AP_STACK_ORDER);
     data->entry = (uint64_t)ap_entry;
     data->cpu_id = id;
     cpus[id].apic_id = apic_id;

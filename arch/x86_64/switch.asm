@@ -5,8 +5,8 @@
 ; the compiler already assumes every other register is clobbered. rflags is
 ; not saved: the scheduler always switches with interrupts off and each
 ; thread restores its own interrupt flag after schedule() returns.
-; FS base and the user GS base are not switched here; the user-space issue
-; does it in the C hook switch_user_context() (kernel/sched.c).
+; The FS base, the kernel entry stack and the FPU state of user threads are
+; switched in C, by switch_user_context() (kernel/sched.c).
 
 global switch_context
 global thread_trampoline

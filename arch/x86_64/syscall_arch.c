@@ -3,13 +3,9 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
-#include "arch/x86_64/pgtable.h"
 #include "arch/x86_64/uaccess.h"
-#include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
-#include "kernel/syscall.h"
-#include "kernel/thread.h"
 #include "lib/string.h"
 
 extern char syscall_entry[];
@@ -49,26 +45,3 @@ void arch_set_kernel_stack(uint64_t top)
     cpu->syscall_kernel_rsp = top;
     tss_set_rsp0(cpu->id, top);
 }
-
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-
-/* arch_prctl(code, addr): the TLS base. ARCH_SET_GS/GET_GS and the rest
- * are not supported (-EINVAL). */
-static long sys_arch_prctl(uint64_t code, uint64_t addr)
-{
-    struct thread *t = current_thread();
-    switch (code) {
-    case ARCH_SET_FS:
-        if (!user_addr_ok(addr))
-            return -EPERM;
-        t->fs_base = addr;
-        arch_set_fs_base(addr);
-        return 0;
-    case ARCH_GET_FS:
-        return put_user_u64(addr, t->fs_base);
-    default:
-        return -EINVAL;
-    }
-}
-SYSCALL(SYS_arch_prctl, sys_arch_prctl);

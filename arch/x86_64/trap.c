@@ -9,15 +9,17 @@
 #include "arch/x86_64/extable.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
+#include "arch/x86_64/mmu.h"
 #include "arch/x86_64/uaccess.h"
+#include "kernel/arch_hooks.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "kernel/process.h"
+#include "kernel/signal.h"
 #include "lib/cmdline.h"
 #include "lib/format.h"
 #include "lib/string.h"
-#include "mm/as.h"
+#include "mm/arch_hooks.h"
 
 /* Unmapped in every address space prune builds (PML4 slot 510 stays empty);
  * the self-tests and tests/kernel/test_traps.c read it to fault. */
@@ -183,7 +185,7 @@ static void exception_signal(const struct trap_frame *tf, int *sig, int *code, u
         *code = BUS_ADRALN;
         return;
     case T_PF: {
-        struct address_space *as = current_thread()->as;
+        struct address_space *as = current_as();
         *sig = SIGSEGV;
         *addr = read_cr2();
         *code = as && as_has_region(as, *addr) ? SEGV_ACCERR : SEGV_MAPERR;
@@ -218,15 +220,15 @@ static void user_exception(struct trap_frame *tf)
 static bool user_page_fault(struct trap_frame *tf)
 {
     uint64_t addr = read_cr2();
-    struct thread *t = current_thread();
+    struct address_space *as = current_as();
     bool from_user = tf->cs & 3;
-    if (!t->as || addr >= USER_ADDR_END)
+    if (!as || addr >= USER_ADDR_END)
         return false;
     if (!from_user && !extable_search(tf->rip))
         return false; /* a kernel bug: only uaccess.c touches user memory */
     if (tf->rflags & RFLAGS_IF)
         irq_enable();
-    int err = as_fault(t->as, addr, (uint32_t)tf->error_code);
+    int err = as_fault(as, addr, (uint32_t)tf->error_code);
     irq_disable();
     if (err == 0)
         return true;

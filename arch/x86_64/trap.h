@@ -45,13 +45,7 @@
  * return address of the call to panic(). */
 #define T_NONE ((uint64_t)-1)
 
-/* Page-fault error code bits (pushed by the CPU for #PF). */
-#define PF_P (1u << 0)    /* 1: protection violation, 0: page not present */
-#define PF_W (1u << 1)    /* the access was a write */
-#define PF_U (1u << 2)    /* the access came from user mode (CPL 3) */
-#define PF_RSVD (1u << 3) /* a reserved bit was set in a paging entry */
-#define PF_I (1u << 4)    /* instruction fetch */
-#define PF_PK (1u << 5)   /* protection-key violation */
+/* The page-fault error code bits PF_* are in arch/x86_64/mmu.h. */
 
 /*
  * The registers of the interrupted context, as isr.asm leaves them on the

@@ -1,5 +1,5 @@
 /*
- * Reclaim of sparse page tables (issue 5's first target): touch one page
+ * Reclaim of sparse page tables (what ptfree= is for): touch one page
  * per 2 MiB across 8 GiB (4096 PTE tables, 8 PMD tables), then
  * MADV_DONTNEED all of it; 20 such cycles. Prints VmPTE before the first
  * touch, after it, after its DONTNEED and after the last cycle (prune frees

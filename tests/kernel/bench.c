@@ -7,7 +7,9 @@
 
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/mmu.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/tsc.h"
 #include "drivers/poweroff.h"
 #include "kernel/boot_hook.h"
 #include "kernel/percpu.h"
@@ -27,7 +29,7 @@
 #include "mm/pt_ref.h"
 
 #define RUNS 201 /* odd: the median is one sample */
-#define BENCH_VA 0xffffc00000000000ul /* unmapped: invlpg of it is harmless */
+#define BENCH_VA TEST_MAP_BASE /* unmapped: invlpg of it is harmless */
 
 static uint64_t samples[RUNS];
 
@@ -47,7 +49,7 @@ static uint64_t median(int n)
 static void report(const char *name, uint64_t cycles)
 {
     printk("%s %lu cycles\n", name, cycles);
-    printk("%s_time %lu ns\n", name, cycles * 1000 / tsc_per_us);
+    printk("%s_time %lu ns\n", name, tsc_to_ns(cycles));
 }
 
 static void nothing(void *arg)
@@ -319,7 +321,7 @@ static void bench_pt_reclaim_ipis(void)
 
 int bench_run_all(void)
 {
-    printk("# bench: %d CPUs, TSC %lu MHz, medians of %d runs\n", cpu_count, tsc_per_us, RUNS);
+    printk("# bench: %d CPUs, TSC %lu MHz, medians of %d runs\n", cpu_count, tsc_hz / 1000000, RUNS);
     if (cpu_count < 2) {
         printk("# bench: IPI and shootdown figures need 2 or more CPUs\n");
     } else {

@@ -22,9 +22,26 @@ bool ktest_check(bool cond, const char *expr, const char *file, int line)
     return cond;
 }
 
+/* Whether test t's name contains one of the comma-separated words of
+ * 'filter' (or the filter is "all"). */
 static bool selected(const struct ktest *t, const char *filter)
 {
-    return strcmp(filter, "all") == 0 || strstr(t->name, filter) != NULL;
+    if (strcmp(filter, "all") == 0)
+        return true;
+    char word[64];
+    for (const char *w = filter; *w;) {
+        size_t len = 0;
+        while (w[len] && w[len] != ',')
+            len++;
+        if (len > 0 && len < sizeof(word)) {
+            memcpy(word, w, len);
+            word[len] = '\0';
+            if (strstr(t->name, word))
+                return true;
+        }
+        w += len + (w[len] == ',');
+    }
+    return false;
 }
 
 int ktest_run(const char *filter)

@@ -3,7 +3,8 @@
  *
  * A test is a function registered with KTEST(name) { ... } in any file of
  * tests/kernel/. With "ktest=all" on the command line every test runs at
- * boot; "ktest=WORD" runs those whose name contains WORD. Afterwards the
+ * boot; "ktest=WORD" runs those whose name contains WORD, "ktest=W1,W2" those
+ * whose name contains any of them. Afterwards the
  * kernel exits QEMU: status 0 if all passed (see drivers/poweroff.h).
  *
  * Inside a test, KEXPECT(cond) records a failure and goes on;

@@ -4,7 +4,7 @@
  * copy-on-write, shared memory, the memory system calls' effect on the page
  * tables, counters, stack growth and running out of memory.
  */
-#include "arch/x86_64/trap.h"
+#include "arch/x86_64/mmu.h"
 #include "kernel/errno.h"
 #include "lib/string.h"
 #include "mm/as.h"

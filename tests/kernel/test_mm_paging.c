@@ -1,5 +1,5 @@
 /* The live kernel page tables: W^X on the image, the direct map, no identity map. */
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
 #include "mm/layout.h"
 #include "mm/paging.h"
 #include "tests/kernel/ktest.h"

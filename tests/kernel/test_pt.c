@@ -4,7 +4,7 @@
  * to the PML4, the allocate-and-get race on all CPUs, the refill race, and
  * what each free strategy does.
  */
-#include "arch/x86_64/trap.h"
+#include "arch/x86_64/mmu.h"
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
 #include "kernel/sched.h"
@@ -202,7 +202,7 @@ static void refill_between_chunks(struct address_space *as, uint64_t next_va)
     if (refills++ || next_va <= refill_va)
         return;
     struct page *replaced = NULL;
-    struct zap z = ZAP_INIT;
+    ZAP(z);
     struct vma *vma = vma_find(&as->vmas, refill_va); /* the zap holds the map lock */
     KEXPECT(vma && fault_in_locked(as, vma, refill_va, true, &replaced, NULL, &z) == 0);
     KEXPECT(!replaced && z.pt.count == 0); /* nothing to finish */

@@ -2,6 +2,7 @@
  * on every online CPU. */
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/tsc.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/rcu.h"
@@ -33,7 +34,7 @@ static bool wait_for_grace_period(uint64_t cookie)
 /* Busy-waits (interrupts as they are) for 'ticks' timer periods of TSC time. */
 static void spin_for_ticks(int ticks)
 {
-    uint64_t end = rdtsc() + (uint64_t)ticks * tsc_per_us * (1000000 / TIMER_HZ);
+    uint64_t end = rdtsc() + (uint64_t)ticks * tsc_hz / TIMER_HZ;
     while (rdtsc() < end)
         cpu_relax();
 }

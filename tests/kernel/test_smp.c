@@ -5,7 +5,8 @@
  */
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/apic.h"
-#include "arch/x86_64/pgtable.h"
+#include "arch/x86_64/mmu.h"
+#include "arch/x86_64/tsc.h"
 #include "kernel/percpu.h"
 #include "kernel/sched.h"
 #include "kernel/smp_call.h"
@@ -108,7 +109,7 @@ KTEST(smp_ipi_round_trip_on_every_cpu_pair)
  * CPU read through it (so each TLB caches A), remap it to frame B, shoot
  * down on every CPU, then every CPU must read B.
  */
-#define TEST_VA 0xffffc00000000000ul
+#define TEST_VA TEST_MAP_BASE
 #define VALUE_A 0xaaaaaaaaaaaaaaaaul
 #define VALUE_B 0xbbbbbbbbbbbbbbbbul
 

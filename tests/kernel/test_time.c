@@ -1,8 +1,11 @@
 /* Clocks and sleeping (kernel/time.h), the CMOS clock (drivers/rtc.h). */
 #include "arch/x86_64/apic.h"
+#include "arch/x86_64/clock_ref.h"
+#include "arch/x86_64/tsc.h"
 #include "drivers/rtc.h"
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
+#include "kernel/printk.h"
 #include "kernel/smp_call.h"
 #include "kernel/time.h"
 #include "kernel/wait.h"
@@ -104,4 +107,27 @@ KTEST(time_clock_ids)
     KEXPECT(clock_read_ns(8, &ns) == -EINVAL);  /* CLOCK_REALTIME_ALARM */
     KEXPECT(clock_read_ns(12, &ns) == -EINVAL);
     KEXPECT(clock_read_ns(-1, &ns) == -EINVAL); /* a process CPU clock */
+}
+
+/* The TSC frequency in use is believable, and every reference clock this
+ * machine has measures the same one, within 10%: a clock that is absent,
+ * stopped or read wrongly gives a figure off by a large factor (a PIT that
+ * does not count made it 2 MHz instead of 2,600). */
+KTEST(time_reference_clocks_agree)
+{
+    KEXPECT(tsc_hz_believable(tsc_hz));
+    KEXPECT(tsc_info()->source != NULL);
+    KEXPECT(!tsc_hz_believable(2000000));
+    KEXPECT(!tsc_hz_believable(20000000000ull));
+    for (int id = 0; id < CLOCK_REF_COUNT; id++) {
+        struct clock_ref ref;
+        const char *why;
+        if (!clock_ref_probe(id, &ref, &why)) {
+            printk("    # %s: absent (%s)\n", clock_ref_option_name(id), why);
+            continue;
+        }
+        uint64_t hz = tsc_measure(&ref);
+        printk("    # %s: TSC %lu kHz\n", ref.name, hz / 1000);
+        KEXPECT(hz > tsc_hz - tsc_hz / 10 && hz < tsc_hz + tsc_hz / 10);
+    }
 }

@@ -6,6 +6,7 @@
 #include "arch/x86_64/backtrace.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/extable.h"
+#include "arch/x86_64/mmu.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/ksyms.h"
 #include "lib/string.h"

@@ -8,6 +8,7 @@
  * usage: test_clone_settls [BASE-HEX]: one more base to try (not checked).
  */
 /* prune-test: deterministic-output */
+/* prune-test: soak-args: */
 #include "ut.h"
 
 #include <sys/syscall.h>

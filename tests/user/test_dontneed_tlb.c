@@ -20,6 +20,7 @@
  * the kinds. Round counts are "# " notes.
  */
 /* prune-test: deterministic-output */
+/* prune-test: soak-args: 10000 */
 /* prune-test: cmdlines: ptfree=rcu | ptfree=ipi */
 #include "ut.h"
 

@@ -6,6 +6,7 @@
  * is EACCES too.
  */
 /* prune-test: deterministic-output */
+/* prune-test: soak-args: */
 #include "ut.h"
 
 static char *const argv[] = {"x", NULL};

@@ -10,6 +10,7 @@
  * futexes work.
  */
 /* prune-test: deterministic-output */
+/* prune-test: soak-args: */
 #include "ut.h"
 
 #include <stdint.h>

@@ -10,6 +10,7 @@
  *    iovecs).
  */
 /* prune-test: deterministic-output */
+/* prune-test: soak-args: */
 #include "ut.h"
 
 #include <fcntl.h>

@@ -8,6 +8,7 @@
  * count asked for, not the one cut to Linux's per-call maximum.
  */
 /* prune-test: deterministic-output */
+/* prune-test: soak-args: */
 #include "ut.h"
 
 #include <fcntl.h>

@@ -16,6 +16,7 @@
  * 8 fork; 15 by default). Iteration counts are "# " notes.
  */
 /* prune-test: deterministic-output */
+/* prune-test: soak-args: 10000 */
 /* prune-test: cmdlines: ptfree=rcu | ptfree=ipi */
 #include "ut.h"
 

@@ -13,6 +13,7 @@
  * usage: test_sparse_faults [NPROC [TOUCHES [STRIDE_LOG2]]]
  */
 /* prune-test: deterministic-output */
+/* prune-test: soak-args: */
 /* prune-test: smp: 16 */
 #include "ut.h"
 

@@ -9,6 +9,7 @@
  * returns fails the test instead of hanging it.
  */
 /* prune-test: deterministic-output */
+/* prune-test: soak-args: */
 #include "ut.h"
 
 #include <sched.h>

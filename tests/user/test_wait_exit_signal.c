@@ -6,6 +6,7 @@
  * by a plain wait4, so wait4 gives ECHILD when it is the only child.
  */
 /* prune-test: deterministic-output */
+/* prune-test: soak-args: */
 #include "ut.h"
 
 #include <sched.h>
