@@ -42,7 +42,7 @@ KERNEL_CFLAGS += -DDEBUG
 endif
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
-KERNEL_C   := $(wildcard arch/x86_64/*.c mm/*.c kernel/*.c fs/*.c drivers/*.c lib/*.c tests/kernel/*.c)
+KERNEL_C   := $(wildcard arch/x86_64/*.c mm/*.c kernel/*.c kernel/signal/*.c fs/*.c drivers/*.c lib/*.c tests/kernel/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o) $(BUILD)/font/fonts.o
 

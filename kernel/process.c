@@ -13,10 +13,10 @@
 #include "kernel/errno.h"
 #include "kernel/futex.h"
 #include "kernel/panic.h"
-#include "kernel/pgrp.h"
 #include "kernel/printk.h"
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
+#include "kernel/signal/pgrp.h"
 #include "kernel/spinlock.h"
 #include "kernel/syscall.h"
 #include "lib/string.h"
@@ -322,7 +322,7 @@ void process_unlink_locked(struct process *p)
 /* The last thread of p has gone: p becomes a zombie with 'status'; its
  * children go to PID 1 (and get their PR_SET_PDEATHSIG signal); its parent gets its exit signal and wakes (or
  * reaps p at once if it ignores SIGCHLD: L1 dropped here); groups the exit
- * orphans get SIGHUP (kernel/pgrp.h). */
+ * orphans get SIGHUP (kernel/signal/pgrp.h). */
 static void process_become_zombie(struct process *p, int status)
 {
     fd_table_destroy(p->files);

@@ -84,7 +84,7 @@ struct process {
     int exit_signal;                /* clone's CSIGNAL (fork: SIGCHLD); SIGCHLD once
                                        adopted; wait4 tells "clone children" by it */
     struct process *all_next;       /* the list of all processes */
-    int pgid;                       /* process group (kernel/pgrp.c) */
+    int pgid;                       /* process group (kernel/signal/pgrp.c) */
     int sid;                        /* session */
     struct tty *ctty;               /* controlling terminal, or NULL */
     bool did_exec;                  /* has called execve (setpgid by the parent: EACCES) */
@@ -156,7 +156,7 @@ void process_family(struct process *p, int *ppid, int *threads);
 /* Makes every thread of 'p' die with 'sig' on its way to user mode (and
  * interrupts their sleeping system calls). The first signal wins. The
  * caller holds a reference on p (its own process: L2; another: L3) or
- * proc_lock (kernel/signal.c). */
+ * proc_lock (kernel/signal/signal.c). */
 void process_kill(struct process *p, int sig);
 
 /* True if the calling thread's process is being killed: sleeps that only

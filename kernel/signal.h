@@ -323,7 +323,7 @@ bool signal_notify_exit_locked(struct process *parent, struct process *child);
 void signal_process_free(struct process *p);
 
 /* The process is stopped or being stopped (a job-control stop), for the
- * orphaned-group rule (kernel/pgrp.c). Reads one word. */
+ * orphaned-group rule (kernel/signal/pgrp.c). Reads one word. */
 bool signal_process_stopped(struct process *p);
 
 /* Whether 'sig' is ignored or blocked by the calling thread (the terminal

@@ -1,4 +1,5 @@
-/* The signal frame and rt_sigreturn; see arch/x86_64/sigframe.h. */
+/* The signal frame: built for a handler, read back by rt_sigreturn; see
+ * arch/x86_64/sigframe.h. */
 #include "arch/x86_64/sigframe.h"
 
 #include <stddef.h>
@@ -7,8 +8,7 @@
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/uaccess.h"
 #include "kernel/errno.h"
-#include "kernel/process.h"
-#include "kernel/syscall.h"
+#include "kernel/signal.h"
 #include "lib/string.h"
 #include "mm/layout.h"
 
@@ -158,30 +158,19 @@ int sigframe_setup(struct trap_frame *tf, int sig, const struct siginfo *info,
     return 0;
 }
 
-/*
- * rt_sigreturn: the handler returned into sa_restorer, which calls this
- * with rsp just above pretcode. Everything is read and checked before
- * anything changes; a frame that cannot be read, would return to a
- * non-user rip or to other segments than the user ones, or holds an FPU
- * state the CPU would refuse is a fault (SIGSEGV), never a kernel crash.
- * Returns the restored rax.
- */
-static long sys_rt_sigreturn(void)
+int sigframe_restore(struct trap_frame *tf, uint64_t *blocked, struct user_stack *stack)
 {
-    struct trap_frame *tf = current_user_frame();
-    struct thread *t = current_thread();
-    uint64_t handler_sp = tf->rsp;
-    uint64_t frame = handler_sp - sizeof(uint64_t);
+    uint64_t frame = tf->rsp - sizeof(uint64_t);
     struct ucontext_64 uc;
     struct fpu_state fpu;
     const struct sigcontext_64 *sc = &uc.mcontext;
     if (copy_from_user(&uc, frame + offsetof(struct rt_sigframe, uc), sizeof(uc)))
-        goto bad;
+        return -EFAULT;
     if (!user_addr_ok(sc->rip) || sc->cs != USER_CS || sc->ss != USER_DS)
-        goto bad;
+        return -EFAULT;
     if (sc->fpstate) {
         if (copy_from_user(&fpu, sc->fpstate, sizeof(fpu)) || !fpu_user_state_ok(&fpu))
-            goto bad;
+            return -EFAULT;
     } else {
         fpu_state_init(&fpu);
     }
@@ -192,14 +181,7 @@ static long sys_rt_sigreturn(void)
     tf->ss = USER_DS;
     tf->error_code = TRAP_NO_ERROR_CODE; /* no longer in a system call: no restart */
     fpu_restore(&fpu);
-    signal_set_blocked(uc.sigmask);
-    /* Linux ignores all but -EFAULT, and judges "on the alternate stack"
-     * by the handler's stack pointer */
-    (void)signal_altstack_set(&uc.stack, handler_sp);
-    t->sig.restart.fn = NULL;
-    return (long)tf->rax;
-bad:
-    signal_fault(tf, SIGSEGV, SI_KERNEL, frame);
+    *blocked = uc.sigmask;
+    *stack = uc.stack;
     return 0;
 }
-SYSCALL(SYS_rt_sigreturn, sys_rt_sigreturn);

@@ -64,4 +64,16 @@ int sigframe_setup(struct trap_frame *tf, int sig, const struct siginfo *info,
                    const struct k_sigaction *ka, uint64_t saved_blocked,
                    struct thread_signals *ts);
 
+/*
+ * rt_sigreturn's half (kernel/signal/deliver.c): reads the frame whose
+ * return address was just popped (tf->rsp - 8) and checks it whole before
+ * anything changes: a rip outside user space, other segments than the
+ * user ones, or an FPU image the CPU would refuse are -EFAULT, as is a
+ * frame that cannot be read. Then restores tf's registers (rflags: only
+ * the bits a user may set), the FPU state, marks tf as no longer in a
+ * system call (no restart), and returns 0 with the saved mask in *blocked
+ * and the saved alternate stack in *stack.
+ */
+int sigframe_restore(struct trap_frame *tf, uint64_t *blocked, struct user_stack *stack);
+
 #endif

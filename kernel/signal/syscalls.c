@@ -2,13 +2,13 @@
  * The signal system calls: kill and its thread and queue variants,
  * rt_sigaction, the mask, pending, waiting (sigsuspend, pause,
  * sigtimedwait), sigaltstack and restart_syscall. Linux's argument checks
- * and errno values; the mechanism is kernel/signal.c (rt_sigreturn is in
- * arch/x86_64/sigframe.c).
+ * and errno values; the mechanism is kernel/signal/signal.c (rt_sigreturn
+ * is in kernel/signal/deliver.c).
  */
 #include "arch/x86_64/uaccess.h"
 #include "kernel/errno.h"
-#include "kernel/pgrp.h"
 #include "kernel/process.h"
+#include "kernel/signal/pgrp.h"
 #include "kernel/syscall.h"
 #include "kernel/time.h"
 #include "lib/string.h"

@@ -9,8 +9,8 @@
  * The fields (struct process: pgid, sid, ctty) are under proc_lock; the
  * functions here take it unless their name ends in _locked.
  */
-#ifndef KERNEL_PGRP_H
-#define KERNEL_PGRP_H
+#ifndef KERNEL_SIGNAL_PGRP_H
+#define KERNEL_SIGNAL_PGRP_H
 
 #include <stdbool.h>
 

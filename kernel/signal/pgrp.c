@@ -1,6 +1,6 @@
 /* Process groups and sessions: their system calls and rules; see
- * kernel/pgrp.h. */
-#include "kernel/pgrp.h"
+ * kernel/signal/pgrp.h. */
+#include "kernel/signal/pgrp.h"
 
 #include "drivers/tty.h"
 #include "kernel/errno.h"
