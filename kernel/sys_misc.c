@@ -1,9 +1,9 @@
 /*
  * Small system calls with little or no state of their own: uname,
- * sysinfo, getrandom, sched_yield, the user and group ids (everything runs
- * as root), prlimit64, arch_prctl (the thread's TLS base), and what the C
- * libraries ask for at start-up and after: prctl, set_robust_list and
- * get_robust_list, rseq. See docs/userspace.md.
+ * sysinfo, getrandom, sched_yield and sched_getaffinity, the user and
+ * group ids (everything runs as root), prlimit64, arch_prctl (the thread's
+ * TLS base), and what the C libraries ask for at start-up and after:
+ * prctl, set_robust_list and get_robust_list, rseq. See docs/userspace.md.
  */
 #include <stdint.h>
 
@@ -11,6 +11,7 @@
 #include "arch/x86_64/uaccess.h"
 #include "fs/fs_abi.h"
 #include "kernel/errno.h"
+#include "kernel/percpu.h"
 #include "kernel/process.h"
 #include "kernel/random.h"
 #include "kernel/sched.h"
@@ -132,6 +133,30 @@ static long sys_sched_yield(void)
     return 0;
 }
 SYSCALL(SYS_sched_yield, sys_sched_yield);
+
+/*
+ * sched_getaffinity(pid, len, mask): every online CPU, since prune pins no
+ * thread (sched_setaffinity is not supported). Linux's checks: 'len' must
+ * hold a bit per CPU and be a multiple of 8 (-EINVAL); pid 0 is the
+ * caller, else a thread id (-ESRCH). Returns the bytes written: the
+ * kernel's mask, MAX_CPUS bits.
+ */
+static long sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t umask)
+{
+    if (len * 8 < (uint64_t)cpu_count || (len & (sizeof(uint64_t) - 1)))
+        return -EINVAL;
+    if ((int)pid != 0) {
+        struct process *owner;
+        spin_lock(&proc_lock);
+        bool found = thread_find_locked((int)pid, &owner) != NULL;
+        spin_unlock(&proc_lock);
+        if (!found)
+            return -ESRCH;
+    }
+    cpumask_t mask = __atomic_load_n(&cpus_online, __ATOMIC_RELAXED);
+    return copy_to_user(umask, &mask, sizeof(mask)) ? -EFAULT : (long)sizeof(mask);
+}
+SYSCALL(SYS_sched_getaffinity, sys_sched_getaffinity);
 
 /* Every process runs as root: uid and gid 0, real and effective. */
 static long sys_getuid(void) { return 0; }

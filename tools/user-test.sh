@@ -9,8 +9,10 @@
 #      when its source says "prune-test: prune-only");
 #   2. on prune as PID 1 (init=/bin/test_x), with -smp 1 and with -smp 4.
 # A prune run passes when its exit status is the host's (0 when the host run
-# was skipped) and, if the source says "prune-test: deterministic-output",
-# its output is the host's. prune's output is what the serial log holds
+# was skipped), the kernel printed no "prune: unknown syscall" line (unless
+# the source says "prune-test: unknown-syscalls": the fuzzer, test_enosys)
+# and, if the source says "prune-test: deterministic-output", its output is
+# the host's. prune's output is what the serial log holds
 # between "prune: running /bin/test_x as PID 1" and "prune: PID 1 ...",
 # without the kernel's own "prune: " lines; lines starting with "# " are
 # notes (figures, timings) and are not compared, on either side.
@@ -37,7 +39,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
-[ $# -ge 1 ] || { sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 logs=$1
 shift
 iso=${ISO:-build/prune.iso}
@@ -129,6 +131,8 @@ for r in "${runs[@]}"; do
     grep -q 'prune-test: deterministic-output' "$src" && deterministic=1
     prune_only=0
     grep -q 'prune-test: prune-only' "$src" && prune_only=1
+    unknown_ok=0
+    grep -q 'prune-test: unknown-syscalls' "$src" && unknown_ok=1
     args=$(marker args "$src")
     script=$(marker serial-script "$src")
     smp_many=$(marker smp "$src")
@@ -197,6 +201,8 @@ for r in "${runs[@]}"; do
             prune_cannot_run="an earlier boot did not start its PID 1"
         elif [ "$rc" != "$expect" ]; then
             why="status $rc, expected $expect"
+        elif [ $unknown_ok = 0 ] && tr -d '\r' < "$log" | grep -q '^prune: unknown syscall'; then
+            why="the kernel printed \"$(tr -d '\r' < "$log" | grep -m1 '^prune: unknown syscall')\""
         elif [ $deterministic = 1 ] && [ $have_oracle = 1 ] &&
              ! cmp -s "$outdir/$t.host.out" "$outdir/$t.$tag.out"; then
             why="output differs from Linux"

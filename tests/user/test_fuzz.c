@@ -27,6 +27,7 @@
  * Not run on the host: random calls as root on a real machine are a bad idea.
  */
 /* prune-test: prune-only */
+/* prune-test: unknown-syscalls */
 /* prune-test: soak-args: -s SEED 20000 */
 #include "ut.h"
 
