@@ -164,6 +164,13 @@ $(BUILD)/extra/%.cpio: $(BUILD)/user/glibc/% tools/mkinitrd.sh
 	@mkdir -p $(dir $@)
 	tools/mkinitrd.sh --extra $@ $<
 
+# Debian's busybox (package busybox-static, a static glibc program), in an
+# archive of its own too: tools/run-tests.sh types on its shell.
+BUSYBOX := /bin/busybox
+$(BUILD)/extra/busybox.cpio: $(BUSYBOX) tools/mkinitrd.sh
+	@mkdir -p $(dir $@)
+	tools/mkinitrd.sh --extra $@ $<
+
 user: $(USER_PROGS) $(BENCH_PROGS) $(GLIBC_PROGS)
 
 # Changes (and so rebuilds the initrd) only when EXTRA_BIN names another directory.
@@ -180,12 +187,12 @@ $(BUILD)/initrd.cpio: $(USER_PROGS) $(BENCH_PROGS) $(if $(EXTRA_BIN),$(wildcard 
 	$(if $(EXTRA_BIN),find $(EXTRA_BIN)/ -maxdepth 1 -type f -exec cp -p {} $(BUILD)/initrd-bin/ \;)
 	tools/mkinitrd.sh $@ $(BUILD)/initrd-bin
 
-$(BUILD)/prune.iso: $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(GLIBC_CPIOS) boot/grub.cfg \
-                    tools/grubcfg.sh
+$(BUILD)/prune.iso: $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(GLIBC_CPIOS) \
+                    $(BUILD)/extra/busybox.cpio boot/grub.cfg tools/grubcfg.sh
 	rm -rf $(BUILD)/isodir
 	mkdir -p $(BUILD)/isodir/boot/grub $(BUILD)/isodir/boot/extra
 	cp $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(BUILD)/isodir/boot/
-	cp $(GLIBC_CPIOS) $(BUILD)/isodir/boot/extra/
+	cp $(GLIBC_CPIOS) $(BUILD)/extra/busybox.cpio $(BUILD)/isodir/boot/extra/
 	tools/grubcfg.sh "$(ISO_CMDLINE)" < boot/grub.cfg > $(BUILD)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir
 

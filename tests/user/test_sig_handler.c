@@ -27,14 +27,16 @@ static void note(char c)
         order[order_len++] = c;
 }
 
+/* Counts the call last: a thread that waits for 'calls' to change, while
+ * the handler runs in another thread, then reads the other fields whole. */
 static void on_info(int sig, siginfo_t *si, void *uc)
 {
     (void)uc;
-    calls++;
     last_code = si->si_code;
     last_pid = si->si_pid;
     last_value = si->si_value.sival_int;
     handler_tid = syscall(SYS_gettid);
+    calls++;
     (void)sig;
 }
 
