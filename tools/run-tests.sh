@@ -57,7 +57,7 @@ boots=(
     "panic-smp4-stops-cpus|125|stopped 3 of 3 other CPU|--smp 4|selftest=panic-smp"
     "lock-recursion-selftest|125|recursive acquire of spinlock 'selftest' at kernel/selftest.c:[0-9]*, already taken at kernel/selftest.c||selftest=lock-recursion"
     "lock-foreign-unlock-selftest|125|released at kernel/selftest.c:[0-9]* by CPU 0, but held by CPU 1|--smp 2|selftest=lock-foreign-unlock"
-    "sh-job-control|0|PID 1 exited with status 0|--smp 2 --serial-script tests/user/sh_job_control.script|init=/bin/sh"
+    "sh-job-control|0|PID 1 exited with status 0|--smp 2 --serial-script tests/user/sh_job_control.script|leakcheck init=/bin/sh"
     "busybox-sh|3|PID 1 exited with status 3|--smp 2 --extra busybox.cpio --serial-script tests/user/busybox_sh.script|init=/bin/busybox sh"
     "cmdline-40-options|0|prune: running /bin/test_init_argv as PID 1|--smp 2|$(printf 'opt%d ' $(seq 1 40))leakcheck $init_argv"
     "cmdline-2047-bytes|0|prune: running /bin/test_init_argv as PID 1|--smp 2|$(line_of_length 2047 "leakcheck $init_argv")"

@@ -482,7 +482,7 @@ int main(int argc, char **argv)
     CHECK(mapped);
     atomic_store(&sh->ready, 1);
 
-    pthread_t threads[WRITERS + 6];
+    pthread_t threads[WRITERS + 5], signaller;
     int nthreads = 0;
     for (int w = 0; w < WRITERS && mapped; w++) {
         writers[w].index = w;
@@ -497,8 +497,8 @@ int main(int argc, char **argv)
         CHECK(pthread_create(&threads[nthreads++], NULL, futex_main, (void *)0xabcdeful) == 0);
     }
     struct targets targets = { threads, nthreads };
-    if (mapped)
-        CHECK(pthread_create(&threads[nthreads++], NULL, signaller_main, &targets) == 0);
+    bool signalling = mapped && pthread_create(&signaller, NULL, signaller_main, &targets) == 0;
+    CHECK(signalling || !mapped);
 
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -514,6 +514,8 @@ int main(int argc, char **argv)
         snapshots++;
     }
     atomic_store(&sh->stop, 1);
+    if (signalling) /* first: it must not signal a thread already joined */
+        pthread_join(signaller, NULL);
     for (int i = 0; i < nthreads; i++)
         pthread_join(threads[i], NULL);
     int status = -1;
