@@ -10,37 +10,55 @@
 #include "mm/as.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
+#include "mm/pt_dump.h"
 #include "mm/pt_ref.h"
 
 #define PROC_DEV_MINOR 2     /* st_dev of /proc: an anonymous device */
-#define PROC_TEXT_MAX 1024   /* bytes a /proc file may hold */
+#define PROC_TEXT_MAX 1024   /* bytes a generated /proc file may hold */
+#define PROC_READ_CHUNK 512  /* bytes a read_at file copies out at a time */
 
-enum proc_id { PROC_ROOT, PROC_MEMINFO, PROC_PTSTAT, PROC_SELF, PROC_SELF_STATUS, PROC_COUNT };
+enum proc_id {
+    PROC_ROOT, PROC_MEMINFO, PROC_PTSTAT, PROC_SELF, PROC_SELF_STATUS, PROC_SELF_PTDUMP,
+    PROC_SELF_PTDUMP_FULL, PROC_COUNT
+};
 
-/* One name of the tree; the table is the whole tree, parents first. */
+struct proc_open;
+
+/*
+ * One name of the tree; the table is the whole tree, parents first. A file
+ * has its text made once at open by 'generate' (at most PROC_TEXT_MAX
+ * bytes), or, when it may be longer, made again at each read by 'read_at'
+ * from the opener's address space (a reference held while it is open).
+ */
 struct proc_entry {
     const char *name;
     enum proc_id parent;
     bool dir;
     const char *path;                         /* directories: their absolute path */
     size_t (*generate)(char *buf, size_t size); /* files: the text, as proc_text_*() */
+    size_t (*read_at)(const struct proc_open *o, uint64_t pos, char *buf, size_t len);
     long write_error;                         /* files: what write(2) gives (Linux's) */
 };
 
 static size_t meminfo_text(char *buf, size_t size);
 static size_t status_text(char *buf, size_t size);
+static size_t ptdump_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len);
 
 static const struct proc_entry entries[PROC_COUNT] = {
-    [PROC_ROOT] = {"proc", PROC_ROOT, true, "/proc", NULL, 0},
-    [PROC_MEMINFO] = {"meminfo", PROC_ROOT, false, NULL, meminfo_text, -EIO},
-    [PROC_PTSTAT] = {"ptstat", PROC_ROOT, false, NULL, pt_stat_text, -EIO},
-    [PROC_SELF] = {"self", PROC_ROOT, true, "/proc/self", NULL, 0},
-    [PROC_SELF_STATUS] = {"status", PROC_SELF, false, NULL, status_text, -EINVAL},
+    [PROC_ROOT] = {"proc", PROC_ROOT, true, "/proc", NULL, NULL, 0},
+    [PROC_MEMINFO] = {"meminfo", PROC_ROOT, false, NULL, meminfo_text, NULL, -EIO},
+    [PROC_PTSTAT] = {"ptstat", PROC_ROOT, false, NULL, pt_stat_text, NULL, -EIO},
+    [PROC_SELF] = {"self", PROC_ROOT, true, "/proc/self", NULL, NULL, 0},
+    [PROC_SELF_STATUS] = {"status", PROC_SELF, false, NULL, status_text, NULL, -EINVAL},
+    [PROC_SELF_PTDUMP] = {"ptdump", PROC_SELF, false, NULL, NULL, ptdump_read, -EIO},
+    [PROC_SELF_PTDUMP_FULL] = {"ptdump_full", PROC_SELF, false, NULL, NULL, ptdump_read, -EIO},
 };
 
-/* An open /proc file or directory: its entry and, for a file, its text. */
+/* An open /proc file or directory: its entry and, for a file, its text
+ * (generate) or the address space it reads (read_at). */
 struct proc_open {
     const struct proc_entry *entry;
+    struct address_space *as;
     size_t len;
     char text[];
 };
@@ -72,9 +90,35 @@ static size_t status_text(char *buf, size_t size)
     return proc_text_status(buf, size, &s);
 }
 
+/* /proc/self/ptdump and ptdump_full: mm/pt_dump.h. */
+static size_t ptdump_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len)
+{
+    return pt_dump_read(o->as, o->entry == &entries[PROC_SELF_PTDUMP_FULL], pos, buf, len);
+}
+
+/* A read_at file: its text made again for the window [pos, pos + len). */
+static long read_at_file(const struct proc_open *o, struct iobuf buf, size_t len,
+                         uint64_t pos)
+{
+    char chunk[PROC_READ_CHUNK];
+    size_t done = 0;
+    while (done < len) {
+        size_t want = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+        size_t n = o->entry->read_at(o, pos + done, chunk, want);
+        if (n == 0)
+            break;
+        if (iobuf_put(buf, done, chunk, n) < 0)
+            return done ? (long)done : -EFAULT;
+        done += n;
+    }
+    return (long)done;
+}
+
 static long proc_file_read(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
 {
     const struct proc_open *o = f->private;
+    if (o->entry->read_at)
+        return read_at_file(o, buf, len, pos);
     if (pos >= o->len)
         return 0;
     size_t n = o->len - pos < len ? o->len - pos : len;
@@ -143,7 +187,10 @@ static void proc_stat(struct file *f, struct linux_stat *st)
 
 static void proc_release(struct file *f)
 {
-    kfree(f->private);
+    struct proc_open *o = f->private;
+    if (o->as)
+        as_put(o->as);
+    kfree(o);
 }
 
 static const struct file_ops proc_file_ops = {
@@ -194,13 +241,18 @@ static int open_entry(enum proc_id id, uint32_t flags, struct file **out)
     if (!e->dir && (flags & O_DIRECTORY))
         return -ENOTDIR;
     char text[PROC_TEXT_MAX];
-    size_t len = e->dir ? 0 : e->generate(text, sizeof(text));
+    size_t len = e->generate ? e->generate(text, sizeof(text)) : 0;
     if (len >= sizeof(text))
         len = sizeof(text) - 1;
     struct proc_open *o = kmalloc(sizeof(*o) + len);
     if (!o)
         return -ENOMEM;
     o->entry = e;
+    o->as = NULL;
+    if (e->read_at) {
+        o->as = current_thread()->as;
+        as_get(o->as);
+    }
     o->len = len;
     memcpy(o->text, text, len);
     *out = file_alloc(e->dir ? &proc_dir_ops : &proc_file_ops, o, file_status_flags(flags));
