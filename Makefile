@@ -50,7 +50,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -I. -Wall -Wextra -Werror \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
-.PHONY: all iso kernel user run debug test soak bench compare trace host-tests deps clean disasm \
+.PHONY: all iso kernel user run debug test soak bench compare trace grade lab-start host-tests deps clean disasm \
         usb screenshot FORCE
 all: iso
 
@@ -227,6 +227,16 @@ PTFREE ?= rcu
 trace: deps
 	$(MAKE) BUILD=$(BUILD)/trace/prune DEBUG=0 iso
 	tools/trace/run.sh $(WORKLOAD) $(PTFREE)
+
+# The course labs (docs/labs/): make grade [LAB=watch|break|cascade|measure]
+# prints one line per check and "score: N/M"; make lab-start LAB=cascade
+# gives the lab's starting tree (never over uncommitted changes).
+LAB ?=
+grade: deps iso
+	tools/labs/grade.sh $(LAB)
+
+lab-start:
+	tools/labs/lab-start.sh $(LAB)
 
 # Side by side with Linux (docs/compare.md): the user benchmarks on prune
 # built with DEBUG=0 (in $(BUILD)/compare/prune) under ptfree=rcu, ipi and

@@ -7,8 +7,10 @@
  * them from the program's own output, which has ended by then), and prints
  * "tracerun: PROGRAM exited with status N". The kernel's rings hold what
  * the run recorded (PT_TRACE_RING events per CPU; a "lost" line says how
- * many more there were). make trace (tools/trace/) boots prune with
- * tracerun as PID 1 and draws the events.
+ * many more there were). Last it copies /proc/ptstat, each line prefixed
+ * with "S " (the lab of docs/labs/measure.md reads the IPI counts there).
+ * make trace (tools/trace/) boots prune with tracerun as PID 1 and draws
+ * the events.
  *
  * usage: tracerun PROGRAM [ARGS...]
  */
@@ -31,16 +33,19 @@ static int switch_trace(const char *word)
     return ok ? 0 : -1;
 }
 
-/* Copies what is recorded to stdout. */
-static void drain(int fd)
+/* Copies file fd to stdout, each line prefixed with 'prefix' (NULL: reads
+ * it and prints nothing). */
+static void copy_lines(int fd, const char *prefix)
 {
     ssize_t n;
     while ((n = read(fd, buf, sizeof(buf))) > 0) {
+        if (!prefix)
+            continue;
         for (char *line = buf, *end; line < buf + n; line = end + 1) {
             end = memchr(line, '\n', (size_t)(buf + n - line));
             if (!end)
                 break;
-            printf("T %.*s\n", (int)(end - line), line);
+            printf("%s%.*s\n", prefix, (int)(end - line), line);
         }
     }
 }
@@ -56,7 +61,7 @@ int main(int argc, char **argv)
         perror("tracerun: /proc/pttrace");
         return 1;
     }
-    drain(fd); /* what came before this run */
+    copy_lines(fd, NULL); /* events from before this run */
     pid_t child = fork();
     if (child == 0) {
         execv(argv[1], argv + 1);
@@ -66,8 +71,13 @@ int main(int argc, char **argv)
     int status = 0;
     waitpid(child, &status, 0);
     switch_trace("off");
-    drain(fd);
+    copy_lines(fd, "T ");
     close(fd);
+    fd = open("/proc/ptstat", O_RDONLY);
+    if (fd >= 0) {
+        copy_lines(fd, "S ");
+        close(fd);
+    }
     printf("tracerun: %s exited with status %d\n", argv[1],
            WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
     return 0;
