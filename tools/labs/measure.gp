@@ -14,5 +14,5 @@ set yrange [0:*]
 set y2range [0:*]
 set key top left
 set grid ytics
-plot for [s in "rcu ipi off"] dat using ($1 eq s ? $2 : NaN):3 with linespoints lw 2 title s." (ms)", \
-     dat using ($1 eq "ipi" ? $2 : NaN):5 axes x1y2 with points pt 7 ps 1.5 title "ipi: reclaim IPIs"
+plot for [s in "rcu ipi off"] dat using (strcol(1) eq s ? $2 : NaN):3 with linespoints lw 2 title s." (ms)", \
+     dat using (strcol(1) eq "ipi" ? $2 : NaN):5 axes x1y2 with points pt 7 ps 1.5 title "ipi: reclaim IPIs"

@@ -23,14 +23,16 @@ for s in rcu ipi off; do
     for cpus in 1 2 4; do
         log=$out/measure-$s-$cpus.log
         tools/qemu-run "$iso" --smp $cpus --mem 512M --timeout 600 \
-            --cmdline "ptfree=$s init=/bin/tracerun /bin/bench_sparse_reclaim" > "$log" 2>&1
+            --cmdline "ptfree=$s init=/bin/tracerun /bin/bench_sparse_reclaim" 2>&1 |
+            tr -d '\r' > "$log"
         ns() { awk -v k="$1" '$1 == k && $3 == "ns" { printf "%.3f", $2 / 1e6 }' "$log"; }
         stat() { sed -n "s/^S $1 //p" "$log"; }
         row="$s $cpus $(ns sparse_dontneed_8g_time) $(ns sparse_touch_4096_tables_time) $(stat reclaim_ipis) $(stat grace_periods)"
         echo "$row" | tee -a "$dat"
     done
 done
-gnuplot -e "dat='$dat'; out='$out/measure.png'" tools/labs/measure.gp
+gnuplot -e "dat='$dat'; out='$out/measure.png'" tools/labs/measure.gp || exit 1
+[ -s "$out/measure.png" ] || { echo "measure: gnuplot drew nothing"; exit 1; }
 echo "measure: $dat, $out/measure.png"
 [ "${1:-}" = --check ] || exit 0
 awk 'NR > 1 && NF == 6 && $3 > 0 { rows++ }
