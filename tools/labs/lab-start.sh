@@ -40,6 +40,11 @@ stub = """
      */
     assert_locked(&as->map_lock); /* R1 */
     (void)g;
+    if (put_unless_last(pt))
+        return;
+#ifdef DEBUG
+    check_no_lock_of(as, "the last pt_put of a table");
+#endif
     pt_count_sub(pt, 1);
 }"""
 open(path, "w").write(src[:start] + stub + src[i:])
