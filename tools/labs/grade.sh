@@ -12,7 +12,8 @@
 #            which every table is freed only after a grace period that
 #            started after its unlink ended; the same run under ipi, whose
 #            tables wait less (median) than under rcu
-#   break    the catching tests pass on this tree; each broken variant in
+#   break    the catching tests (the race, count and grace-period kernel
+#            tests, the stress test under rcu) pass on this tree; each broken variant in
 #            tools/labs/break/*.patch and in labs/mine/*.patch (the
 #            student's) is caught: applied to a copy of HEAD, some test
 #            fails or panics; the SPIN model without the recheck fails
@@ -78,7 +79,7 @@ ipi_waits_less() {
 # The catching tests of the break lab, run in directory DIR.
 catching_tests_pass() {
     local dir=$1
-    ktests "$dir/build/prune.iso" pt_alloc_get_race,pt_refill_race,pt_counts_exact || return 1
+    ktests "$dir/build/prune.iso" pt_alloc_get_race,pt_refill_race,pt_counts_exact,pt_rcu_waits || return 1
     tools/qemu-run "$dir/build/prune.iso" --smp 4 --mem 256M --timeout 300 \
         --cmdline "ptfree=rcu init=/bin/test_pt_stress 20000"
 }
