@@ -9,14 +9,15 @@
 #
 # The checks:
 #   watch    the ptdump kernel tests; test_ptdump; a traced run under rcu in
-#            which every table is freed only after a grace period that
-#            started after its unlink ended; the same run under ipi, whose
-#            tables wait less (median) than under rcu
+#            which every table is freed only after a whole grace period
+#            that started after it was queued; the same run under ipi,
+#            whose tables wait less (median) than under rcu
 #   break    the catching tests (the race, count and grace-period kernel
-#            tests, the stress test under rcu) pass on this tree; each broken variant in
-#            tools/labs/break/*.patch and in labs/mine/*.patch (the
-#            student's) is caught: applied to a copy of HEAD, some test
-#            fails or panics; the SPIN model without the recheck fails
+#            tests, the stress test under rcu) pass on this tree; each
+#            broken variant in tools/labs/break/*.patch and in
+#            labs/mine/*.patch (the student's) is caught: applied to a copy
+#            of HEAD, some test fails or panics; the SPIN model without the
+#            recheck fails
 #   cascade  the count, cascade and audit kernel tests; test_vmpte
 #   measure  tools/labs/measure.sh made its table (3 strategies x 1, 2, 4
 #            CPUs), with no reclaim IPI at 1 CPU or under rcu, and some
