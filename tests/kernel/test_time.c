@@ -55,9 +55,8 @@ KTEST(time_sleep_is_at_least_as_long_as_asked)
     /* Against the tick count too, so that a wrong TSC scale shows: with a
      * TSC measured 2,600 times too slow (no PIT before the HPET and PM
      * timer were used), the 64 ms sleep ended after one tick. A loaded
-     * host may swallow ticks of a descheduled vCPU (a loaded run saw at most
-     * 4 of 6),
-     * so a third of them is enough. */
+     * host may swallow ticks of a descheduled vCPU (a loaded run saw at
+     * most 4 of 6), so a third of them is enough. */
     for (uint64_t ms = 1; ms <= 64; ms *= 4) {
         uint64_t start = time_monotonic_ns(), start_ticks = sched_ticks();
         KEXPECT(time_sleep_until(start + ms * NS_PER_MS) == 0);
