@@ -50,7 +50,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -I. -Wall -Wextra -Werror \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
-.PHONY: all iso kernel user run debug test soak bench compare host-tests deps clean disasm \
+.PHONY: all iso kernel user run debug test soak bench compare trace grade lab-start host-tests deps clean disasm \
         usb screenshot FORCE
 all: iso
 
@@ -246,6 +246,25 @@ bench: deps iso
 	@$(QEMU_RUN) $(BUILD)/prune.iso --smp 4 --mem 2G --cmdline "bench=all init=/bin/init bench_" \
 	    --timeout 300 \
 	    | tr -d '\r' | grep -E '^[a-z_0-9]+ [0-9]+ [a-z]+$$|^# bench'
+
+# The page-table events of one workload, recorded (mm/pt_trace.h) and drawn
+# into $(BUILD)/trace/ (tools/trace/run.sh): make trace [WORKLOAD=bench_seed_5g]
+# [PTFREE=rcu|ipi|off|all]; PTFREE=all also refreshes docs/trace/.
+WORKLOAD ?= bench_seed_5g
+PTFREE ?= rcu
+trace: deps
+	$(MAKE) BUILD=$(BUILD)/trace/prune DEBUG=0 iso
+	tools/trace/run.sh $(WORKLOAD) $(PTFREE)
+
+# The course labs (docs/labs/): make grade [LAB=watch|break|cascade|measure]
+# prints one line per check and "score: N/M"; make lab-start LAB=cascade
+# gives the lab's starting tree (never over uncommitted changes).
+LAB ?=
+grade: deps iso
+	tools/labs/grade.sh $(LAB)
+
+lab-start:
+	tools/labs/lab-start.sh $(LAB)
 
 # Side by side with Linux (docs/compare.md): the user benchmarks on prune
 # built with DEBUG=0 (in $(BUILD)/compare/prune) under ptfree=rcu, ipi and

@@ -48,6 +48,16 @@ uint64_t time_monotonic_ns(void)
     return tsc_to_ns(rdtsc());
 }
 
+uint64_t time_cycles(void)
+{
+    return rdtsc();
+}
+
+uint64_t time_cycles_per_second(void)
+{
+    return tsc_hz;
+}
+
 /* Wall-clock minus monotonic time; reads the RTC on the first call. */
 static int64_t realtime_offset(void)
 {

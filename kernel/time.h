@@ -34,6 +34,11 @@
  * goes back on one CPU, nor across CPUs whose TSCs agree (QEMU's do). */
 uint64_t time_monotonic_ns(void);
 
+/* The TSC: cycles since the CPU was reset (timestamps of mm/pt_trace.h),
+ * and how many it counts per second. */
+uint64_t time_cycles(void);
+uint64_t time_cycles_per_second(void);
+
 /* Nanoseconds since 1970-01-01 00:00:00 UTC. The first call reads the RTC
  * (process context). */
 int64_t time_realtime_ns(void);

@@ -149,6 +149,7 @@ static int fault_once(struct address_space *as, uint64_t addr, bool write, bool 
 int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error)
 {
     bool write = pf_is_write(pf_error), exec = pf_is_fetch(pf_error);
+    pt_trace_sampled(PT_EV_FAULT, addr);
 #ifdef DEBUG
     /* prune sets no reserved bit but in PTE_POISON (arch/x86_64/mmu.h) */
     if (addr < USER_TOP && pf_hit_reserved_bit(pf_error))

@@ -86,6 +86,7 @@
 #include "kernel/preempt.h"
 #include "kernel/spinlock.h"
 #include "mm/page.h"
+#include "mm/pt_trace.h"
 
 struct address_space;
 
@@ -111,11 +112,14 @@ const char *pt_strategy_name(enum pt_strategy s);
  * returns what pt_walk_end() needs. Interrupts off: no sleeping, short. */
 static inline uint64_t pt_walk_begin(void)
 {
-    return irq_save();
+    uint64_t flags = irq_save();
+    pt_trace_sampled(PT_EV_WALK_ENTER, 0);
+    return flags;
 }
 
 static inline void pt_walk_end(uint64_t flags)
 {
+    pt_trace_sampled(PT_EV_WALK_LEAVE, 0);
     irq_restore(flags);
 }
 

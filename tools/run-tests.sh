@@ -14,7 +14,9 @@
 #      with 1 and 4 CPUs, compared; then all of them under the default init
 #      with the kernel's leak check (tools/user-test.sh);
 #   4. the SPIN model of the page-table protocol (tools/check-model.sh);
-#   5. the layer rules of the source tree (tools/check-layers.sh).
+#   5. the layer rules of the source tree (tools/check-layers.sh);
+#   6. the gdb commands of tools/gdb/prune.py against a stopped prune
+#      (tools/gdb/test.sh).
 # Logs are kept in build/test-logs/.
 set -u
 cd "$(dirname "$0")/.."
@@ -149,10 +151,13 @@ tools/check-model.sh "$logs"
 echo "== layers"
 tools/check-layers.sh "$logs"
 
+echo "== gdb"
+tools/gdb/test.sh "$logs"
+
 echo "== summary"
 # Kernel test results count only from boots that were meant to run them.
 files=("$logs"/host-*.ktap "$boot_ktap" "$logs/user.ktap" "$logs/user-leakcheck.ktap"
-       "$logs/model.ktap" "$logs/layers.ktap")
+       "$logs/model.ktap" "$logs/layers.ktap" "$logs/gdb.ktap")
 for b in "${boots[@]}"; do
     IFS='|' read -r name expect pattern args cmdline <<< "$b"
     # a boot without a serial port has no KTAP to read: its status is its test
