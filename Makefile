@@ -42,7 +42,7 @@ KERNEL_CFLAGS += -DDEBUG
 endif
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
 
-KERNEL_C   := $(wildcard arch/x86_64/*.c mm/*.c kernel/*.c fs/*.c drivers/*.c lib/*.c tests/kernel/*.c)
+KERNEL_C   := $(wildcard arch/x86_64/*.c mm/*.c kernel/*.c kernel/signal/*.c fs/*.c drivers/*.c lib/*.c tests/kernel/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.o) $(BUILD)/font/fonts.o
 
@@ -50,7 +50,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -I. -Wall -Wextra -Werror \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 
-.PHONY: all iso kernel user run debug test soak bench compare host-tests deps clean disasm \
+.PHONY: all iso kernel user run debug test soak bench compare trace grade lab-start host-tests deps clean disasm \
         usb screenshot FORCE
 all: iso
 
@@ -113,7 +113,7 @@ $(BUILD)/prune.elf: $(BUILD)/prune.pass1.elf
 # User programs: user/*.c (init...), the user tests tests/user/test_*.c and
 # the user benchmarks tests/bench/bench_*.c (run by make bench, not by
 # /bin/init's test run), static Linux binaries built with musl-gcc,
-# installed in the initrd's /bin.
+# installed in the initrd's /bin (the glibc builds of the tests: below).
 # "make iso EXTRA_BIN=DIR" adds every file of DIR to /bin as well (a file
 # there wins over a program of the same name).
 MUSL_CC    := musl-gcc
@@ -145,7 +145,33 @@ $(BUILD)/user/bin/test_static_pie: tests/user/test_static_pie.c
 	    $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $(shell $(CC) -print-file-name=crtbeginS.o) \
 	    $< $(shell $(CC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o -o $@
 
-user: $(USER_PROGS) $(BENCH_PROGS)
+# Every user test also built with Debian's glibc ("gcc -static"), as
+# test_x.glibc, except those marked "prune-test: musl-only". Each goes in an
+# archive of its own, /boot/extra/test_x.glibc.cpio on the ISO, which
+# tools/qemu-run --extra loads beside the base initrd: a boot carries the
+# one glibc program it runs (static glibc programs are big: all of them
+# would make every boot slower).
+GLIBC_CC    := gcc
+GLIBC_SRCS  := $(shell grep -L 'prune-test: musl-only' tests/user/test_*.c)
+GLIBC_PROGS := $(patsubst tests/user/%.c,$(BUILD)/user/glibc/%.glibc,$(GLIBC_SRCS))
+GLIBC_CPIOS := $(patsubst $(BUILD)/user/glibc/%,$(BUILD)/extra/%.cpio,$(GLIBC_PROGS))
+
+$(BUILD)/user/glibc/%.glibc: tests/user/%.c
+	@mkdir -p $(dir $@) $(BUILD)/user/dep
+	$(GLIBC_CC) $(USER_CFLAGS) -MMD -MP -MF $(BUILD)/user/dep/$*.glibc.d -MT $@ $< -o $@
+
+$(BUILD)/extra/%.cpio: $(BUILD)/user/glibc/% tools/mkinitrd.sh
+	@mkdir -p $(dir $@)
+	tools/mkinitrd.sh --extra $@ $<
+
+# Debian's busybox (package busybox-static, a static glibc program), in an
+# archive of its own too: tools/run-tests.sh types on its shell.
+BUSYBOX := /bin/busybox
+$(BUILD)/extra/busybox.cpio: $(BUSYBOX) tools/mkinitrd.sh
+	@mkdir -p $(dir $@)
+	tools/mkinitrd.sh --extra $@ $<
+
+user: $(USER_PROGS) $(BENCH_PROGS) $(GLIBC_PROGS)
 
 # Changes (and so rebuilds the initrd) only when EXTRA_BIN names another directory.
 $(BUILD)/extra-bin.txt: FORCE
@@ -161,10 +187,12 @@ $(BUILD)/initrd.cpio: $(USER_PROGS) $(BENCH_PROGS) $(if $(EXTRA_BIN),$(wildcard 
 	$(if $(EXTRA_BIN),find $(EXTRA_BIN)/ -maxdepth 1 -type f -exec cp -p {} $(BUILD)/initrd-bin/ \;)
 	tools/mkinitrd.sh $@ $(BUILD)/initrd-bin
 
-$(BUILD)/prune.iso: $(BUILD)/prune.elf $(BUILD)/initrd.cpio boot/grub.cfg tools/grubcfg.sh
+$(BUILD)/prune.iso: $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(GLIBC_CPIOS) \
+                    $(BUILD)/extra/busybox.cpio boot/grub.cfg tools/grubcfg.sh
 	rm -rf $(BUILD)/isodir
-	mkdir -p $(BUILD)/isodir/boot/grub
+	mkdir -p $(BUILD)/isodir/boot/grub $(BUILD)/isodir/boot/extra
 	cp $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(BUILD)/isodir/boot/
+	cp $(GLIBC_CPIOS) $(BUILD)/extra/busybox.cpio $(BUILD)/isodir/boot/extra/
 	tools/grubcfg.sh "$(ISO_CMDLINE)" < boot/grub.cfg > $(BUILD)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir
 
@@ -222,6 +250,25 @@ bench: deps iso
 	@$(QEMU_RUN) $(BUILD)/prune.iso --smp 4 --mem 128M --cmdline "init=/bin/init bench_pressure" \
 	    --timeout 300 \
 	    | tr -d '\r' | grep -E '^[a-z_0-9]+ [0-9]+ [a-z]+$$|^# bench|^init: bench'
+
+# The page-table events of one workload, recorded (mm/pt_trace.h) and drawn
+# into $(BUILD)/trace/ (tools/trace/run.sh): make trace [WORKLOAD=bench_seed_5g]
+# [PTFREE=rcu|ipi|off|all]; PTFREE=all also refreshes docs/trace/.
+WORKLOAD ?= bench_seed_5g
+PTFREE ?= rcu
+trace: deps
+	$(MAKE) BUILD=$(BUILD)/trace/prune DEBUG=0 iso
+	tools/trace/run.sh $(WORKLOAD) $(PTFREE)
+
+# The course labs (docs/labs/): make grade [LAB=watch|break|cascade|measure]
+# prints one line per check and "score: N/M"; make lab-start LAB=cascade
+# gives the lab's starting tree (never over uncommitted changes).
+LAB ?=
+grade: deps iso
+	tools/labs/grade.sh $(LAB)
+
+lab-start:
+	tools/labs/lab-start.sh $(LAB)
 
 # Side by side with Linux (docs/compare.md): the user benchmarks on prune
 # built with DEBUG=0 (in $(BUILD)/compare/prune) under ptfree=rcu, ipi and

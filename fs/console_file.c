@@ -2,94 +2,82 @@
 #include "fs/console_file.h"
 
 #include "drivers/tty.h"
-#include "drivers/tty_line.h"
 #include "kernel/errno.h"
-#include "kernel/printk.h"
-#include "kernel/process.h"
-#include "kernel/wait.h"
 
-/* The chunk a write copies from user memory at a time (on the stack). */
-#define WRITE_CHUNK 256
-
-/* Input typed so far: one line discipline for all readers. 'input_lock'
- * protects 'input' and orders the echo of the bytes it cooks. */
-static struct spinlock input_lock = SPINLOCK_INIT("console input");
-static struct tty_line input;
-
-/* Moves the bytes waiting in the input ring (drivers/tty.h) into the line
- * discipline and echoes them. Caller holds input_lock. */
-static void cook_input(void)
-{
-    assert_held(&input_lock);
-    char c, echo[TTY_ECHO_MAX];
-    while (tty_input_read(&c))
-        console_write_user(echo, tty_line_input(&input, c, echo));
-}
-
-/* read: sleeps until a line is finished (or ^D), then returns up to len
- * bytes of it; -EINTR if the process is killed meanwhile. */
 static long console_read(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
 {
-    (void)f;
     (void)pos;
-    if (len == 0)
-        return 0;
-    char line[TTY_LINE_BUF];
-    for (;;) {
-        spin_lock(&input_lock);
-        cook_input();
-        if (tty_line_readable(&input)) {
-            size_t n = tty_line_take(&input, line, len < sizeof(line) ? len : sizeof(line));
-            spin_unlock(&input_lock);
-            return iobuf_put(buf, 0, line, n) < 0 ? -EFAULT : (long)n;
-        }
-        spin_unlock(&input_lock);
-        wait_event(&tty_input_wait, tty_input_pending() || current_killed());
-        if (current_killed())
-            return -EINTR;
-    }
+    return tty_read(f->private, buf, len, file_flags(f) & O_NONBLOCK);
 }
 
-/* write: every byte goes to every console. Returns the count, or -EFAULT
- * if the first bytes cannot be read (else the count done so far). */
 static long console_write(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
 {
-    (void)f;
     (void)pos;
-    char chunk[WRITE_CHUNK];
-    size_t done = 0;
-    while (done < len) {
-        size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
-        if (iobuf_get(chunk, buf, done, n) < 0)
-            return done ? (long)done : -EFAULT;
-        console_write_user(chunk, n);
-        done += n;
-    }
-    return done;
+    return tty_write(f->private, buf, len);
 }
 
-/* Linux's /dev/console: character device 5:1, mode crw--w----. */
+static long console_ioctl(struct file *f, uint32_t cmd, uint64_t arg)
+{
+    return tty_ioctl(f->private, cmd, arg);
+}
+
+static uint32_t console_poll(struct file *f)
+{
+    return tty_poll(f->private);
+}
+
+/* A terminal's struct stat: character device major:minor, crw--w----. */
+static void terminal_stat(struct linux_stat *st, uint32_t minor)
+{
+    *st = (struct linux_stat){
+        .st_dev = encode_dev(0, 6),
+        .st_ino = 1 + minor,
+        .st_nlink = 1,
+        .st_mode = S_IFCHR | 0620,
+        .st_rdev = encode_dev(5, minor),
+        .st_blksize = 1024,
+    };
+}
+
 static void console_stat(struct file *f, struct linux_stat *st)
 {
     (void)f;
-    *st = (struct linux_stat){
-        .st_dev = encode_dev(0, 6),
-        .st_ino = 1,
-        .st_nlink = 1,
-        .st_mode = S_IFCHR | 0620,
-        .st_rdev = encode_dev(5, 1),
-        .st_blksize = 1024,
-    };
+    terminal_stat(st, 1); /* Linux's /dev/console: 5:1 */
+}
+
+static void dev_tty_stat(struct file *f, struct linux_stat *st)
+{
+    (void)f;
+    terminal_stat(st, 0); /* /dev/tty: 5:0 */
 }
 
 static const struct file_ops console_ops = {
     .read = console_read,
     .write = console_write,
+    .ioctl = console_ioctl,
+    .poll = console_poll,
     .stat = console_stat,
     .stream = true,
 };
 
-struct file *console_file_open(void)
+static const struct file_ops dev_tty_ops = {
+    .read = console_read,
+    .write = console_write,
+    .ioctl = console_ioctl,
+    .poll = console_poll,
+    .stat = dev_tty_stat,
+    .stream = true,
+};
+
+struct file *console_file_open(uint32_t flags)
 {
-    return file_alloc(&console_ops, NULL, O_RDWR | O_LARGEFILE);
+    return file_alloc(&console_ops, tty_console(), flags);
+}
+
+int dev_tty_open(struct tty *ctty, uint32_t flags, struct file **out)
+{
+    if (!ctty)
+        return -ENXIO;
+    *out = file_alloc(&dev_tty_ops, ctty, flags);
+    return *out ? 0 : -ENOMEM;
 }

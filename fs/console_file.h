@@ -1,16 +1,24 @@
 /*
- * The console as a file: what fds 0, 1 and 2 of PID 1 are. Writing sends
- * the bytes to every console (serial and screen); reading takes a line
- * typed on the serial port or the keyboard (drivers/tty.h), edited and
- * echoed by the line discipline of drivers/tty_line.h. See docs/userspace.md.
+ * The console as a file: what fds 0, 1 and 2 of PID 1 are, /dev/console,
+ * and /dev/tty (the caller's controlling terminal, which is the console
+ * when it has one). Each is the terminal of drivers/tty.h: reads take
+ * what was typed on the serial port or the keyboard, through its line
+ * discipline and job control; writes go to every console (serial and
+ * screen); ioctls are the terminal's. See docs/signals.md.
  */
 #ifndef FS_CONSOLE_FILE_H
 #define FS_CONSOLE_FILE_H
 
 #include "fs/file.h"
 
-/* A new open file on the console (O_RDWR), one reference; NULL without
- * memory. */
-struct file *console_file_open(void);
+struct tty;
+
+/* A new open file on the console, with open(2)'s status flags (O_RDWR,
+ * O_NONBLOCK...); one reference; NULL without memory. */
+struct file *console_file_open(uint32_t flags);
+
+/* /dev/tty for a process whose controlling terminal is ctty: 0 and *out,
+ * -ENXIO without one (Linux's answer), -ENOMEM. */
+int dev_tty_open(struct tty *ctty, uint32_t flags, struct file **out);
 
 #endif

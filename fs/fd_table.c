@@ -45,7 +45,7 @@ struct fd_table *fd_table_create_console(void)
     struct fd_table *t = table_alloc(FD_TABLE_FIRST_SIZE);
     if (!t)
         return NULL;
-    struct file *console = console_file_open();
+    struct file *console = console_file_open(O_RDWR | O_LARGEFILE);
     if (!console) {
         kfree(t->slots);
         kfree(t);

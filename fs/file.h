@@ -9,7 +9,10 @@
  *   fs/fd_table.c      fd tables
  *   fs/path.c          path lookup and open(2)'s checks
  *   fs/ramfs_file.c    initrd files and directories
- *   fs/console_file.c  the console, with drivers/tty_line.c (line editing)
+ *   fs/console_file.c  the console and /dev/tty: the terminal of drivers/tty.h
+ *   fs/pipe.c          pipes
+ *   fs/poll.c          poll, ppoll, select, pselect6 over every kind of file
+ *   fs/devfs.c         /dev: console, tty, null
  *   fs/procfs.c        /proc, with fs/proc_text.c (its text)
  *   fs/fs_syscalls.c   open, read, write, stat, getdents64... (Linux ABI:
  *   fs/fd_syscalls.c   dup, dup2, dup3, fcntl             fs/fs_abi.h)
@@ -95,6 +98,15 @@ struct file_ops {
      * -ENAMETOOLONG. */
     int (*dir_path)(struct file *f, char *buf, size_t size);
     void (*stat)(struct file *f, struct linux_stat *st);
+    /* A symbolic link opened itself (O_PATH | O_NOFOLLOW): copies up to
+     * 'size' bytes of its target into buf (no NUL) and returns the count;
+     * NULL or -EINVAL: not a link. */
+    int (*readlink)(struct file *f, char *buf, size_t size);
+    /* poll(2)'s readiness (POLLIN... of fs/poll.h); NULL: always ready for
+     * both, as a regular file. Who makes a file ready calls poll_wake(). */
+    uint32_t (*poll)(struct file *f);
+    /* ioctl(2); NULL: -ENOTTY. */
+    long (*ioctl)(struct file *f, uint32_t cmd, uint64_t arg);
     void (*release)(struct file *f); /* the last reference is gone; may be NULL */
     bool stream;   /* no offset: lseek and pread give -ESPIPE (the console) */
     bool seek_end; /* SEEK_END, SEEK_DATA and SEEK_HOLE work on st_size (else -EINVAL) */

@@ -64,6 +64,8 @@
 
 /* File types not in fs/ramfs.h. */
 #define S_IFCHR 0020000
+#define S_IFIFO 0010000
+#define DT_CHR 2
 
 #define PATH_MAX 4096   /* bytes in a path, its NUL included */
 #define UIO_MAXIOV 1024 /* iovecs in one readv/writev */

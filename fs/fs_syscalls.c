@@ -320,6 +320,42 @@ static long sys_lstat(uint64_t upath, uint64_t ustat)
 }
 SYSCALL(SYS_lstat, sys_lstat);
 
+/* readlinkat(dirfd, path, buf, size): the target of a symbolic link (no
+ * NUL; cut at size bytes). -EINVAL for size <= 0 or a file that is no
+ * link; an empty path is dirfd itself (a link opened with O_PATH |
+ * O_NOFOLLOW), and -ENOENT if that is no link (or dirfd is AT_FDCWD). */
+static long sys_readlinkat(uint64_t dirfd, uint64_t upath, uint64_t ubuf, uint64_t size)
+{
+    if ((int)size <= 0)
+        return -EINVAL;
+    char first;
+    if (copy_from_user(&first, upath, 1))
+        return -EFAULT;
+    bool empty = first == '\0';
+    if (empty && (int)dirfd == AT_FDCWD)
+        return -ENOENT;
+    struct file *f;
+    int r = open_at((int)dirfd, upath, O_PATH | O_NOFOLLOW, true, &f);
+    if (r < 0)
+        return r;
+    char *target = kmalloc(PATH_MAX);
+    long n = !target ? -ENOMEM : empty ? -ENOENT : -EINVAL;
+    if (target && f->ops->readlink)
+        n = f->ops->readlink(f, target, (size_t)(int)size < PATH_MAX ? (size_t)(int)size : PATH_MAX);
+    if (n > 0 && copy_to_user(ubuf, target, (size_t)n))
+        n = -EFAULT;
+    kfree(target);
+    file_put(f);
+    return n;
+}
+SYSCALL(SYS_readlinkat, sys_readlinkat);
+
+static long sys_readlink(uint64_t upath, uint64_t ubuf, uint64_t size)
+{
+    return sys_readlinkat((uint64_t)AT_FDCWD, upath, ubuf, size);
+}
+SYSCALL(SYS_readlink, sys_readlink);
+
 /* Bytes of a linux_dirent64 record for a name of n bytes (NUL, then padding
  * to 8). */
 static size_t dirent_size(size_t n)
@@ -387,16 +423,32 @@ static long sys_getdents64(uint64_t fd, uint64_t udirp, uint64_t count)
 }
 SYSCALL(SYS_getdents64, sys_getdents64);
 
-/* ioctl: no file is a terminal yet (the console included, so that musl's
- * isatty() and stdio buffering behave as with a pipe). */
-static long sys_ioctl(uint64_t fd, uint64_t cmd, uint64_t arg)
+/* The ioctls every file has (Linux's do_vfs_ioctl()). */
+#define FIONCLEX 0x5450
+#define FIOCLEX 0x5451
+#define FIONBIO 0x5421
+
+/* ioctl: the generic requests, then the file's own (a terminal's,
+ * drivers/tty.h); -ENOTTY for a file that has none. */
+static long sys_ioctl(uint64_t fd, uint64_t cmd_arg, uint64_t arg)
 {
-    (void)cmd;
-    (void)arg;
+    uint32_t cmd = (uint32_t)cmd_arg;
     struct file *f = fd_get(files(), (int)fd);
     if (!f)
         return -EBADF;
-    long r = file_flags(f) & O_PATH ? -EBADF : -ENOTTY;
+    long r;
+    if (file_flags(f) & O_PATH) {
+        r = -EBADF;
+    } else if (cmd == FIOCLEX || cmd == FIONCLEX) {
+        r = fd_set_cloexec(files(), (int)fd, cmd == FIOCLEX);
+    } else if (cmd == FIONBIO) {
+        uint32_t on;
+        r = get_user_u32(&on, arg);
+        if (!r)
+            file_set_flags(f, on ? file_flags(f) | O_NONBLOCK : file_flags(f) & ~O_NONBLOCK);
+    } else {
+        r = f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
+    }
     file_put(f);
     return r;
 }

@@ -1,6 +1,7 @@
-/* Path lookup and open; see fs/path.h. */
+/* Path lookup and open, with /proc and /dev mounted on the ramfs; see fs/path.h. */
 #include "fs/path.h"
 
+#include "fs/devfs.h"
 #include "fs/procfs.h"
 #include "fs/ramfs.h"
 #include "fs/ramfs_file.h"
@@ -8,14 +9,16 @@
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 
-/* If absolute 'path' is in /proc, sets *rest to what follows "/proc". */
-static bool in_proc(const char *path, const char **rest)
+/* If absolute 'path' is in the directory /'top' (a file system mounted
+ * there: proc or dev), sets *rest to what follows it. */
+static bool in_mount(const char *path, const char *top, const char **rest)
 {
+    size_t n = strlen(top);
     while (*path == '/')
         path++;
-    if (strncmp(path, "proc", 4) != 0 || (path[4] != '/' && path[4] != '\0'))
+    if (strncmp(path, top, n) != 0 || (path[n] != '/' && path[n] != '\0'))
         return false;
-    *rest = path + 4;
+    *rest = path + n;
     return true;
 }
 
@@ -129,15 +132,21 @@ int path_open(struct file *dir, const char *path, uint32_t flags, struct file **
         return -ENOMEM;
     int r = absolute_path(dir, path, abs);
     const char *rest;
-    if (r == 0 && in_proc(abs, &rest)) {
+    if (r == 0 && in_mount(abs, "proc", &rest))
         r = procfs_open(rest, flags, out, &rest);
-        if (r == 1) { /* "/proc/.." and on: the rest is looked up from "/" */
-            memmove(abs + 1, rest, strlen(rest) + 1);
+    else if (r == 0 && in_mount(abs, "dev", &rest))
+        r = devfs_open(rest, flags, out, &rest);
+    else if (r == 0)
+        r = open_ramfs(abs, flags, out);
+    if (r == 1) { /* "/proc/.." or "/dev/.." and on, or /proc/self/exe: from "/" */
+        size_t n = strlen(rest);
+        if (n + 2 > PATH_MAX) {
+            r = -ENAMETOOLONG;
+        } else {
+            memmove(abs + 1, rest, n + 1);
             abs[0] = '/';
             r = open_ramfs(abs, flags, out);
         }
-    } else if (r == 0) {
-        r = open_ramfs(abs, flags, out);
     }
     kfree(abs);
     return r;

@@ -10,52 +10,72 @@
 #include "mm/as.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
+#include "mm/pt_dump.h"
 #include "mm/pt_ref.h"
 
 #define PROC_DEV_MINOR 2     /* st_dev of /proc: an anonymous device */
-#define PROC_TEXT_MAX 1024   /* bytes a /proc file may hold */
+#define PROC_TEXT_MAX 1024   /* bytes a generated /proc file may hold */
+#define PROC_READ_CHUNK 512  /* bytes a read_at file copies out at a time */
+#define PROC_WRITE_MAX 16    /* bytes a write to a /proc file may hold */
 
 enum proc_id {
-    PROC_ROOT, PROC_MEMINFO, PROC_PTSTAT, PROC_SELF, PROC_SELF_STATUS, PROC_SYS, PROC_SYS_VM,
+    PROC_ROOT, PROC_MEMINFO, PROC_PTSTAT, PROC_PTTRACE, PROC_SELF, PROC_SELF_STATUS,
+    PROC_SELF_EXE, PROC_SELF_PTDUMP, PROC_SELF_PTDUMP_FULL, PROC_SYS, PROC_SYS_VM,
     PROC_DROP_PAGE_TABLES, PROC_COUNT
 };
 
-/* One name of the tree; the table is the whole tree, parents first. */
+struct proc_open;
+
+/*
+ * One name of the tree; the table is the whole tree, parents first. A file
+ * has its text made once at open by 'generate' (at most PROC_TEXT_MAX
+ * bytes), or, when it may be longer, made again at each read by 'read_at'
+ * (the files under self/ from the opener's address space, a reference held
+ * while it is open). A write goes to 'write' if there is one, else fails
+ * with 'write_error'.
+ */
 struct proc_entry {
     const char *name;
     enum proc_id parent;
     bool dir;
     const char *path;                         /* directories: their absolute path */
     size_t (*generate)(char *buf, size_t size); /* files: the text, as proc_text_*() */
+    size_t (*read_at)(const struct proc_open *o, uint64_t pos, char *buf, size_t len);
+    long (*write)(const char *text, size_t len);
     long write_error;                         /* files: what write(2) gives (Linux's) */
-    /* files that take writes: the action for the text written, 0 or
-     * -errno (then write_error is unused) */
-    int (*store)(const char *text, size_t len);
+    bool link;                                /* a symbolic link: "exe" */
 };
 
 static size_t meminfo_text(char *buf, size_t size);
 static size_t status_text(char *buf, size_t size);
+static size_t ptdump_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len);
+static size_t pttrace_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len);
+static long pttrace_write(const char *text, size_t len);
 static size_t empty_text(char *buf, size_t size);
-static int drop_page_tables(const char *text, size_t len);
+static long drop_page_tables(const char *text, size_t len);
 
 static const struct proc_entry entries[PROC_COUNT] = {
-    [PROC_ROOT] = {"proc", PROC_ROOT, true, "/proc", NULL, 0, NULL},
-    [PROC_MEMINFO] = {"meminfo", PROC_ROOT, false, NULL, meminfo_text, -EIO, NULL},
-    [PROC_PTSTAT] = {"ptstat", PROC_ROOT, false, NULL, pt_stat_text, -EIO, NULL},
-    [PROC_SELF] = {"self", PROC_ROOT, true, "/proc/self", NULL, 0, NULL},
-    [PROC_SELF_STATUS] = {"status", PROC_SELF, false, NULL, status_text, -EINVAL, NULL},
-    [PROC_SYS] = {"sys", PROC_ROOT, true, "/proc/sys", NULL, 0, NULL},
-    [PROC_SYS_VM] = {"vm", PROC_SYS, true, "/proc/sys/vm", NULL, 0, NULL},
-    [PROC_DROP_PAGE_TABLES] = {"drop_page_tables", PROC_SYS_VM, false, NULL, empty_text, 0,
-                               drop_page_tables},
+    [PROC_ROOT] = {"proc", PROC_ROOT, true, "/proc", NULL, NULL, NULL, 0},
+    [PROC_MEMINFO] = {"meminfo", PROC_ROOT, false, NULL, meminfo_text, NULL, NULL, -EIO},
+    [PROC_PTSTAT] = {"ptstat", PROC_ROOT, false, NULL, pt_stat_text, NULL, NULL, -EIO},
+    [PROC_PTTRACE] = {"pttrace", PROC_ROOT, false, NULL, NULL, pttrace_read, pttrace_write, 0},
+    [PROC_SELF] = {"self", PROC_ROOT, true, "/proc/self", NULL, NULL, NULL, 0},
+    [PROC_SELF_STATUS] = {"status", PROC_SELF, false, NULL, status_text, NULL, NULL, -EINVAL},
+    [PROC_SELF_EXE] = {"exe", PROC_SELF, false, NULL, NULL, NULL, NULL, 0, .link = true},
+    [PROC_SELF_PTDUMP] = {"ptdump", PROC_SELF, false, NULL, NULL, ptdump_read, NULL, -EIO},
+    [PROC_SELF_PTDUMP_FULL] = {"ptdump_full", PROC_SELF, false, NULL, NULL, ptdump_read, NULL,
+                               -EIO},
+    [PROC_SYS] = {"sys", PROC_ROOT, true, "/proc/sys", NULL, NULL, NULL, 0},
+    [PROC_SYS_VM] = {"vm", PROC_SYS, true, "/proc/sys/vm", NULL, NULL, NULL, 0},
+    [PROC_DROP_PAGE_TABLES] = {"drop_page_tables", PROC_SYS_VM, false, NULL, empty_text, NULL,
+                               drop_page_tables, 0},
 };
 
-/* Longest text a store takes (a number and a newline). */
-#define PROC_STORE_MAX 16
-
-/* An open /proc file or directory: its entry and, for a file, its text. */
+/* An open /proc file or directory: its entry and, for a file, its text
+ * (generate) or the address space it reads (read_at). */
 struct proc_open {
     const struct proc_entry *entry;
+    struct address_space *as;
     size_t len;
     char text[];
 };
@@ -80,7 +100,7 @@ static size_t empty_text(char *buf, size_t size)
 /* "1" (a newline may follow): frees every page table that holds no data,
  * in every process, now (mm/pt_ref.h, pt_drop_tables), as drop_caches does
  * for caches. Anything else: -EINVAL. */
-static int drop_page_tables(const char *text, size_t len)
+static long drop_page_tables(const char *text, size_t len)
 {
     if (len && text[len - 1] == '\n')
         len--;
@@ -107,9 +127,54 @@ static size_t status_text(char *buf, size_t size)
     return proc_text_status(buf, size, &s);
 }
 
+/* /proc/self/ptdump and ptdump_full: mm/pt_dump.h. */
+static size_t ptdump_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len)
+{
+    return pt_dump_read(o->as, o->entry == &entries[PROC_SELF_PTDUMP_FULL], pos, buf, len);
+}
+
+/* /proc/pttrace: the recorded events, taken out (mm/pt_trace.h). */
+static size_t pttrace_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len)
+{
+    (void)o;
+    (void)pos;
+    return pt_trace_read(buf, len);
+}
+
+/* Writing "on" or "off" (a newline may follow) switches recording. */
+static long pttrace_write(const char *text, size_t len)
+{
+    if (len && text[len - 1] == '\n')
+        len--;
+    bool on = len == 2 && memcmp(text, "on", 2) == 0;
+    if (!on && !(len == 3 && memcmp(text, "off", 3) == 0))
+        return -EINVAL;
+    return pt_trace_switch(on);
+}
+
+/* A read_at file: its text made again for the window [pos, pos + len). */
+static long read_at_file(const struct proc_open *o, struct iobuf buf, size_t len,
+                         uint64_t pos)
+{
+    char chunk[PROC_READ_CHUNK];
+    size_t done = 0;
+    while (done < len) {
+        size_t want = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+        size_t n = o->entry->read_at(o, pos + done, chunk, want);
+        if (n == 0)
+            break;
+        if (iobuf_put(buf, done, chunk, n) < 0)
+            return done ? (long)done : -EFAULT;
+        done += n;
+    }
+    return (long)done;
+}
+
 static long proc_file_read(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
 {
     const struct proc_open *o = f->private;
+    if (o->entry->read_at)
+        return read_at_file(o, buf, len, pos);
     if (pos >= o->len)
         return 0;
     size_t n = o->len - pos < len ? o->len - pos : len;
@@ -120,14 +185,14 @@ static long proc_file_write(struct file *f, struct iobuf buf, size_t len, uint64
 {
     (void)pos;
     const struct proc_open *o = f->private;
-    if (!o->entry->store)
+    if (!o->entry->write)
         return o->entry->write_error;
-    char text[PROC_STORE_MAX];
+    char text[PROC_WRITE_MAX];
     if (len > sizeof(text))
         return -EINVAL;
     if (iobuf_get(text, buf, 0, len) < 0)
         return -EFAULT;
-    int err = o->entry->store(text, len);
+    long err = o->entry->write(text, len);
     return err ? err : (long)len;
 }
 
@@ -149,7 +214,7 @@ static int proc_dir_entry(struct file *f, uint64_t index, struct dir_entry *out)
             continue;
         out->name = entries[id].name;
         out->ino = id + 1;
-        out->type = entries[id].dir ? DT_DIR : DT_REG;
+        out->type = entries[id].dir ? DT_DIR : entries[id].link ? DT_LNK : DT_REG;
         return 1;
     }
     return 0;
@@ -165,7 +230,8 @@ static int proc_dir_path(struct file *f, char *buf, size_t size)
     return len;
 }
 
-/* Linux's /proc: dr-xr-xr-x directories, -r--r--r-- files of size 0. */
+/* Linux's /proc: dr-xr-xr-x directories, -r--r--r-- files of size 0
+ * (-rw-r--r-- for those with a write). */
 static void proc_stat(struct file *f, struct linux_stat *st)
 {
     const struct proc_open *o = f->private;
@@ -177,19 +243,43 @@ static void proc_stat(struct file *f, struct linux_stat *st)
         .st_dev = encode_dev(0, PROC_DEV_MINOR),
         .st_ino = id + 1,
         .st_nlink = o->entry->dir ? links : 1,
-        .st_mode = o->entry->dir ? S_IFDIR | 0555 : S_IFREG | (o->entry->store ? 0200 : 0444),
+        .st_mode = o->entry->dir    ? S_IFDIR | 0555
+                   : o->entry->link ? S_IFLNK | 0777
+                                    : S_IFREG | (o->entry->write ? 0644 : 0444),
         .st_blksize = 1024,
     };
 }
 
 static void proc_release(struct file *f)
 {
-    kfree(f->private);
+    struct proc_open *o = f->private;
+    if (o->as)
+        as_put(o->as);
+    kfree(o);
 }
 
 static const struct file_ops proc_file_ops = {
     .read = proc_file_read,
     .write = proc_file_write,
+    .stat = proc_stat,
+    .release = proc_release,
+};
+
+/* /proc/self/exe opened itself: the path the process was started from. */
+static int proc_readlink(struct file *f, char *buf, size_t size)
+{
+    (void)f;
+    struct process *p = current_process();
+    if (!p || !p->exe)
+        return -ENOENT;
+    size_t n = strlen(p->exe);
+    n = n < size ? n : size;
+    memcpy(buf, p->exe, n);
+    return (int)n;
+}
+
+static const struct file_ops proc_link_ops = {
+    .readlink = proc_readlink,
     .stat = proc_stat,
     .release = proc_release,
 };
@@ -235,16 +325,22 @@ static int open_entry(enum proc_id id, uint32_t flags, struct file **out)
     if (!e->dir && (flags & O_DIRECTORY))
         return -ENOTDIR;
     char text[PROC_TEXT_MAX];
-    size_t len = e->dir ? 0 : e->generate(text, sizeof(text));
+    size_t len = e->generate ? e->generate(text, sizeof(text)) : 0;
     if (len >= sizeof(text))
         len = sizeof(text) - 1;
     struct proc_open *o = kmalloc(sizeof(*o) + len);
     if (!o)
         return -ENOMEM;
     o->entry = e;
+    o->as = NULL;
+    if (e->read_at && e->parent == PROC_SELF) {
+        o->as = current_thread()->as;
+        as_get(o->as);
+    }
     o->len = len;
     memcpy(o->text, text, len);
-    *out = file_alloc(e->dir ? &proc_dir_ops : &proc_file_ops, o, file_status_flags(flags));
+    const struct file_ops *ops = e->dir ? &proc_dir_ops : e->link ? &proc_link_ops : &proc_file_ops;
+    *out = file_alloc(ops, o, file_status_flags(flags));
     if (!*out) {
         kfree(o);
         return -ENOMEM;
@@ -281,6 +377,21 @@ int procfs_open(const char *path, uint32_t flags, struct file **out, const char 
         if (child < 0)
             return -ENOENT;
         cur = child;
+        if (!entries[cur].link)
+            continue;
+        /* a link: opened itself, or followed to the file it names */
+        bool last = true;
+        for (const char *q = p; *q; q++)
+            last &= *q == '/';
+        if (!last)
+            return -ENOTDIR;
+        if (flags & O_NOFOLLOW)
+            return flags & O_PATH ? open_entry(cur, flags, out) : -ELOOP;
+        struct process *self = current_process();
+        if (!self || !self->exe)
+            return -ENOENT;
+        *rest = self->exe;
+        return 1;
     }
     if (p > path && p[-1] == '/' && !entries[cur].dir)
         return -ENOTDIR;

@@ -192,7 +192,7 @@ static int add_entry(struct build *b, const struct cpio_entry *e)
     return 0;
 }
 
-int ramfs_init(const void *archive, size_t len)
+int ramfs_init_archives(const struct ramfs_archive *archives, int count)
 {
     struct build b = {.next_ino = 1};
     b.root = new_node(&b, "", 0, S_IFDIR | 0755);
@@ -202,12 +202,14 @@ int ramfs_init(const void *archive, size_t len)
 
     struct cpio_iter it;
     struct cpio_entry e;
-    int r;
-    cpio_iter_init(&it, archive, len);
-    while ((r = cpio_next(&it, &e)) > 0) {
-        r = add_entry(&b, &e);
-        if (r < 0)
-            break;
+    int r = 0;
+    for (int i = 0; i < count && r >= 0; i++) {
+        cpio_iter_init(&it, archives[i].data, archives[i].len);
+        while ((r = cpio_next(&it, &e)) > 0) {
+            r = add_entry(&b, &e);
+            if (r < 0)
+                break;
+        }
     }
     if (r < 0) {
         free_tree(b.root);
@@ -218,6 +220,12 @@ int ramfs_init(const void *archive, size_t len)
     ramfs_root = b.root;
     stats = b.stats;
     return 0;
+}
+
+int ramfs_init(const void *archive, size_t len)
+{
+    struct ramfs_archive a = {archive, len};
+    return ramfs_init_archives(&a, 1);
 }
 
 /*
@@ -324,19 +332,22 @@ struct ramfs_stats ramfs_stats(void)
 
 void initrd_init(void)
 {
+    struct ramfs_archive archives[BOOT_MAX_MODULES];
+    int count = 0;
     for (int i = 0; i < boot_info.module_count; i++) {
         const struct boot_module *m = &boot_info.modules[i];
-        if (strcmp(m->name, "initrd") != 0)
-            continue;
-        int r = ramfs_init(phys_to_virt(m->start), m->end - m->start);
-        if (r < 0) {
-            printk("initrd: cannot use the module at 0x%lx (error %d)\n",
-                   m->start, r);
-            return;
-        }
-        printk("initrd: %u files (%lu bytes), %u directories, %u symlinks, %u skipped\n",
-               stats.files, stats.bytes, stats.dirs, stats.links, stats.skipped);
+        if (strcmp(m->name, "initrd") == 0)
+            archives[count++] = (struct ramfs_archive){phys_to_virt(m->start), m->end - m->start};
+    }
+    if (!count) {
+        printk("initrd: no multiboot2 module named \"initrd\"\n");
         return;
     }
-    printk("initrd: no multiboot2 module named \"initrd\"\n");
+    int r = ramfs_init_archives(archives, count);
+    if (r < 0) {
+        printk("initrd: cannot use the %d module(s) named \"initrd\" (error %d)\n", count, r);
+        return;
+    }
+    printk("initrd: %u files (%lu bytes), %u directories, %u symlinks, %u skipped\n",
+           stats.files, stats.bytes, stats.dirs, stats.links, stats.skipped);
 }

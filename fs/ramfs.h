@@ -70,6 +70,14 @@ static inline int ramfs_is_dir(const struct ramfs_node *n)
  */
 int ramfs_init(const void *archive, size_t len);
 
+/* The same for several archives read one after another into one tree (a
+ * directory in several merges; a file in two is -EEXIST). */
+struct ramfs_archive {
+    const void *data;
+    size_t len;
+};
+int ramfs_init_archives(const struct ramfs_archive *archives, int count);
+
 /*
  * Finds the node at the absolute 'path' ("." and ".." and repeated slashes
  * allowed), following symbolic links, the last one included. Returns it, or
@@ -96,8 +104,9 @@ int ramfs_dir_entry(const struct ramfs_node *dir, uint64_t index, struct ramfs_d
 struct ramfs_stats ramfs_stats(void);
 
 /*
- * Mounts the multiboot2 module named "initrd" as the ramfs and prints one
- * line with its totals; prints why if there is none or it is corrupt.
+ * Mounts the multiboot2 modules named "initrd" (the base archive, and a
+ * test's extra one: tools/qemu-run --extra) as the ramfs and prints one
+ * line with its totals; prints why if there is none or one is corrupt.
  * Called once by kmain after mm_init().
  */
 void initrd_init(void);

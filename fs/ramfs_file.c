@@ -80,8 +80,20 @@ static void ramfs_file_stat(struct file *f, struct linux_stat *st)
     };
 }
 
+/* A symbolic link (opened with O_PATH | O_NOFOLLOW): its target. */
+static int ramfs_file_readlink(struct file *f, char *buf, size_t size)
+{
+    const struct ramfs_node *node = f->private;
+    if ((node->mode & S_IFMT) != S_IFLNK)
+        return -EINVAL;
+    size_t n = node->size < size ? node->size : size;
+    memcpy(buf, node->data, n);
+    return (int)n;
+}
+
 static const struct file_ops ramfs_regular_ops = {
     .read = ramfs_file_read,
+    .readlink = ramfs_file_readlink,
     .stat = ramfs_file_stat,
     .seek_end = true,
     .read_only_fs = true,

@@ -10,7 +10,7 @@
  *      backtrace), bootinfo.h and multiboot2.h (what the boot loader handed
  *      over), mm/layout.h (the virtual address layout), and lib/;
  *   2. kernel/signal.h, for the signal numbers (an ABI, like errno.h) and
- *      user_fault_signal(), the hook of a user-mode exception;
+ *      signal_fault(), the hook of a user-mode exception;
  *   3. the hook headers: this one and mm/arch_hooks.h.
  * So arch/ never sees a struct thread, process, address space or page, nor
  * a scheduler, RCU or device-driver internal: what it needs from them is a

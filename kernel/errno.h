@@ -30,6 +30,7 @@
 #define ENOTTY 25       /* not a terminal */
 #define ESPIPE 29       /* illegal seek */
 #define EROFS 30        /* read-only file system */
+#define EPIPE 32        /* broken pipe: a write with no reader */
 #define ERANGE 34       /* result out of range */
 #define ENAMETOOLONG 36 /* file name too long */
 #define ENOSYS 38       /* function not implemented */

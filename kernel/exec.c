@@ -122,6 +122,14 @@ int exec_prepare(struct process *p, struct address_space *as, const char *path,
     if (err)
         return err;
 
+    size_t path_len = strlen(path);
+    char *exe = kmalloc(path_len + 1);
+    if (!exe)
+        return -ENOMEM;
+    memcpy(exe, path, path_len + 1);
+    kfree(p->exe);
+    p->exe = exe;
+
     as->start_brk = as->brk = ALIGN_UP(info.end, PAGE_SIZE);
     const char *base = path;
     for (const char *s = path; *s; s++)
@@ -184,7 +192,10 @@ static void exec_commit(struct process *p, struct address_space *as, const struc
     irq_enable();
     as_put(old);
     fd_table_exec(p->files);
-    memset(p->sigactions, 0, sizeof(p->sigactions));
+    signal_exec(p);
+    spin_lock(&proc_lock);
+    p->did_exec = true;
+    spin_unlock(&proc_lock);
     t->clear_child_tid = 0;
     t->fs_base = 0;
     arch_set_fs_base(0);

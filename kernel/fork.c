@@ -14,9 +14,12 @@
  * or exited (with CLONE_THREAD too). CLONE_SETTLS sets the new thread's TLS
  * base, refused (-EPERM) outside user space as arch_prctl does. A new
  * process reports to its parent with the signal in CSIGNAL (wait4 tells
- * the children that do not use SIGCHLD apart). Other flags used by musl
- * (CLONE_FS, CLONE_FILES, CLONE_SYSVSEM, CLONE_DETACHED) are accepted; the
- * rest get -EINVAL.
+ * the children that do not use SIGCHLD apart). It starts with a copy of
+ * the caller's signal actions (also with CLONE_SIGHAND, which Linux would
+ * share between the two processes), its blocked mask, and in its process
+ * group and session. Other flags used by musl and glibc (CLONE_FS,
+ * CLONE_FILES, CLONE_SYSVSEM, CLONE_DETACHED) are accepted; the rest get
+ * -EINVAL. clone3 takes the same flags from a struct clone_args.
  */
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/uaccess.h"
@@ -77,7 +80,7 @@ static struct process *new_child_process(struct process *parent, uint64_t flags,
     }
     child->as = *as;
     child->exit_signal = (int)(flags & CSIGNAL);
-    memcpy(child->sigactions, parent->sigactions, sizeof(child->sigactions));
+    signal_copy_actions(child, parent);
     return child;
 }
 
@@ -94,8 +97,8 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
         return -EPERM;
     struct thread *self = current_thread();
     struct process *parent = self->proc;
-    if (current_killed())
-        return -EINTR;
+    if (signal_pending())
+        return -ERESTARTNOINTR; /* a signal first, then the fork again (Linux) */
 
     struct trap_frame frame = *current_user_frame();
     frame.rax = 0;
@@ -123,6 +126,11 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
         return -ENOMEM;
     }
     fpu_save(t->fpu); /* the caller's registers are live in this CPU */
+    if ((flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM) { /* Linux keeps the alternate */
+        t->sig.altstack_sp = self->sig.altstack_sp;       /* stack unless the new thread */
+        t->sig.altstack_size = self->sig.altstack_size;   /* shares the memory for good */
+        t->sig.altstack_flags = self->sig.altstack_flags;
+    }
     if (flags & CLONE_CHILD_CLEARTID)
         t->clear_child_tid = child_tid;
     /* As on Linux, a bad tid pointer is ignored: the child exists already. */
@@ -159,3 +167,56 @@ static long sys_vfork(void)
     return do_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }
 SYSCALL(SYS_vfork, sys_vfork);
+
+/* clone3's argument block (Linux's struct clone_args, up to version 2). */
+struct clone_args {
+    uint64_t flags;
+    uint64_t pidfd;
+    uint64_t child_tid;
+    uint64_t parent_tid;
+    uint64_t exit_signal;
+    uint64_t stack;
+    uint64_t stack_size;
+    uint64_t tls;
+    uint64_t set_tid;
+    uint64_t set_tid_size;
+    uint64_t cgroup;
+};
+#define CLONE_ARGS_SIZE_VER0 64
+#define CLONE_ARGS_PAGE 4096
+
+/*
+ * clone3(args, size): Linux's checks on the block (-EINVAL for a size
+ * below version 0, -E2BIG beyond a page or for non-zero bytes past the
+ * version this kernel knows), on the exit signal and on the stack (base
+ * and size, both or neither); set_tid, pidfds and cgroups are not
+ * supported (-EINVAL). The stack grows down from stack + stack_size.
+ */
+static long sys_clone3(uint64_t uargs, uint64_t size)
+{
+    struct clone_args args = {0};
+    if (size < CLONE_ARGS_SIZE_VER0)
+        return -EINVAL;
+    if (size > CLONE_ARGS_PAGE)
+        return -E2BIG;
+    for (uint64_t at = sizeof(args); at < size; at++) {
+        uint8_t byte;
+        if (copy_from_user(&byte, uargs + at, 1))
+            return -EFAULT;
+        if (byte)
+            return -E2BIG;
+    }
+    if (copy_from_user(&args, uargs, size < sizeof(args) ? size : sizeof(args)))
+        return -EFAULT;
+    if ((args.flags & (CSIGNAL | CLONE_DETACHED)) || (args.exit_signal & ~(uint64_t)CSIGNAL))
+        return -EINVAL;
+    if ((args.flags & CLONE_THREAD) && args.exit_signal)
+        return -EINVAL;
+    if (args.set_tid || args.set_tid_size || args.cgroup)
+        return -EINVAL;
+    if (!args.stack != !args.stack_size || !user_range_ok(args.stack, args.stack_size))
+        return -EINVAL;
+    uint64_t sp = args.stack ? args.stack + args.stack_size : 0;
+    return do_clone(args.flags | args.exit_signal, sp, args.parent_tid, args.child_tid, args.tls);
+}
+SYSCALL(SYS_clone3, sys_clone3);

@@ -21,10 +21,14 @@
  * then the run queue locks (sched_wake).
  *
  * Sleeping: a waiter marks itself SLEEPING and sleeps until a waker sets
- * its 'woken' and calls sched_wake(). A kill wakes it too (process_kill
- * wakes every thread of the process), and a timed wait also queues on
+ * its 'woken' and calls sched_wake(). A signal wakes it too (its sender
+ * wakes the thread that takes it), and a timed wait also queues on
  * tick_wait_queue, so every tick wakes it to compare the time with its
- * deadline. After any wake-up it re-checks: woken, killed, timed out.
+ * deadline. After any wake-up it re-checks: woken, signalled, timed out.
+ * A wait a signal interrupts returns -ERESTARTSYS, or with a time-out
+ * -ERESTART_RESTARTBLOCK with its deadline in the restart block, as on
+ * Linux: restarted after a signal that runs no handler, it waits on to the
+ * same deadline.
  */
 #include "kernel/futex.h"
 
@@ -161,7 +165,7 @@ static int read_u32_locked(struct address_space *as, uint64_t uaddr, uint32_t *o
     return get_user_u32(out, uaddr) ? -EFAULT : -EAGAIN;
 }
 
-/* Sleeps until w is woken, the process is killed, or (if timed) the
+/* Sleeps until w is woken, a signal is pending, or (if timed) the
  * monotonic deadline passes; returns 0, -EINTR or -ETIMEDOUT. w is on its
  * bucket's list on entry and on none on return. */
 static int wait_woken(struct futex_waiter *w, bool timed, uint64_t deadline)
@@ -172,7 +176,7 @@ static int wait_woken(struct futex_waiter *w, bool timed, uint64_t deadline)
             prepare_to_wait(&tick_wait_queue, &tick);
         else
             sched_set_current_state(THREAD_SLEEPING);
-        if (__atomic_load_n(&w->woken, __ATOMIC_ACQUIRE) || current_killed() ||
+        if (__atomic_load_n(&w->woken, __ATOMIC_ACQUIRE) || signal_pending() ||
             (timed && time_monotonic_ns() >= deadline))
             break;
         schedule();
@@ -186,10 +190,36 @@ static int wait_woken(struct futex_waiter *w, bool timed, uint64_t deadline)
     int ret = 0;
     if (!w->woken) {
         queue_del(b, w);
-        ret = current_killed() ? -EINTR : -ETIMEDOUT;
+        ret = timed && time_monotonic_ns() >= deadline ? -ETIMEDOUT : -EINTR;
     }
     spin_unlock(&b->lock);
     return ret;
+}
+
+static long futex_wait(uint64_t uaddr, uint32_t expected, bool private, bool timed,
+                       uint64_t deadline, uint32_t bitset);
+
+/* restart_syscall for an interrupted timed wait: the same wait, to the
+ * same deadline. */
+static long futex_wait_restart(struct restart_block *rb)
+{
+    return futex_wait(rb->uaddr, (uint32_t)rb->arg, rb->arg >> 32, true, rb->deadline,
+                      rb->bitset);
+}
+
+/* What an interrupted wait returns (see the comment at the top). */
+static long futex_interrupted(uint64_t uaddr, uint32_t expected, bool private, bool timed,
+                              uint64_t deadline, uint32_t bitset)
+{
+    if (!timed)
+        return -ERESTARTSYS;
+    struct restart_block *rb = &current_thread()->sig.restart;
+    rb->fn = futex_wait_restart;
+    rb->uaddr = uaddr;
+    rb->arg = expected | (uint64_t)private << 32;
+    rb->deadline = deadline;
+    rb->bitset = bitset;
+    return -ERESTART_RESTARTBLOCK;
 }
 
 /* FUTEX_WAIT(_BITSET): sleeps if the word at uaddr still holds 'expected'. */
@@ -218,7 +248,10 @@ static long futex_wait(uint64_t uaddr, uint32_t expected, bool private, bool tim
         }
         queue_add(w.bucket, &w);
         spin_unlock(&w.bucket->lock);
-        return wait_woken(&w, timed, deadline);
+        ret = wait_woken(&w, timed, deadline);
+        if (ret == -EINTR)
+            return futex_interrupted(uaddr, expected, private, timed, deadline, bitset);
+        return ret;
     }
 }
 

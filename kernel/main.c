@@ -15,6 +15,7 @@
 #include "drivers/poweroff.h"
 #include "drivers/i8042.h"
 #include "drivers/serial.h"
+#include "drivers/tty.h"
 #include "drivers/video.h"
 #include "fs/ramfs.h"
 #include "kernel/boot_hook.h"
@@ -74,6 +75,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
     video_console_init();
     initrd_init();
     sched_init();
+    tty_init();
     rcu_init();
     pt_reclaim_init();
     acpi_init();

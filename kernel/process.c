@@ -7,6 +7,7 @@
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/uaccess.h"
+#include "drivers/tty.h"
 #include "fs/file.h"
 #include "kernel/arch_hooks.h"
 #include "kernel/errno.h"
@@ -15,6 +16,7 @@
 #include "kernel/printk.h"
 #include "kernel/rcu.h"
 #include "kernel/sched.h"
+#include "kernel/signal/pgrp.h"
 #include "kernel/spinlock.h"
 #include "kernel/syscall.h"
 #include "lib/string.h"
@@ -23,21 +25,13 @@
 
 /* See Rules in process.h. Lock order: proc_lock, then a wait queue lock,
  * then a run queue lock. */
-static struct spinlock proc_lock = SPINLOCK_INIT("proc");
+struct spinlock proc_lock = SPINLOCK_INIT("proc");
 static struct process *all_processes; /* proc_lock */
 static struct process *init_process;  /* PID 1 while it runs; proc_lock */
 static int next_id = 1;               /* atomic; pids and tids */
 
 /* The boot thread sleeps here until PID 1 is a zombie. */
 static struct wait_queue init_exit_wq = WAIT_QUEUE_INIT("init_exit");
-
-/* wait4 options (Linux). */
-#define WNOHANG 0x1
-#define WUNTRACED 0x2
-#define WCONTINUED 0x8
-#define __WNOTHREAD 0x20000000
-#define __WALL 0x40000000
-#define __WCLONE 0x80000000
 
 /* A vfork caller waiting for one thread (on the caller's stack); the
  * thread points to it through t->vfork_wait (proc_lock). */
@@ -76,6 +70,8 @@ struct process *process_alloc(const char *name)
     p->exit_signal = SIGCHLD;
     memcpy(p->name, name, strnlen(name, sizeof(p->name) - 1));
     wait_queue_init(&p->child_exit, "child_exit");
+    spin_init(&p->sig_lock, "signals");
+    wait_queue_init(&p->continue_wq, "continue");
     return p;
 }
 
@@ -90,6 +86,8 @@ static void process_free(struct process *p)
 {
     ASSERT(p->state == PROC_REAPED || p->state == PROC_NEW);
     ASSERT(!p->threads && !p->children && p->live_threads == 0);
+    signal_process_free(p);
+    kfree(p->exe);
     kfree(p);
 }
 
@@ -110,6 +108,11 @@ void process_link(struct process *p, struct process *parent)
     if (parent) {
         p->sibling = parent->children;
         parent->children = p;
+        p->pgid = parent->pgid;
+        p->sid = parent->sid;
+        p->ctty = parent->ctty;
+    } else {
+        p->pgid = p->sid = p->pid; /* PID 1 leads session 1 */
     }
     p->all_next = all_processes;
     all_processes = p;
@@ -138,16 +141,21 @@ struct thread *user_thread_create(struct process *p, struct address_space *as, i
     as_get(as);
     t->fs_base = fs_base;
     *((struct trap_frame *)((char *)t->stack + KSTACK_SIZE) - 1) = *frame;
+    struct thread *creator = current_thread();
+    if (creator->proc)
+        t->sig.blocked = creator->sig.blocked; /* a new thread inherits the mask */
     spin_lock(&proc_lock);
+    spin_lock(&p->sig_lock);
     t->proc_next = p->threads;
     p->threads = t;
     p->live_threads++;
+    signal_thread_join_locked(p, t);
+    spin_unlock(&p->sig_lock);
     spin_unlock(&proc_lock);
     return t;
 }
 
-/* The linked process with this pid, or NULL; proc_lock held. */
-static struct process *find_pid_locked(int pid)
+struct process *process_find_locked(int pid)
 {
     assert_held(&proc_lock);
     struct process *p = all_processes;
@@ -159,7 +167,7 @@ static struct process *find_pid_locked(int pid)
 struct process *process_find(int pid)
 {
     spin_lock(&proc_lock);
-    struct process *p = find_pid_locked(pid);
+    struct process *p = process_find_locked(pid);
     if (p)
         process_get(p);
     spin_unlock(&proc_lock);
@@ -189,7 +197,7 @@ struct process *process_find_max(long (*score)(struct process *p, void *arg), vo
 struct address_space *process_get_as(int pid)
 {
     spin_lock(&proc_lock);
-    struct process *p = find_pid_locked(pid);
+    struct process *p = process_find_locked(pid);
     /* a thread still on the list holds a reference on p->as */
     struct address_space *as = p && p->live_threads > 0 ? p->as : NULL;
     if (as)
@@ -205,18 +213,31 @@ void process_set_as(struct process *p, struct address_space *as)
     spin_unlock(&proc_lock);
 }
 
-struct process *process_find_thread(int tid)
+struct thread *thread_find_locked(int tid, struct process **owner)
 {
-    spin_lock(&proc_lock);
-    struct process *found = find_pid_locked(tid);
-    for (struct process *p = all_processes; p && !found; p = p->all_next)
-        for (struct thread *t = p->threads; t; t = t->proc_next)
-            if (t->tid == tid)
-                found = p;
-    if (found)
-        process_get(found);
-    spin_unlock(&proc_lock);
-    return found;
+    assert_held(&proc_lock);
+    for (struct process *p = all_processes; p; p = p->all_next) {
+        for (struct thread *t = p->threads; t; t = t->proc_next) {
+            if (t->tid == tid) {
+                *owner = p;
+                return t;
+            }
+        }
+    }
+    *owner = process_find_locked(tid);
+    return NULL;
+}
+
+struct process *process_list_locked(void)
+{
+    assert_held(&proc_lock);
+    return all_processes;
+}
+
+struct process *process_init_locked(void)
+{
+    assert_held(&proc_lock);
+    return init_process;
 }
 
 void process_family(struct process *p, int *ppid, int *threads)
@@ -224,25 +245,6 @@ void process_family(struct process *p, int *ppid, int *threads)
     spin_lock(&proc_lock);
     *ppid = p->parent ? p->parent->pid : 0;
     *threads = p->live_threads;
-    spin_unlock(&proc_lock);
-}
-
-/* Wakes every thread of p from whatever it sleeps on; proc_lock held. */
-static void wake_threads_locked(struct process *p)
-{
-    for (struct thread *t = p->threads; t; t = t->proc_next)
-        sched_wake(t);
-}
-
-void process_kill(struct process *p, int sig)
-{
-    ASSERT(__atomic_load_n(&p->refs, __ATOMIC_RELAXED) > 0);
-    int none = 0;
-    if (!__atomic_compare_exchange_n(&p->kill_signal, &none, sig, false, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_RELAXED))
-        return;
-    spin_lock(&proc_lock);
-    wake_threads_locked(p);
     spin_unlock(&proc_lock);
 }
 
@@ -254,12 +256,12 @@ bool current_killed(void)
 
 void user_return_work(struct trap_frame *tf)
 {
-    (void)tf;
-    if (current_killed()) {
-        irq_enable();
-        thread_exit_user(0);
-    }
     irq_disable();
+    while (signal_work_pending(tf)) {
+        irq_enable();
+        signal_deliver(tf);
+        irq_disable();
+    }
     rcu_note_quiescent_state();
 }
 
@@ -300,10 +302,7 @@ void vfork_start_and_wait(struct thread *t)
     spin_unlock(&proc_lock);
 }
 
-/* Unlinks zombie 'p' from its parent's children and from the global list,
- * which makes it PROC_REAPED (the caller now owns the tree's reference, L1);
- * proc_lock held. */
-static void unlink_zombie_locked(struct process *p)
+void process_unlink_locked(struct process *p)
 {
     assert_held(&proc_lock);
     ASSERT(p->state == PROC_ZOMBIE);
@@ -321,20 +320,30 @@ static void unlink_zombie_locked(struct process *p)
 }
 
 /* The last thread of p has gone: p becomes a zombie with 'status'; its
- * children go to PID 1; its parent (or the boot thread, for PID 1) wakes. */
+ * children go to PID 1 (and get their PR_SET_PDEATHSIG signal); its parent gets its exit signal and wakes (or
+ * reaps p at once if it ignores SIGCHLD: L1 dropped here); groups the exit
+ * orphans get SIGHUP (kernel/signal/pgrp.h). */
 static void process_become_zombie(struct process *p, int status)
 {
     fd_table_destroy(p->files);
     p->files = NULL;
+    struct pgrp_hup hup;
     spin_lock(&proc_lock);
     p->exit_status = status;
     p->as = NULL;
+    pgrp_exit_locked(p, &hup);
     struct process *adopter = init_process != p ? init_process : NULL;
     while (p->children) {
         struct process *c = p->children;
         p->children = c->sibling;
         c->parent = adopter;
         c->exit_signal = SIGCHLD; /* as Linux's reparent_leader() */
+        int pdeath = __atomic_load_n(&c->pdeath_signal, __ATOMIC_RELAXED);
+        if (pdeath && c->state == PROC_ALIVE) {
+            struct siginfo info;
+            siginfo_from(&info, pdeath, SI_USER, p->pid);
+            signal_send(c, pdeath, &info);
+        }
         if (adopter) {
             c->sibling = adopter->children;
             adopter->children = c;
@@ -343,11 +352,19 @@ static void process_become_zombie(struct process *p, int status)
     if (adopter)
         wake_up_all(&adopter->child_exit);
     p->state = PROC_ZOMBIE;
-    if (p->parent)
+    bool autoreap = false;
+    if (p->parent) {
+        autoreap = signal_notify_exit_locked(p->parent, p);
         wake_up_all(&p->parent->child_exit);
-    else
+        if (autoreap)
+            process_unlink_locked(p);
+    } else {
         wake_up_all(&init_exit_wq);
+    }
     spin_unlock(&proc_lock);
+    pgrp_exit_finish(&hup);
+    if (autoreap)
+        process_put(p); /* L1: the exiting thread still holds L2 */
 }
 
 void thread_exit_user(int status)
@@ -358,13 +375,18 @@ void thread_exit_user(int status)
         futex_wake(t->as, t->clear_child_tid, 1);
 
     spin_lock(&proc_lock);
+    spin_lock(&p->sig_lock);
     struct thread **tp = &p->threads;
     while (*tp != t)
         tp = &(*tp)->proc_next;
     *tp = t->proc_next;
+    bool stop_done = signal_thread_leave_locked(p, t);
+    spin_unlock(&p->sig_lock);
     bool last = --p->live_threads == 0;
     vfork_release_locked(t);
     spin_unlock(&proc_lock);
+    if (stop_done && !last)
+        signal_thread_left(p);
 
     struct address_space *as = t->as;
     irq_disable();
@@ -383,96 +405,6 @@ void thread_exit_user(int status)
     }
     thread_exit();
 }
-
-/* True if wait4 with 'options' may report child c (Linux's
- * eligible_child()): __WALL takes every child; otherwise a "clone child"
- * (exit signal other than SIGCHLD) only with __WCLONE, the others only
- * without it. */
-static bool wait_eligible(const struct process *c, int pid, uint32_t options)
-{
-    if (pid > 0 && c->pid != pid)
-        return false;
-    if (options & __WALL)
-        return true;
-    return (c->exit_signal != SIGCHLD) == !!(options & __WCLONE);
-}
-
-/* True if p has a child eligible for wait4(pid, options) that is a zombie;
- * stores it in *zombie. Sets *any if p has an eligible child at all.
- * proc_lock held. */
-static bool find_zombie_locked(struct process *p, int pid, uint32_t options,
-                               struct process **zombie, bool *any)
-{
-    *any = false;
-    for (struct process *c = p->children; c; c = c->sibling) {
-        if (!wait_eligible(c, pid, options))
-            continue;
-        *any = true;
-        if (c->state == PROC_ZOMBIE) {
-            *zombie = c;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* wait4(pid, status, options, rusage): pid > 0 one child, -1 or 0 or
- * < -1 any child (there are no process groups); every thread of a process
- * waits for all its children (__WNOTHREAD changes nothing). */
-static long sys_wait4(uint64_t pid_arg, uint64_t status_ptr, uint64_t options_arg,
-                      uint64_t rusage)
-{
-    int pid = (int)pid_arg;
-    uint32_t options = (uint32_t)options_arg;
-    if (options & ~(uint32_t)(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE))
-        return -EINVAL;
-    struct process *self = current_process();
-    struct process *zombie = NULL;
-    for (;;) {
-        struct wait_entry we = {0};
-        prepare_to_wait(&self->child_exit, &we);
-        bool any;
-        spin_lock(&proc_lock);
-        bool found = find_zombie_locked(self, pid, options, &zombie, &any);
-        if (found)
-            unlink_zombie_locked(zombie);
-        spin_unlock(&proc_lock);
-        if (found || !any || (options & WNOHANG) || current_killed()) {
-            finish_wait(&self->child_exit, &we);
-            if (found)
-                break;
-            if (!any)
-                return -ECHILD;
-            return (options & WNOHANG) ? 0 : -EINTR;
-        }
-        schedule();
-        finish_wait(&self->child_exit, &we);
-    }
-    int child_pid = zombie->pid;
-    int status = zombie->exit_status;
-    process_put(zombie);
-    if (status_ptr && copy_to_user(status_ptr, &status, sizeof(status)))
-        return -EFAULT;
-    if (rusage && clear_user(rusage, 144)) /* sizeof(struct rusage) */
-        return -EFAULT;
-    return child_pid;
-}
-SYSCALL(SYS_wait4, sys_wait4);
-
-static long sys_exit(uint64_t code)
-{
-    thread_exit_user(wait_status_exited((int)code));
-}
-SYSCALL(SYS_exit, sys_exit);
-
-static long sys_exit_group(uint64_t code)
-{
-    struct process *p = current_process();
-    p->exit_code = (int)code;
-    process_kill(p, KILL_EXIT_GROUP);
-    thread_exit_user(wait_status_exited((int)code));
-}
-SYSCALL(SYS_exit_group, sys_exit_group);
 
 static long sys_getpid(void)
 {
@@ -512,12 +444,7 @@ static void kill_all_others(void)
         for (struct process *p = all_processes; p; p = p->all_next) {
             if (p->state == PROC_ALIVE) {
                 alive = true;
-                if (!__atomic_load_n(&p->kill_signal, __ATOMIC_ACQUIRE)) {
-                    int none = 0;
-                    __atomic_compare_exchange_n(&p->kill_signal, &none, SIGKILL, false,
-                                                __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
-                    wake_threads_locked(p);
-                }
+                process_kill(p, SIGKILL);
             }
         }
         spin_unlock(&proc_lock);
@@ -534,7 +461,7 @@ static void reap_all_zombies(void)
         spin_lock(&proc_lock);
         struct process *p = all_processes;
         if (p)
-            unlink_zombie_locked(p);
+            process_unlink_locked(p);
         spin_unlock(&proc_lock);
         if (!p)
             return;
@@ -563,10 +490,11 @@ int process_run_init(const char *path, const char *const *argv)
         process_put(p);
         return 127;
     }
+    process_link(p, NULL);
     spin_lock(&proc_lock);
     init_process = p;
+    tty_set_controlling_locked(tty_console(), p);
     spin_unlock(&proc_lock);
-    process_link(p, NULL);
     struct thread *t = user_thread_create(p, as, p->pid, &frame, 0);
     as_put(as);
     if (!t)

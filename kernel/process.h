@@ -8,23 +8,27 @@
  *
  * Rules:
  *  - proc_lock (process.c) protects the process tree (parent, children,
- *    sibling links), every process's 'threads' list, 'state',
- *    'live_threads', the vfork waits of its threads (thread->vfork_wait)
- *    and the pid lookup;
+ *    sibling links), every process's 'threads' list (together with its
+ *    sig_lock: kernel/signal.h, S1), 'state', 'live_threads', the vfork
+ *    waits of its threads (thread->vfork_wait), the pid lookup, and the
+ *    job-control fields (pgid, sid, ctty; and the terminal's session and
+ *    foreground group, drivers/tty.h);
  *  - 'as' and 'files' change only in execve (as) or never (files) while
  *    other threads of the process are gone, so the running threads of a
  *    process read them without a lock;
  *  - 'kill_signal' is atomic: set once (first fatal signal wins), read by
  *    every thread of the process on its way back to user mode and by
- *    sleeping system calls, which end with -EINTR so the thread can die.
+ *    sleeping system calls, which end so the thread can die;
+ *  - sig_lock protects the signal state (kernel/signal.h, S1..S4); lock
+ *    order: proc_lock, then a sig_lock.
  *
  * Lifetime (the rule for every pointer to a struct process): 'refs' counts
  *  L1. the process tree's link: from process_alloc() (its creator's until
- *      process_link()) until the zombie is reaped (wait4, or the end of
- *      PID 1's run);
+ *      process_link()) until the zombie is reaped (wait4 or waitid, at once
+ *      when its parent ignores SIGCHLD, or at the end of PID 1's run);
  *  L2. each thread created in it (user_thread_create()), until that thread's
  *      struct is freed: t->proc is valid as long as t is;
- *  L3. each holder of a lookup (process_find(), process_find_thread()),
+ *  L3. each holder of a lookup (process_find(), process_find_max()),
  *      until its process_put().
  * A new reference is taken only from one already held, or under proc_lock
  * while the process is linked (ALIVE or ZOMBIE); so once reaped, nobody can
@@ -39,6 +43,7 @@
 
 #include "arch/x86_64/trap.h"
 #include "kernel/signal.h"
+#include "kernel/spinlock.h"
 #include "kernel/thread.h"
 #include "kernel/wait.h"
 
@@ -55,12 +60,16 @@ enum process_state {
 
 struct fd_table;
 struct address_space;
+struct tty;
 
+/* The lock of the process tree; see Rules. */
+extern struct spinlock proc_lock;
 
 struct process {
     int pid;
     int refs;                       /* atomic; see Lifetime */
     char name[PROC_NAME_LEN];       /* the file name given to execve */
+    char *exe;                      /* execve's path (kmalloc): /proc/self/exe; execve */
     struct address_space *as;       /* see Rules */
     struct fd_table *files;         /* see Rules */
 
@@ -69,19 +78,40 @@ struct process {
     struct process *parent;         /* PID 1 adopts orphans */
     struct process *children;       /* first child */
     struct process *sibling;        /* next child of the same parent */
-    struct thread *threads;         /* linked through thread->proc_next */
+    struct thread *threads;         /* linked through thread->proc_next (and sig_lock) */
     int live_threads;
     int exit_status;                /* wait4 status, set when it becomes a zombie */
     int exit_signal;                /* clone's CSIGNAL (fork: SIGCHLD); SIGCHLD once
                                        adopted; wait4 tells "clone children" by it */
     struct process *all_next;       /* the list of all processes */
+    int pgid;                       /* process group (kernel/signal/pgrp.c) */
+    int sid;                        /* session */
+    struct tty *ctty;               /* controlling terminal, or NULL */
+    bool did_exec;                  /* has called execve (setpgid by the parent: EACCES) */
+    int pdeath_signal;              /* atomic (also without proc_lock): prctl's
+                                       PR_SET_PDEATHSIG, sent when the parent exits */
 
     int kill_signal;                /* atomic; see Rules; KILL_EXIT_GROUP: exit_group */
     int exit_code;                  /* exit_group's code, written before kill_signal */
     struct wait_queue child_exit;   /* wait4 and vfork callers sleep here */
-    /* Stored, never delivered. Written by the process's own threads
-     * (rt_sigaction, execve); a sender reads one 8-byte handler word. */
+
+    /* sig_lock (kernel/signal.h) */
+    struct spinlock sig_lock;
     struct k_sigaction sigactions[NSIG];
+    struct sigpending shared_pending; /* process-directed signals */
+    int queued_signals;             /* struct sigqueue held by p and its threads */
+    /* The group stop (job control): stop_signal is the signal of the stop
+     * in progress or done (0: running; read without the lock by
+     * signal_process_stopped()); stop_waiting counts the threads that
+     * must still park; 'stopped' once none must. */
+    int stop_signal;
+    int stop_waiting;
+    bool stopped;
+    int wait_stop_code;             /* a stop wait4(WUNTRACED) has not reported yet */
+    bool wait_continued;            /* a continue wait4(WCONTINUED) has not reported */
+    bool notify_continued;          /* a thread owes the parent CLD_CONTINUED */
+    uint64_t continue_gen;          /* raised by every SIGCONT that ends a stop */
+    struct wait_queue continue_wq;  /* parked threads sleep here */
 };
 
 /* The calling thread's process (NULL in a kernel thread). */
@@ -96,11 +126,6 @@ int process_run_init(const char *path, const char *const *argv);
 /* The process with this pid (alive, or a zombie not yet reaped) with a
  * reference (L3: process_put it), or NULL. */
 struct process *process_find(int pid);
-
-/* The process that has thread 'tid' with a reference (L3), or NULL. As on
- * Linux, the pid names the process until it is reaped, even once its
- * first thread has exited. */
-struct process *process_find_thread(int tid);
 
 /* Takes another reference on p; the caller holds one already, or holds
  * proc_lock with p linked. */
@@ -130,11 +155,13 @@ void process_family(struct process *p, int *ppid, int *threads);
 
 /* Makes every thread of 'p' die with 'sig' on its way to user mode (and
  * interrupts their sleeping system calls). The first signal wins. The
- * caller holds a reference on p (its own process: L2; another: L3). */
+ * caller holds a reference on p (its own process: L2; another: L3) or
+ * proc_lock (kernel/signal/signal.c). */
 void process_kill(struct process *p, int sig);
 
-/* True if the calling thread must stop what it sleeps for and return
- * -EINTR (its process is being killed). */
+/* True if the calling thread's process is being killed: sleeps that only
+ * a kill may end (vfork, the out-of-memory wait) test this; the others
+ * test signal_pending() (kernel/signal.h). */
 bool current_killed(void);
 
 /* Ends the calling thread; the last thread to end makes its process a
@@ -180,8 +207,30 @@ void vfork_release_current(void);
 int exec_prepare(struct process *p, struct address_space *as, const char *path,
                  const char *const *argv, const char *const *envp, struct trap_frame *frame);
 
-/* Wait status encodings (Linux's, as WIFEXITED etc. decode them). */
-static inline int wait_status_exited(int code) { return (code & 0xff) << 8; }
-static inline int wait_status_signaled(int sig) { return sig & 0x7f; }
+/* For signals, exit, wait and job control, proc_lock held: */
+
+/* The linked process with this pid (alive or a zombie), or NULL. */
+struct process *process_find_locked(int pid);
+
+/* The thread with this tid and its process in *owner; or NULL, with
+ * *owner the process whose pid it is if that process's first thread has
+ * exited (or NULL). */
+struct thread *thread_find_locked(int tid, struct process **owner);
+
+/* The first process of the list of all (linked through all_next). */
+struct process *process_list_locked(void);
+
+/* PID 1 while it runs, else NULL. */
+struct process *process_init_locked(void);
+
+/* Unlinks zombie 'p' from its parent's children and from the list of all,
+ * which makes it PROC_REAPED: the caller now owns the tree's reference
+ * (L1) and drops it with process_put() once proc_lock is released. */
+void process_unlink_locked(struct process *p);
+
+/* Called right before every return to user mode (end of a system call or
+ * of a trap from user mode): delivers signals (kernel/signal.h), with
+ * interrupts on while it does, and returns with interrupts off. */
+void user_return_work(struct trap_frame *tf);
 
 #endif

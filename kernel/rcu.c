@@ -15,6 +15,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/thread.h"
 #include "kernel/wait.h"
+#include "mm/pt_trace.h"
 
 /* CPU 0's tick reports a grace period older than this, once. */
 #define RCU_STALL_SECONDS 10
@@ -99,6 +100,7 @@ static void start_grace_period_locked(void)
     rcu_list_splice(&cur_cbs, &next_cbs);
     gp_start_tsc = rdtsc();
     __atomic_store_n(&gp_started, gp_started + 1, __ATOMIC_RELEASE);
+    pt_trace(PT_EV_GP_START, 0, gp_started);
     __atomic_store_n(&qs_owed, __atomic_load_n(&cpus_online, __ATOMIC_SEQ_CST),
                      __ATOMIC_SEQ_CST);
 }
@@ -124,6 +126,7 @@ static void end_grace_period(void)
         longest_gp_cycles = cycles;
     rcu_list_splice(&done_cbs, &cur_cbs);
     __atomic_store_n(&gp_completed, gp_started, __ATOMIC_RELEASE);
+    pt_trace(PT_EV_GP_END, 0, gp_started);
     if (gp_needed > gp_completed)
         start_grace_period_locked();
     spin_unlock(&rcu_lock);

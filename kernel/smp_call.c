@@ -19,6 +19,7 @@
 #include "kernel/smp_call.h"
 #include "kernel/spinlock.h"
 #include "mm/kmalloc.h"
+#include "mm/pt_trace.h"
 
 struct call_data {
     smp_call_fn fn;
@@ -87,6 +88,8 @@ void smp_call_function(cpumask_t mask, smp_call_fn fn, void *arg, bool wait)
     }
     block->data = (struct call_data){ fn, arg, cpumask_weight(others), wait };
 
+    if (others)
+        pt_trace(PT_EV_IPI_SEND, 0, others);
     for (int cpu = 0; cpu < MAX_CPUS; cpu++) {
         if (!(others & (1ull << cpu)))
             continue;
@@ -108,6 +111,8 @@ void smp_call_function(cpumask_t mask, smp_call_fn fn, void *arg, bool wait)
     if (wait) {
         while (__atomic_load_n(&block->data.remaining, __ATOMIC_ACQUIRE) != 0)
             cpu_relax();
+        if (others)
+            pt_trace(PT_EV_IPI_ACK, 0, others);
     }
     preempt_enable();
 }

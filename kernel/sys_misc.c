@@ -1,7 +1,9 @@
 /*
- * Small system calls with no state of their own: uname, getrandom,
- * sched_yield, the user and group ids (everything runs as root),
- * prlimit64, and arch_prctl (the thread's TLS base). See docs/userspace.md.
+ * Small system calls with little or no state of their own: uname,
+ * sysinfo, getrandom, sched_yield and sched_getaffinity, the user and
+ * group ids (everything runs as root), prlimit64, arch_prctl (the thread's
+ * TLS base), and what the C libraries ask for at start-up and after:
+ * prctl, set_robust_list and get_robust_list, rseq. See docs/userspace.md.
  */
 #include <stdint.h>
 
@@ -9,12 +11,15 @@
 #include "arch/x86_64/uaccess.h"
 #include "fs/fs_abi.h"
 #include "kernel/errno.h"
+#include "kernel/percpu.h"
 #include "kernel/process.h"
 #include "kernel/random.h"
 #include "kernel/sched.h"
 #include "kernel/syscall.h"
+#include "kernel/time.h"
 #include "lib/string.h"
 #include "mm/layout.h"
+#include "mm/mm.h"
 
 /* Linux's struct utsname: six NUL-terminated fields of 65 bytes. */
 #define UTS_FIELD_LEN 65
@@ -43,6 +48,38 @@ static long sys_uname(uint64_t ubuf)
     return copy_to_user(ubuf, &prune_utsname, sizeof(prune_utsname));
 }
 SYSCALL(SYS_uname, sys_uname);
+
+/* Linux's struct sysinfo (x86_64). */
+struct sysinfo {
+    int64_t uptime;             /* seconds since boot, rounded up */
+    uint64_t loads[3];          /* load averages (1, 5, 15 min), fixed point */
+    uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    uint16_t procs;
+    uint16_t pad;
+    uint64_t totalhigh, freehigh;
+    uint32_t mem_unit;          /* the unit of the memory fields, in bytes */
+};
+_Static_assert(sizeof(struct sysinfo) == 112, "Linux's struct sysinfo");
+
+/* sysinfo(info): the uptime, the memory (in bytes: mem_unit 1) and the
+ * number of processes; no load averages (0), swap or high memory. */
+static long sys_sysinfo(uint64_t uinfo)
+{
+    uint64_t ns = time_monotonic_ns();
+    struct sysinfo info = {
+        .uptime = (int64_t)(ns / 1000000000 + (ns % 1000000000 ? 1 : 0)),
+        .totalram = mm_total_bytes(),
+        .freeram = mm_free_bytes(),
+        .mem_unit = 1,
+    };
+    spin_lock(&proc_lock);
+    for (struct process *p = process_list_locked(); p; p = p->all_next)
+        if (info.procs < UINT16_MAX)
+            info.procs++;
+    spin_unlock(&proc_lock);
+    return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
+}
+SYSCALL(SYS_sysinfo, sys_sysinfo);
 
 #define GRND_NONBLOCK 0x1
 #define GRND_RANDOM 0x2
@@ -96,6 +133,30 @@ static long sys_sched_yield(void)
     return 0;
 }
 SYSCALL(SYS_sched_yield, sys_sched_yield);
+
+/*
+ * sched_getaffinity(pid, len, mask): every online CPU, since prune pins no
+ * thread (sched_setaffinity is not supported). Linux's checks: 'len' must
+ * hold a bit per CPU and be a multiple of 8 (-EINVAL); pid 0 is the
+ * caller, else a thread id (-ESRCH). Returns the bytes written: the
+ * kernel's mask, MAX_CPUS bits.
+ */
+static long sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t umask)
+{
+    if (len * 8 < (uint64_t)cpu_count || (len & (sizeof(uint64_t) - 1)))
+        return -EINVAL;
+    if ((int)pid != 0) {
+        struct process *owner;
+        spin_lock(&proc_lock);
+        bool found = thread_find_locked((int)pid, &owner) != NULL;
+        spin_unlock(&proc_lock);
+        if (!found)
+            return -ESRCH;
+    }
+    cpumask_t mask = __atomic_load_n(&cpus_online, __ATOMIC_RELAXED);
+    return copy_to_user(umask, &mask, sizeof(mask)) ? -EFAULT : (long)sizeof(mask);
+}
+SYSCALL(SYS_sched_getaffinity, sys_sched_getaffinity);
 
 /* Every process runs as root: uid and gid 0, real and effective. */
 static long sys_getuid(void) { return 0; }
@@ -186,3 +247,103 @@ static long sys_arch_prctl(uint64_t code, uint64_t addr)
     }
 }
 SYSCALL(SYS_arch_prctl, sys_arch_prctl);
+
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_PDEATHSIG 2
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define PR_SET_NO_NEW_PRIVS 38
+#define PR_GET_NO_NEW_PRIVS 39
+
+/*
+ * prctl(option, ...): the name (PR_SET_NAME/PR_GET_NAME: the process's,
+ * 16 bytes with the NUL, what /proc/self/status shows), the signal to get
+ * when the parent exits (PR_SET_PDEATHSIG), and the answers of a process
+ * that dumps core and gains no privileges (PR_GET_DUMPABLE 1,
+ * PR_SET_NO_NEW_PRIVS accepted: every process is root anyway). Every other
+ * option gives -EINVAL, as Linux does for one it does not know.
+ */
+static long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4,
+                      uint64_t arg5)
+{
+    struct process *p = current_process();
+    switch (option) {
+    case PR_SET_NAME: {
+        char name[PROC_NAME_LEN];
+        long n = strncpy_from_user(name, arg2, sizeof(name));
+        if (n == -EFAULT)
+            return -EFAULT;
+        if (n < 0)
+            n = sizeof(name) - 1; /* cut, as Linux does */
+        name[n] = '\0';
+        memcpy(p->name, name, (size_t)n + 1);
+        return 0;
+    }
+    case PR_GET_NAME:
+        return copy_to_user(arg2, p->name, PROC_NAME_LEN) ? -EFAULT : 0;
+    case PR_SET_PDEATHSIG:
+        if (arg2 > NSIG)
+            return -EINVAL;
+        __atomic_store_n(&p->pdeath_signal, (int)arg2, __ATOMIC_RELAXED);
+        return 0;
+    case PR_GET_PDEATHSIG:
+        return put_user_u32(arg2, (uint32_t)__atomic_load_n(&p->pdeath_signal, __ATOMIC_RELAXED))
+                   ? -EFAULT : 0;
+    case PR_GET_DUMPABLE:
+        return 1;
+    case PR_SET_DUMPABLE:
+        return arg2 <= 1 ? 0 : -EINVAL;
+    case PR_SET_NO_NEW_PRIVS:
+        return arg2 == 1 && !arg3 && !arg4 && !arg5 ? 0 : -EINVAL;
+    case PR_GET_NO_NEW_PRIVS:
+        return arg2 || arg3 || arg4 || arg5 ? -EINVAL : 0;
+    default:
+        return -EINVAL;
+    }
+}
+SYSCALL(SYS_prctl, sys_prctl);
+
+#define ROBUST_LIST_HEAD_SIZE 24 /* struct robust_list_head */
+
+/* set_robust_list(head, len): kept and reported back; prune does not walk
+ * the list at exit (robust mutexes of a thread that dies holding them are
+ * not released for the others). */
+static long sys_set_robust_list(uint64_t head, uint64_t len)
+{
+    if (len != ROBUST_LIST_HEAD_SIZE)
+        return -EINVAL;
+    current_thread()->robust_list = head;
+    return 0;
+}
+SYSCALL(SYS_set_robust_list, sys_set_robust_list);
+
+/* get_robust_list(tid, head_ptr, len_ptr): tid 0 is the caller. */
+static long sys_get_robust_list(uint64_t tid, uint64_t uhead, uint64_t ulen)
+{
+    uint64_t head;
+    if ((int)tid == 0) {
+        head = current_thread()->robust_list;
+    } else {
+        spin_lock(&proc_lock);
+        struct process *owner;
+        struct thread *t = thread_find_locked((int)tid, &owner);
+        head = t ? t->robust_list : 0;
+        spin_unlock(&proc_lock);
+        if (!t)
+            return -ESRCH;
+    }
+    if (put_user_u64(uhead, head) || put_user_u64(ulen, ROBUST_LIST_HEAD_SIZE))
+        return -EFAULT;
+    return 0;
+}
+SYSCALL(SYS_get_robust_list, sys_get_robust_list);
+
+/* rseq: restartable sequences are not supported. Linux's answer for a
+ * kernel without them; glibc then runs without (its start-up asks). */
+static long sys_rseq(void)
+{
+    return -ENOSYS;
+}
+SYSCALL(SYS_rseq, sys_rseq);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kernel/signal.h"
 #include "lib/list.h"
 
 #define KSTACK_SIZE (16 * 1024)
@@ -58,7 +59,8 @@ struct thread {
     struct thread *proc_next;   /* the process's thread list (proc_lock) */
     uint64_t fs_base;           /* TLS base (arch_prctl); the thread itself */
     uint64_t clear_child_tid;   /* set_tid_address: zeroed and woken at exit */
-    uint64_t sigmask;           /* rt_sigprocmask: kept, not used (no handlers) */
+    struct thread_signals sig;  /* masks, pending signals, alternate stack: kernel/signal.h */
+    uint64_t robust_list;       /* set_robust_list: kept, not walked at exit */
     struct vfork_wait *vfork_wait; /* proc_lock: a vfork caller waiting for this thread */
     struct fpu_state *fpu;      /* x87/SSE registers while switched out (kmalloc) */
 

@@ -48,6 +48,16 @@ uint64_t time_monotonic_ns(void)
     return tsc_to_ns(rdtsc());
 }
 
+uint64_t time_cycles(void)
+{
+    return rdtsc();
+}
+
+uint64_t time_cycles_per_second(void)
+{
+    return tsc_hz;
+}
+
 /* Wall-clock minus monotonic time; reads the RTC on the first call. */
 static int64_t realtime_offset(void)
 {
@@ -122,18 +132,25 @@ uint64_t time_deadline_at(int clockid, int64_t abs_ns)
 int time_sleep_until(uint64_t deadline)
 {
     struct wait_entry we = {0};
+    bool timed = deadline != UINT64_MAX;
     int ret = 0;
     for (;;) {
-        prepare_to_wait(&tick_wait_queue, &we);
-        if (time_monotonic_ns() >= deadline)
+        if (timed)
+            prepare_to_wait(&tick_wait_queue, &we);
+        else
+            sched_set_current_state(THREAD_SLEEPING); /* a signal's sender wakes us */
+        if (timed && time_monotonic_ns() >= deadline)
             break;
-        if (current_killed()) {
+        if (signal_pending()) {
             ret = -EINTR;
             break;
         }
         schedule();
     }
-    finish_wait(&tick_wait_queue, &we);
+    if (timed)
+        finish_wait(&tick_wait_queue, &we);
+    else
+        sched_set_current_state(THREAD_RUNNING);
     return ret;
 }
 
@@ -181,18 +198,33 @@ static long sys_clock_getres(uint64_t clockid, uint64_t ures)
 SYSCALL(SYS_clock_getres, sys_clock_getres);
 
 /*
- * Sleeps until 'deadline'; if the sleep is cut short (the process is being
- * killed) and 'urem' is not 0, writes the time that was left there.
+ * A relative sleep until 'deadline' (nanosleep, clock_nanosleep without
+ * TIMER_ABSTIME). Interrupted by a signal, it writes the time left to
+ * 'urem' (if not 0) and returns -ERESTART_RESTARTBLOCK: a handler turns
+ * that into -EINTR; without one, restart_syscall() sleeps on to the same
+ * deadline (the restart block), as Linux's hrtimer_nanosleep_restart().
  */
-static long sleep_reporting_rest(uint64_t deadline, uint64_t urem)
+static long sleep_restart(struct restart_block *rb);
+
+static long relative_sleep(uint64_t deadline, uint64_t urem)
 {
-    int ret = time_sleep_until(deadline);
-    if (ret == -EINTR && urem) {
+    if (time_sleep_until(deadline) == 0)
+        return 0;
+    if (urem) {
         uint64_t now = time_monotonic_ns();
         if (timespec_to_user(urem, now < deadline ? (int64_t)(deadline - now) : 0))
             return -EFAULT;
     }
-    return ret;
+    struct restart_block *rb = &current_thread()->sig.restart;
+    rb->fn = sleep_restart;
+    rb->deadline = deadline;
+    rb->uaddr = urem;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+static long sleep_restart(struct restart_block *rb)
+{
+    return relative_sleep(rb->deadline, rb->uaddr);
 }
 
 static long sys_nanosleep(uint64_t ureq, uint64_t urem)
@@ -201,7 +233,7 @@ static long sys_nanosleep(uint64_t ureq, uint64_t urem)
     int ret = timespec_from_user(ureq, &ns);
     if (ret)
         return ret;
-    return sleep_reporting_rest(time_deadline_after(ns), urem);
+    return relative_sleep(time_deadline_after(ns), urem);
 }
 SYSCALL(SYS_nanosleep, sys_nanosleep);
 
@@ -219,9 +251,9 @@ static long sys_clock_nanosleep(uint64_t clockid, uint64_t flags, uint64_t ureq,
     int ret = timespec_from_user(ureq, &ns);
     if (ret)
         return ret;
-    if (flags & TIMER_ABSTIME)
-        return time_sleep_until(time_deadline_at((int)clockid, ns));
-    return sleep_reporting_rest(time_deadline_after(ns), urem);
+    if (flags & TIMER_ABSTIME) /* a restart sleeps to the same deadline */
+        return time_sleep_until(time_deadline_at((int)clockid, ns)) ? -ERESTARTNOHAND : 0;
+    return relative_sleep(time_deadline_after(ns), urem);
 }
 SYSCALL(SYS_clock_nanosleep, sys_clock_nanosleep);
 

@@ -34,6 +34,11 @@
  * goes back on one CPU, nor across CPUs whose TSCs agree (QEMU's do). */
 uint64_t time_monotonic_ns(void);
 
+/* The TSC: cycles since the CPU was reset (timestamps of mm/pt_trace.h),
+ * and how many it counts per second. */
+uint64_t time_cycles(void);
+uint64_t time_cycles_per_second(void);
+
 /* Nanoseconds since 1970-01-01 00:00:00 UTC. The first call reads the RTC
  * (process context). */
 int64_t time_realtime_ns(void);
@@ -50,8 +55,10 @@ uint64_t time_deadline_after(int64_t ns);
 uint64_t time_deadline_at(int clockid, int64_t abs_ns);
 
 /* Sleeps until monotonic time reaches 'deadline', waking at each tick to
- * check (so up to one tick, 1/TIMER_HZ s, late). Returns 0, or -EINTR as
- * soon as the process is being killed. Process context, no lock held. */
+ * check (so up to one tick, 1/TIMER_HZ s, late); UINT64_MAX sleeps with no
+ * deadline and no tick. Returns 0, or -EINTR as soon as a signal is
+ * pending (signal_pending(), kernel/signal.h). Process context, no lock
+ * held. */
 int time_sleep_until(uint64_t deadline);
 
 /* Reads a user struct timespec as nanoseconds (saturating at INT64_MAX):

@@ -1,12 +1,14 @@
 /*
  * The entry points of mm/ for arch/ (the layer rule is in
- * kernel/arch_hooks.h): the page fault at a user address, and the frames
- * of an AP's boot stack. arch/ sees no struct address_space or struct
- * page: only these functions.
+ * kernel/arch_hooks.h): the page fault at a user address (and whether a
+ * region holds it, for SIGSEGV's si_code), and the frames of an AP's boot
+ * stack. arch/ sees no struct address_space or struct page: only these
+ * functions.
  */
 #ifndef MM_ARCH_HOOKS_H
 #define MM_ARCH_HOOKS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct address_space;
@@ -22,6 +24,11 @@ struct address_space;
  * Takes the map lock; interrupts on (mm/fault.c).
  */
 int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error);
+
+/* True if a region of 'as' contains addr: a fault there that as_fault()
+ * refused was an access the region does not allow (SIGSEGV's
+ * SEGV_ACCERR), not a missing mapping (SEGV_MAPERR). Takes the map lock. */
+bool as_has_region(struct address_space *as, uint64_t addr);
 
 /* A block of 2^order frames, as its address in the direct map, or NULL
  * without memory: an AP's boot stack, never given back (mm/frame.c). */

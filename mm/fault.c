@@ -158,6 +158,7 @@ static int fault_once(struct address_space *as, uint64_t addr, bool write, bool 
 int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error)
 {
     bool write = pf_is_write(pf_error), exec = pf_is_fetch(pf_error);
+    pt_trace_sampled(PT_EV_FAULT, addr);
 #ifdef DEBUG
     /* prune sets no reserved bit but in PTE_POISON (arch/x86_64/mmu.h) */
     if (addr < USER_TOP && pf_hit_reserved_bit(pf_error))
@@ -172,6 +173,14 @@ int as_fault(struct address_space *as, uint64_t addr, uint32_t pf_error)
     while (err == -ENOMEM && oom_retry()); /* O2 */
     as_audit_op(as, "a page fault");
     return err;
+}
+
+bool as_has_region(struct address_space *as, uint64_t addr)
+{
+    read_lock(&as->map_lock);
+    bool found = vma_find(&as->vmas, addr) != NULL;
+    read_unlock(&as->map_lock);
+    return found;
 }
 
 /* One try of as_access() on the page of 'va', for 'chunk' bytes at kbuf. */

@@ -37,6 +37,7 @@ struct pt_batch {
 static void forget_table(struct page *pt)
 {
     pt_stat_freed(pt->pt_level);
+    pt_trace(PT_EV_FREED, pt->pt_level, pt->pt_va);
     __atomic_sub_fetch(&user_pt_pages_total, 1, __ATOMIC_RELAXED);
     __atomic_store_n(&pt->flags, pt->flags & ~PG_PTABLE, __ATOMIC_RELEASE);
     pt->pt_parent = NULL;
@@ -106,6 +107,7 @@ static void retire(struct page *list)
 void pt_gather_add(struct address_space *as, struct pt_gather *g, struct page *pt)
 {
     as_count(&as->pt_pages, -1);
+    pt_trace(PT_EV_UNLINK, pt->pt_level, pt->pt_va);
     pt->next = NULL;
     if (as->ptfree == PTFREE_UNSAFE) {
         retire(pt);
@@ -140,6 +142,9 @@ void pt_gather_finish(struct address_space *as, struct pt_gather *g, cpumask_t f
     struct page *list = g->tables;
     int count = g->count;
     *g = (struct pt_gather)PT_GATHER_INIT;
+    if (__atomic_load_n(&pt_trace_on, __ATOMIC_RELAXED)) /* T1 */
+        for (struct page *pt = list; pt; pt = pt->next)
+            pt_trace_record(PT_EV_QUEUED, pt->pt_level, pt->pt_va);
     if (as->ptfree == PTFREE_RCU) {
         struct pt_batch *b = kmalloc(sizeof(*b));
         pt_stat_waiting(count);

@@ -153,6 +153,7 @@ void pt_init_page(struct page *pt, int level, struct page *parent, uint64_t va, 
     pt->pt_zero = 0;
     __atomic_store_n(&pt->flags, pt->flags | PG_PTABLE, __ATOMIC_RELEASE); /* M1 */
     pt_stat_allocated(level);
+    pt_trace(PT_EV_ALLOC, level, va);
 }
 
 struct page *pt_child_get(struct page *parent, uint64_t va)
@@ -231,6 +232,7 @@ void pt_put(struct address_space *as, struct pt_gather *g, struct page *pt)
             pt_unlock(parent);
             return;
         }
+        pt_trace(PT_EV_EMPTY, pt->pt_level, pt->pt_va);
         ASSERT(pte_phys(pte_read(pt_slot(parent, pt->pt_va))) == page_to_phys(pt));
         pte_set(pt_slot(parent, pt->pt_va), 0);
         pt_unlock(parent);

@@ -130,6 +130,7 @@
 #include "kernel/preempt.h"
 #include "kernel/spinlock.h"
 #include "mm/page.h"
+#include "mm/pt_trace.h"
 
 struct address_space;
 
@@ -177,11 +178,14 @@ uint32_t pt_reclaim_delay_ms(void);
  * returns what pt_walk_end() needs. Interrupts off: no sleeping, short. */
 static inline uint64_t pt_walk_begin(void)
 {
-    return irq_save();
+    uint64_t flags = irq_save();
+    pt_trace_sampled(PT_EV_WALK_ENTER, 0);
+    return flags;
 }
 
 static inline void pt_walk_end(uint64_t flags)
 {
+    pt_trace_sampled(PT_EV_WALK_LEAVE, 0);
     irq_restore(flags);
 }
 

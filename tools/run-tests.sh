@@ -14,7 +14,9 @@
 #      with 1 and 4 CPUs, compared; then all of them under the default init
 #      with the kernel's leak check (tools/user-test.sh);
 #   4. the SPIN model of the page-table protocol (tools/check-model.sh);
-#   5. the layer rules of the source tree (tools/check-layers.sh).
+#   5. the layer rules of the source tree (tools/check-layers.sh);
+#   6. the gdb commands of tools/gdb/prune.py against a stopped prune
+#      (tools/gdb/test.sh).
 # Logs are kept in build/test-logs/.
 set -u
 cd "$(dirname "$0")/.."
@@ -57,6 +59,8 @@ boots=(
     "panic-smp4-stops-cpus|125|stopped 3 of 3 other CPU|--smp 4|selftest=panic-smp"
     "lock-recursion-selftest|125|recursive acquire of spinlock 'selftest' at kernel/selftest.c:[0-9]*, already taken at kernel/selftest.c||selftest=lock-recursion"
     "lock-foreign-unlock-selftest|125|released at kernel/selftest.c:[0-9]* by CPU 0, but held by CPU 1|--smp 2|selftest=lock-foreign-unlock"
+    "sh-job-control|0|PID 1 exited with status 0|--smp 2 --serial-script tests/user/sh_job_control.script|leakcheck init=/bin/sh"
+    "busybox-sh|3|PID 1 exited with status 3|--smp 2 --extra busybox.cpio --serial-script tests/user/busybox_sh.script|init=/bin/busybox sh"
     "cmdline-40-options|0|prune: running /bin/test_init_argv as PID 1|--smp 2|$(printf 'opt%d ' $(seq 1 40))leakcheck $init_argv"
     "cmdline-2047-bytes|0|prune: running /bin/test_init_argv as PID 1|--smp 2|$(line_of_length 2047 "leakcheck $init_argv")"
     "cmdline-2048-bytes|125|command line is 2048 bytes long|--smp 2|$(line_of_length 2048 "leakcheck $init_argv")"
@@ -147,10 +151,13 @@ tools/check-model.sh "$logs"
 echo "== layers"
 tools/check-layers.sh "$logs"
 
+echo "== gdb"
+tools/gdb/test.sh "$logs"
+
 echo "== summary"
 # Kernel test results count only from boots that were meant to run them.
 files=("$logs"/host-*.ktap "$boot_ktap" "$logs/user.ktap" "$logs/user-leakcheck.ktap"
-       "$logs/model.ktap" "$logs/layers.ktap")
+       "$logs/model.ktap" "$logs/layers.ktap" "$logs/gdb.ktap")
 for b in "${boots[@]}"; do
     IFS='|' read -r name expect pattern args cmdline <<< "$b"
     # a boot without a serial port has no KTAP to read: its status is its test

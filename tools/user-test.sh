@@ -1,13 +1,18 @@
 #!/bin/bash
 # Usage: tools/user-test.sh LOGDIR [TEST...]
 # The user-test layer of "make test" (docs/userspace.md, "User tests"). Each
-# tests/user/test_*.c program (built by make into build/user/bin/) runs
+# tests/user/test_*.c program runs twice over: built with musl (make puts it
+# in build/user/bin/ and in the initrd) and built with glibc as test_x.glibc
+# (build/user/glibc/, loaded with qemu-run --extra; not for a source that
+# says "prune-test: musl-only"). Each of the two runs
 #   1. natively on the host, the Linux oracle (skipped when not on Linux, or
 #      when its source says "prune-test: prune-only");
 #   2. on prune as PID 1 (init=/bin/test_x), with -smp 1 and with -smp 4.
 # A prune run passes when its exit status is the host's (0 when the host run
-# was skipped) and, if the source says "prune-test: deterministic-output",
-# its output is the host's. prune's output is what the serial log holds
+# was skipped), the kernel printed no "prune: unknown syscall" line (unless
+# the source says "prune-test: unknown-syscalls": the fuzzer, test_enosys)
+# and, if the source says "prune-test: deterministic-output", its output is
+# the host's. prune's output is what the serial log holds
 # between "prune: running /bin/test_x as PID 1" and "prune: PID 1 ...",
 # without the kernel's own "prune: " lines; lines starting with "# " are
 # notes (figures, timings) and are not compared, on either side.
@@ -19,6 +24,10 @@
 # "prune-test: mem: SIZE" gives every prune boot of the test SIZE of RAM
 # (QEMU's -m) instead of 256M.
 # ("prune-test: soak-args: ARGS" is for tools/soak.sh, not read here.)
+# "prune-test: serial-script: FILE" types FILE's keys on the terminal
+# (tools/serial-script): on prune through the serial port (qemu-run
+# --serial-script), on the host on a pseudo-terminal; an expected text that
+# does not come fails the run.
 # "prune-test: must-panic: CMDLINE | PATTERN | ARGS" adds a -smp 4 boot with
 # CMDLINE (and ARGS, if given, instead of the args above) that passes when
 # prune panics (status 125) with PATTERN in its log (the negative test of
@@ -28,16 +37,17 @@
 # leak-check block is kept in LOGDIR/user-leakcheck.ktap.
 # Results: LOGDIR/user.ktap (one per test per machine, plus the init boot);
 # logs and outputs in LOGDIR/user/. TEST... (names like test_mmap) runs only
-# those and skips the init boot.
+# those (both builds) and skips the init boot.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$(pwd)
-[ $# -ge 1 ] || { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 logs=$1
 shift
 iso=${ISO:-build/prune.iso}
 qemu_run=${QEMU_RUN:-tools/qemu-run}
 bindir=build/user/bin
+glibcdir=build/user/glibc
 outdir=$logs/user
 mkdir -p "$outdir"
 
@@ -65,10 +75,19 @@ split_bars() {
     [ -n "$1" ] && printf '%s\n' "$1" | sed 's/ *| */\n/g'
 }
 
-ktap=$logs/user.ktap
-planned=0
+# The runs: "NAME|SOURCE|BINARY|EXTRA": each test with musl, then with glibc.
+runs=()
 for t in "${tests[@]}"; do
     src=tests/user/$t.c
+    runs+=("$t|$src|$bindir/$t|")
+    [ -f "$src" ] && grep -q 'prune-test: musl-only' "$src" && continue
+    runs+=("$t.glibc|$src|$glibcdir/$t.glibc|$t.glibc.cpio")
+done
+
+ktap=$logs/user.ktap
+planned=0
+for r in "${runs[@]}"; do
+    IFS='|' read -r t src bin extra_module <<< "$r"
     planned=$((planned + 3))
     [ -f "$src" ] || continue
     extra=$(split_bars "$(marker cmdlines "$src")" | wc -l)
@@ -104,9 +123,8 @@ prune_cannot_run=""
 on_linux=0
 [ "$(uname -s)" = Linux ] && on_linux=1
 
-for t in "${tests[@]}"; do
-    src=tests/user/$t.c
-    bin=$bindir/$t
+for r in "${runs[@]}"; do
+    IFS='|' read -r t src bin extra_module <<< "$r"
     if [ ! -f "$src" ] || [ ! -x "$bin" ]; then
         for m in host smp1 smp4; do result "not ok" "user-$m-$t" "no $src or $bin"; done
         continue
@@ -115,7 +133,10 @@ for t in "${tests[@]}"; do
     grep -q 'prune-test: deterministic-output' "$src" && deterministic=1
     prune_only=0
     grep -q 'prune-test: prune-only' "$src" && prune_only=1
+    unknown_ok=0
+    grep -q 'prune-test: unknown-syscalls' "$src" && unknown_ok=1
     args=$(marker args "$src")
+    script=$(marker serial-script "$src")
     smp_many=$(marker smp "$src")
     smp_many=${smp_many:-4}
     mem=$(marker mem "$src")
@@ -137,9 +158,16 @@ for t in "${tests[@]}"; do
     elif [ $on_linux = 0 ]; then
         result ok "user-host-$t" "SKIP not on Linux: no oracle"
     else
-        # shellcheck disable=SC2086,SC2016
-        (cd / && timeout 60 bash -c 'exec -a "$0" "$@"' "/bin/$t" "$top/$bin" $args) \
-            < /dev/null > "$outdir/$t.host.log" 2>&1
+        if [ -n "$script" ]; then
+            # shellcheck disable=SC2086,SC2016
+            (cd / && timeout 60 "$top/tools/serial-script" --pty "$top/$script" -- \
+                bash -c 'exec -a "$0" "$@"' "/bin/$t" "$top/$bin" $args) \
+                < /dev/null > "$outdir/$t.host.log" 2>&1
+        else
+            # shellcheck disable=SC2086,SC2016
+            (cd / && timeout 60 bash -c 'exec -a "$0" "$@"' "/bin/$t" "$top/$bin" $args) \
+                < /dev/null > "$outdir/$t.host.log" 2>&1
+        fi
         expect=$?
         have_oracle=1
         user_lines < "$outdir/$t.host.log" > "$outdir/$t.host.out"
@@ -165,7 +193,7 @@ for t in "${tests[@]}"; do
             continue
         fi
         start=$(date +%s.%N)
-        "$qemu_run" "$iso" --smp "$smp" --mem "$mem" \
+[ $# -ge 1 ] || { sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
             --cmdline "${opts:+$opts }init=/bin/$t${args:+ $args}" --timeout 60 > "$log" 2>&1
         rc=$?
         secs=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")
@@ -176,6 +204,8 @@ for t in "${tests[@]}"; do
             prune_cannot_run="an earlier boot did not start its PID 1"
         elif [ "$rc" != "$expect" ]; then
             why="status $rc, expected $expect"
+        elif [ $unknown_ok = 0 ] && tr -d '\r' < "$log" | grep -q '^prune: unknown syscall'; then
+            why="the kernel printed \"$(tr -d '\r' < "$log" | grep -m1 '^prune: unknown syscall')\""
         elif [ $deterministic = 1 ] && [ $have_oracle = 1 ] &&
              ! cmp -s "$outdir/$t.host.out" "$outdir/$t.$tag.out"; then
             why="output differs from Linux"
@@ -212,7 +242,7 @@ for t in "${tests[@]}"; do
     for try in 1 2 3; do
         log=$outdir/$t.must-panic.$try.log
         start=$(date +%s.%N)
-        "$qemu_run" "$iso" --smp 4 --mem "$mem" \
+[ $# -ge 1 ] || { sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
             --cmdline "$opts init=/bin/$t${panic_args:+ $panic_args}" --timeout 60 > "$log" 2>&1
         rc=$?
         secs=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")

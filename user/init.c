@@ -3,10 +3,13 @@
  * program in /bin whose name starts with "test_" (or with argv[1]: make bench
  * boots "init=/bin/init bench_"), in name order, one after another (fork +
  * execve + wait4), prints one line per program with how it ended, and exits
- * 0 if every one exited 0, 1 otherwise.
+ * 0 if every one exited 0, 1 otherwise. Like a shell's job, each program
+ * runs in a process group of its own, in the terminal's foreground (init
+ * ignores SIGTTOU to take the terminal back).
  */
 #define _GNU_SOURCE /* wait4 */
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +50,9 @@ static int run(const char *name, char **envp)
     snprintf(path, sizeof(path), "/bin/%s", name);
     pid_t pid = fork();
     if (pid == 0) {
+        setpgid(0, 0);
+        tcsetpgrp(0, getpid());
+        signal(SIGTTOU, SIG_DFL);
         char *argv[] = { path, NULL };
         execve(path, argv, envp);
         perror(path);
@@ -56,8 +62,12 @@ static int run(const char *name, char **envp)
         perror("init: fork");
         return -1;
     }
+    setpgid(pid, pid); /* both sides, so neither waits for the other */
+    tcsetpgrp(0, pid);
     int status;
-    if (wait4(pid, &status, 0, NULL) != pid) {
+    pid_t got = wait4(pid, &status, 0, NULL);
+    tcsetpgrp(0, getpgrp());
+    if (got != pid) {
         perror("init: wait4");
         return -1;
     }
@@ -67,6 +77,7 @@ static int run(const char *name, char **envp)
 int main(int argc, char **argv, char **envp)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    signal(SIGTTOU, SIG_IGN);
     char *names[MAX_TESTS];
     int n = find_tests(argc > 1 ? argv[1] : "test_", names), passed = 0;
     printf("init: running %d test programs from /bin\n", n);

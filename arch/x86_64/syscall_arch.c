@@ -34,7 +34,9 @@ void user_frame_init(struct trap_frame *tf, uint64_t rip, uint64_t rsp)
 
 bool sysret_frame_ok(const struct trap_frame *tf)
 {
-    return user_addr_ok(tf->rip) && tf->cs == USER_CS && tf->ss == USER_DS;
+    return user_addr_ok(tf->rip) && tf->cs == USER_CS && tf->ss == USER_DS &&
+           tf->rcx == tf->rip && tf->r11 == tf->rflags &&
+           !(tf->rflags & (RFLAGS_TF | RFLAGS_RF));
 }
 
 void arch_set_kernel_stack(uint64_t top)

@@ -21,6 +21,8 @@
 
 /* rflags bits cleared on syscall entry: TF, IF, DF, IOPL, NT, AC (Linux's). */
 #define SYSCALL_RFLAGS_MASK 0x47700ul
+#define RFLAGS_TF (1ul << 8)
+#define RFLAGS_RF (1ul << 16)
 /* The rflags a new user program starts with: IF and the always-one bit 1. */
 #define USER_RFLAGS_INITIAL 0x202ul
 
@@ -34,8 +36,10 @@ void user_frame_init(struct trap_frame *tf, uint64_t rip, uint64_t rsp);
 
 /* True if syscall_entry may return through 'tf' with sysret: rip is a
  * user address (user_addr_ok(): Intel's sysret faults in kernel mode, on
- * the user stack, for a non-canonical one) and CS/SS are the ones sysret
- * loads. Otherwise the return goes through iretq. Called from
+ * the user stack, for a non-canonical one), CS/SS are the ones sysret
+ * loads, rcx and r11 hold rip and rflags (sysret overwrites them with
+ * those), and neither TF nor RF is set (sysret cannot restore RF, as
+ * Linux notes). Otherwise the return goes through iretq. Called from
  * syscall_entry.asm with interrupts off. */
 bool sysret_frame_ok(const struct trap_frame *tf);
 

@@ -6,13 +6,17 @@
 ; has not switched stacks. We swapgs to reach struct cpu, switch to the top
 ; of the current thread's kernel stack (cpu->syscall_kernel_rsp) and build
 ; there the same struct trap_frame an interrupt from user mode builds
-; (arch/x86_64/trap.h), with vector T_SYSCALL. syscall_dispatch() runs with
-; interrupts on and may change any field of the frame.
+; (arch/x86_64/trap.h), with vector T_SYSCALL and the system call's number
+; in error_code, where a restart after a signal finds it (kernel/signal.c).
+; syscall_dispatch() runs with interrupts on and may change any field of
+; the frame.
 ;
 ; The way back is sysretq when the frame allows it, else iretq (trap_exit):
 ; sysret loads rip from rcx and rflags from r11, and on Intel CPUs it faults
 ; *in kernel mode, on the user stack* if rcx is not canonical. So a frame
-; whose rip is not a user address (execve, a changed context...) or whose
+; whose rip is not a user address (execve, a changed context...), whose
+; rcx and r11 are not its rip and rflags (a signal handler's entry, or
+; rt_sigreturn: those registers must come back as they were) or whose
 ; CS/SS are not the standard user ones goes through iretq: sysret_frame_ok()
 ; (syscall_arch.c) decides, with the one user-address check of uaccess.h.
 
@@ -40,7 +44,7 @@ syscall_entry:
     push r11                        ; rflags
     push qword USER_CS              ; cs
     push rcx                        ; rip
-    push qword -1                   ; error code: TRAP_NO_ERROR_CODE
+    push rax                        ; error code: the call's number (Linux's orig_ax)
     push qword T_SYSCALL            ; vector
     PUSH_REGS
     mov rdi, rsp                    ; struct trap_frame *

@@ -145,33 +145,77 @@ __attribute__((noreturn)) static void exception_panic(const struct trap_frame *t
                trap_mnemonic(tf->vector), tf->vector);
 }
 
-/* The signal a user-mode exception delivers (Linux's choices). */
-static int exception_signal(uint64_t vector)
+/* The signal, si_code and si_addr of a user-mode exception (Linux's
+ * choices in arch/x86/kernel/traps.c and fault.c). */
+static void exception_signal(const struct trap_frame *tf, int *sig, int *code, uint64_t *addr)
 {
-    switch (vector) {
+    *code = SI_KERNEL;
+    *addr = 0;
+    switch (tf->vector) {
     case T_DE:
+        *sig = SIGFPE;
+        *code = FPE_INTDIV;
+        *addr = tf->rip;
+        return;
     case T_MF:
     case T_XM:
-        return SIGFPE;
+        *sig = SIGFPE;
+        *code = FPE_FLTINV;
+        *addr = tf->rip;
+        return;
     case T_DB:
+        *sig = SIGTRAP;
+        *code = TRAP_TRACE;
+        *addr = tf->rip;
+        return;
     case T_BP:
-        return SIGTRAP;
+        *sig = SIGTRAP;
+        return;
     case T_UD:
-        return SIGILL;
+        *sig = SIGILL;
+        *code = ILL_ILLOPN;
+        *addr = tf->rip;
+        return;
+    case T_NP:
+    case T_SS:
+        *sig = SIGBUS;
+        return;
     case T_AC:
-        return SIGBUS;
-    default:
-        return SIGSEGV;
+        *sig = SIGBUS;
+        *code = BUS_ADRALN;
+        return;
+    case T_PF: {
+        struct address_space *as = current_as();
+        *sig = SIGSEGV;
+        *addr = read_cr2();
+        *code = as && as_has_region(as, *addr) ? SEGV_ACCERR : SEGV_MAPERR;
+        return;
     }
+    default:
+        *sig = SIGSEGV;
+        return;
+    }
+}
+
+/* A user-mode exception nothing resolved: its signal for the thread. */
+static void user_exception(struct trap_frame *tf)
+{
+    int sig, code;
+    uint64_t addr;
+    if (tf->rflags & RFLAGS_IF)
+        irq_enable(); /* as_has_region() takes the map lock */
+    exception_signal(tf, &sig, &code, &addr);
+    irq_disable();
+    signal_fault(tf, sig, code, addr);
 }
 
 /*
  * A page fault at a user address, from user mode or from a user copy
  * (uaccess.h, which has a fix-up entry): lets the address space resolve it,
  * with interrupts on as they were before the fault. Returns true if the
- * access can be retried or the user thread was sentenced (a user-mode fault
- * that cannot be resolved kills its process); false if the kernel should
- * apply the fix-up or panic.
+ * access can be retried or a signal was sent (a user-mode fault that
+ * cannot be resolved: SIGSEGV); false if the kernel should apply the
+ * fix-up or panic.
  */
 static bool user_page_fault(struct trap_frame *tf)
 {
@@ -190,7 +234,7 @@ static bool user_page_fault(struct trap_frame *tf)
         return true;
     if (from_user) {
         if (err != -ENOMEM) /* -ENOMEM: the out-of-memory killer killed us */
-            user_fault_signal(tf, SIGSEGV, addr);
+            user_exception(tf);
         return true;
     }
     return false;
@@ -220,8 +264,7 @@ void trap_dispatch(struct trap_frame *tf)
         return;
     }
     if (tf->cs & 3) {
-        user_fault_signal(tf, exception_signal(tf->vector),
-                          tf->vector == T_PF ? read_cr2() : tf->rip);
+        user_exception(tf);
         user_return_work(tf);
         return;
     }

@@ -51,7 +51,11 @@
  * The registers of the interrupted context, as isr.asm leaves them on the
  * stack, lowest address first: isr_common pushes rax first and r15 last;
  * 'vector' and 'error_code' come from the vector's stub (error_code 0 when
- * the CPU pushes none); rip..ss are the CPU's own interrupt frame. panic()
+ * the CPU pushes none); rip..ss are the CPU's own interrupt frame. A
+ * system call's frame (vector T_SYSCALL, syscall_entry.asm) keeps the
+ * call's number in error_code, as Linux's orig_ax, until a signal handler
+ * or rt_sigreturn sets it to TRAP_NO_ERROR_CODE: "not in a system call",
+ * so the result is never turned into a restart twice. panic()
  * saves its caller's registers in the same layout, with vector T_NONE. A handler
  * may change any field: isr.asm restores from here, then iretq.
  */

@@ -171,7 +171,7 @@ KTEST(file_offsets_read_pread_lseek)
     KEXPECT(file_write(f, iobuf_kernel(buf), 1) == -EBADF);
     file_put(f);
 
-    struct file *con = console_file_open();
+    struct file *con = console_file_open(O_RDWR | O_LARGEFILE);
     KASSERT(con != NULL);
     KEXPECT(file_lseek(con, 0, SEEK_SET) == -ESPIPE);
     KEXPECT(file_pread(con, iobuf_kernel(buf), 1, 0) == -ESPIPE);

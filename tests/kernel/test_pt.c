@@ -1,14 +1,16 @@
 /*
  * Reference-counted page tables (mm/pt_ref.h): counts exact after every
  * operation (the audit), fork of a sparse space, the cascade of frees up
- * to the PML4, the allocate-and-get race on all CPUs, the refill race, and
- * what each free strategy does.
+ * to the PML4, the allocate-and-get race on all CPUs, the refill race, what
+ * each free strategy does, and what ptfree=rcu waits for.
  */
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/mmu.h"
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
 #include "kernel/sched.h"
 #include "kernel/thread.h"
+#include "kernel/time.h"
 #include "mm/as.h"
 #include "mm/as_internal.h"
 #include "mm/as_mman.h"
@@ -317,4 +319,52 @@ KTEST(pt_two_counts_follow_every_leaf_change)
         as_put(as);
         KEXPECT(frames_now() == before);
     }
+}
+
+/* A CPU inside a lockless walk, until told to leave. */
+struct walker_in_section {
+    int inside; /* set by the walker once in its section */
+    int leave;  /* set by the test */
+};
+
+static void stay_in_walk_section(void *arg)
+{
+    struct walker_in_section *w = arg;
+    uint64_t flags = pt_walk_begin();
+    __atomic_store_n(&w->inside, 1, __ATOMIC_RELEASE);
+    while (!__atomic_load_n(&w->leave, __ATOMIC_ACQUIRE))
+        cpu_relax();
+    pt_walk_end(flags);
+}
+
+/* R4 under ptfree=rcu: tables unlinked while another CPU is inside a
+ * pt_walk_begin section are not freed until it has left (a grace period
+ * needs that CPU's quiescent state, which it cannot pass with interrupts
+ * off), however long the wait. */
+KTEST(pt_rcu_waits_for_a_cpu_inside_a_walk)
+{
+    if (cpu_count < 2)
+        return;
+    struct address_space *as = as_with(PTFREE_RCU);
+    KASSERT(as);
+    KASSERT(as_map_anon(as, HIGH, GB, RW, 0) == 0);
+    KEXPECT(as_fault(as, HIGH, WRITE_FAULT) == 0);
+    pt_drain();
+    struct walker_in_section w = {0};
+    struct thread *t = thread_create_on(1, "pt-walker", stay_in_walk_section, &w);
+    KASSERT(t);
+    while (!__atomic_load_n(&w.inside, __ATOMIC_ACQUIRE))
+        cpu_relax();
+    struct pt_stats before = stats_now();
+    KEXPECT(as_madvise(as, HIGH, 2 * MB, MADV_DONTNEED) == 0);
+    KEXPECT(as->pt_pages == 0);
+    uint64_t end = time_monotonic_ns() + 200 * 1000000ull; /* 200 ms: 20 ticks */
+    while (time_monotonic_ns() < end)
+        yield();
+    KEXPECT(freed_since(&before) == 0); /* still waiting */
+    __atomic_store_n(&w.leave, 1, __ATOMIC_RELEASE);
+    thread_join(t);
+    pt_drain();
+    KEXPECT(freed_since(&before) == 3);
+    as_put(as);
 }

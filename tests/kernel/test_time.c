@@ -52,14 +52,18 @@ KTEST(time_monotonic_across_cpus)
 
 KTEST(time_sleep_is_at_least_as_long_as_asked)
 {
-    /* Against the tick count too, so that a wrong TSC scale shows. */
+    /* Against the tick count too, so that a wrong TSC scale shows: with a
+     * TSC measured 2,600 times too slow (no PIT before the HPET and PM
+     * timer were used), the 64 ms sleep ended after one tick. A loaded
+     * host may swallow ticks of a descheduled vCPU (a loaded run saw at
+     * most 4 of 6), so a third of them is enough. */
     for (uint64_t ms = 1; ms <= 64; ms *= 4) {
         uint64_t start = time_monotonic_ns(), start_ticks = sched_ticks();
         KEXPECT(time_sleep_until(start + ms * NS_PER_MS) == 0);
         uint64_t slept = time_monotonic_ns() - start;
         uint64_t ticks = sched_ticks() - start_ticks;
         KEXPECT(slept >= ms * NS_PER_MS);
-        KEXPECT(ticks + 1 >= ms * TIMER_HZ / 1000);
+        KEXPECT(ticks * 3 + 1 >= ms * TIMER_HZ / 1000);
         /* No upper bound: how late a sleeper runs depends on the host's
          * load (a test asserts correctness, not timing). */
     }

@@ -3,6 +3,7 @@
  * logs the number once), and the program goes on normally.
  */
 /* prune-test: deterministic-output */
+/* prune-test: unknown-syscalls */
 #include "ut.h"
 
 #include <sys/syscall.h>

@@ -12,33 +12,43 @@
  * the threads' timing).
  *
  * Calls that would end or replace the child (exit, exit_group, execve) or
- * may block without end (pause, sigsuspend, poll...) are left out; sleeps and
- * futex waits get a short time-out; the kill family never targets the parent
- * (pid 0, -1, 1 or the parent's pid become the child's own). A child of the
- * fork family exits at once. The children close fds 0..2, so no call can
- * read the console (which would block) or write on it.
+ * may block without end (pause and sigsuspend, unless -s) are left out;
+ * sleeps, futex waits, poll, select and sigtimedwait get a short time-out;
+ * the kill family never targets the parent (pid 0, -1, 1 or the parent's
+ * pid become the child's own). A child of the fork family exits at once.
+ * The children close fds 0..2, so no call can read the console (which
+ * would block) or write on it; with -s, fd 0 is the terminal again.
  * Each child has a budget of calls; the parent watches its progress (a
  * counter in shared memory) and reports a child that stops making progress
  * for 20 s as hung, with the call it is stuck in, then kills it.
- * With -s, the parent also signals the child at random moments (0 to 4 ms
- * apart), to its process or to one of its threads: mostly a signal whose
- * default action is to be ignored (unless the child's random rt_sigaction
- * calls changed that), one time in 32 SIGKILL.
+ * With -s (what make test runs; /bin/init runs it without), the parent also
+ * signals the child at random moments (0 to 4 ms apart), to its process or
+ * to one of its threads, while the child's threads fault, unmap and fork:
+ * signals the child handles (on an alternate stack, with and without
+ * SA_RESTART, a queued real-time one), signals ignored by default, a stop
+ * followed by SIGCONT, and one time in 32 SIGKILL; the child's fd 0 is
+ * then the terminal, non-blocking, for its reads, writes and ioctls (a read
+ * that blocks, once a random fcntl cleared O_NONBLOCK, ends with the
+ * parent's signals, SIGKILL at the latest).
  * Not run on the host: random calls as root on a real machine are a bad idea.
  */
 /* prune-test: prune-only */
+/* prune-test: unknown-syscalls */
+/* prune-test: args: -s */
 /* prune-test: soak-args: -s SEED 20000 */
 #include "ut.h"
+#include "fuzz_args.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <time.h>
 
-#define PG 4096ul
 #define MAX_NR 460
 #define CALLS_PER_CHILD 100
 #define TOTAL_CALLS 6000
@@ -49,17 +59,12 @@
 struct progress {
     atomic_long calls;        /* calls started, by all threads */
     atomic_long enosys;       /* calls that returned -ENOSYS */
+    atomic_long handled;      /* signal handlers run (-s) */
     struct {
         volatile int tid;     /* the thread's id, 0 until it starts */
         volatile long nr;     /* the thread's current call and its arguments */
         volatile long args[6];
     } thread[MAX_THREADS];
-};
-
-/* One fuzzing thread: its random sequence and its slot in progress. */
-struct fuzzer {
-    uint64_t rng;
-    int slot;
 };
 
 static struct progress *progress;
@@ -68,96 +73,19 @@ static struct progress *progress;
 static int tracing;
 static pid_t parent_pid;
 
-/* Memory the arguments point to: two read-write pages then a PROT_NONE
- * page; and a read-only page. Each child also maps an arena, where the
- * memory calls of one thread meet the user copies of the others. */
-#define ARENA ((char *)0x10000000)
-#define ARENA_PAGES 32
-static char *rw_pages, *none_page, *ro_page;
-static char rw_template[2 * PG];
-
-/* splitmix64 */
-static uint64_t rng_next(struct fuzzer *f)
-{
-    uint64_t z = (f->rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rng_below(struct fuzzer *f, uint64_t n)
-{
-    return rng_next(f) % n;
-}
-
-/* A short timespec (1 ms) and a bad one (tv_nsec too large), for sleeps. */
-static const struct timespec short_sleep = { 0, 1000 * 1000 };
-static const struct timespec bad_nsec = { 0, 1000 * 1000 * 1000 };
-
-/* An address somewhere interesting. */
-static long random_pointer(struct fuzzer *f)
-{
-    static const unsigned long fixed[] = {
-        0, 1, 0x1000, 0x10000,
-        0xffff800000000000ul, 0xffff800000001000ul, 0xffff888000000000ul,
-        0xffffffff80000000ul, 0xffffffff80100000ul, 0xfffffffffffff000ul,
-        0x0000800000000000ul, 0x0000800000001000ul, 0x8000000000000000ul,
-        0xdead000000000000ul, 0x00007ffffffff000ul, 0x00007fffffffeffful,
-        0x00007fffffffffff,
-    };
-    switch (rng_below(f, 10)) {
-    case 0:
-    case 1:
-        return (long)fixed[rng_below(f, sizeof(fixed) / sizeof(fixed[0]))];
-    case 8:
-    case 9: /* a page of the arena, or a little inside one */
-        return (long)(ARENA + rng_below(f, ARENA_PAGES) * PG + (rng_below(f, 4) ? 0 : rng_below(f, PG)));
-    case 2: /* page-aligned, or inside, of the read-write pages */
-        return (long)(rw_pages + rng_below(f, 8) * 256);
-    case 3: /* unaligned */
-        return (long)(rw_pages + 1 + rng_below(f, 2 * PG - 1));
-    case 4: /* running off the end into the PROT_NONE page */
-        return (long)(none_page - 1 - rng_below(f, 16));
-    case 5:
-        return (long)(rng_below(f, 2) ? none_page : ro_page + rng_below(f, PG));
-    case 6: /* code, stack */
-        return rng_below(f, 2) ? (long)&random_pointer : (long)__builtin_frame_address(0);
-    default:
-        return (long)rng_next(f);
-    }
-}
-
-/* An argument: a number or an address. */
-static long random_argument(struct fuzzer *f)
-{
-    static const long fixed[] = {
-        0, 1, 2, 3, 4, 7, 8, 16, 64, 255, 4095, 4096, 4097, 65536,
-        0x7fffffff, 0x80000000l, 0xffffffffl, 0x100000000l,
-        -1, -2, -4095, -4096, INT64_MIN, INT64_MAX, 1l << 40, 1l << 47,
-    };
-    switch (rng_below(f, 7)) {
-    case 0:
-    case 1:
-        return fixed[rng_below(f, sizeof(fixed) / sizeof(fixed[0]))];
-    case 6: /* a length in pages */
-        return (long)((1 + rng_below(f, ARENA_PAGES / 2)) * PG);
-    case 2:
-        return (long)rng_below(f, 1024);
-    case 3:
-        return (long)rng_next(f);
-    default:
-        return random_pointer(f);
-    }
-}
+/* -s: the parent signals the children, and the children handle some. */
+static int signalling;
 
 /* Whether nr must never be called: it ends or replaces the process, or it
- * may block for good, or it could reach the machine or the parent. */
+ * may block for good, or it could reach the machine or the parent. With
+ * -s, pause and rt_sigsuspend may be: a signal from the parent ends them,
+ * SIGKILL at the latest. */
 static int excluded(long nr)
 {
     switch (nr) {
+    case SYS_pause: case SYS_rt_sigsuspend:
+        return !signalling;
     case SYS_exit: case SYS_exit_group: case SYS_execve: case SYS_execveat:
-    case SYS_pause: case SYS_rt_sigsuspend: case SYS_rt_sigtimedwait:
-    case SYS_poll: case SYS_select: case SYS_pselect6: case SYS_ppoll:
     case SYS_epoll_wait: case SYS_epoll_pwait: case 441 /* epoll_pwait2 */:
     case SYS_accept: case SYS_accept4: case SYS_recvfrom: case SYS_recvmsg:
     case SYS_recvmmsg: case SYS_msgrcv: case SYS_semop: case SYS_semtimedop:
@@ -182,21 +110,6 @@ static long no_stop_signal(long sig)
 {
     int s = (int)sig;
     return s == SIGSTOP || s == SIGTSTP || s == SIGTTIN || s == SIGTTOU ? 0 : sig;
-}
-
-/* A time-out pointer that cannot mean "for ever" or "for long". */
-static long short_timeout(struct fuzzer *f)
-{
-    switch (rng_below(f, 6)) {
-    case 0:
-        return (long)&bad_nsec;
-    case 1:
-        return (long)0xffff800000000000ul;
-    case 2:
-        return (long)none_page;
-    default:
-        return (long)&short_sleep;
-    }
 }
 
 /* Makes the arguments of nr safe for the parent and the time budget. */
@@ -229,6 +142,18 @@ static void sanitize(struct fuzzer *f, long nr, long *a)
         break;
     case SYS_futex:
         a[3] = short_timeout(f);
+        break;
+    case SYS_rt_sigtimedwait: case SYS_ppoll:
+        a[2] = short_timeout(f);
+        break;
+    case SYS_pselect6:
+        a[4] = short_timeout(f);
+        break;
+    case SYS_poll:
+        a[2] = (long)rng_below(f, 3); /* milliseconds */
+        break;
+    case SYS_select:
+        a[4] = rng_below(f, 4) ? (long)&short_tv : short_timeout(f);
         break;
     case SYS_alarm:
         a[0] = 0;
@@ -280,19 +205,21 @@ static long raw_syscall(long nr, const long *a)
 static long random_number(struct fuzzer *f)
 {
     static const short known[] = {
-        SYS_read, SYS_write, SYS_open, SYS_close, SYS_stat, SYS_fstat, SYS_lstat,
-        SYS_lseek, SYS_mmap, SYS_mprotect, SYS_munmap, SYS_brk, SYS_rt_sigaction,
-        SYS_rt_sigprocmask, SYS_ioctl, SYS_pread64, SYS_readv, SYS_writev,
-        SYS_access, SYS_sched_yield, SYS_mincore, SYS_madvise, SYS_dup, SYS_dup2,
-        SYS_nanosleep, SYS_getpid, SYS_clone, SYS_fork, SYS_vfork, SYS_wait4,
-        SYS_kill, SYS_uname, SYS_fcntl, SYS_getcwd, SYS_gettimeofday, SYS_getuid,
-        SYS_getgid, SYS_geteuid, SYS_getegid, SYS_getppid, SYS_arch_prctl,
-        SYS_gettid, SYS_tkill, SYS_time, SYS_futex, SYS_getdents64,
-        SYS_set_tid_address, SYS_clock_gettime, SYS_clock_getres,
-        SYS_clock_nanosleep, SYS_tgkill, SYS_openat, SYS_newfstatat, SYS_dup3,
-        SYS_prlimit64, SYS_getrandom, SYS_process_vm_readv, SYS_process_vm_writev,
-        SYS_rt_sigreturn, SYS_mremap, SYS_msync, SYS_clone3, SYS_set_robust_list,
-        SYS_sigaltstack, SYS_prctl, SYS_waitid, SYS_readlink, SYS_pipe, SYS_pipe2,
+        SYS_read, SYS_write, SYS_open, SYS_close, SYS_stat, SYS_fstat, SYS_lstat, SYS_lseek,
+        SYS_mmap, SYS_mprotect, SYS_munmap, SYS_brk, SYS_rt_sigaction, SYS_rt_sigprocmask,
+        SYS_ioctl, SYS_pread64, SYS_readv, SYS_writev, SYS_access, SYS_sched_yield, SYS_mincore,
+        SYS_madvise, SYS_dup, SYS_dup2, SYS_nanosleep, SYS_getpid, SYS_clone, SYS_fork, SYS_vfork,
+        SYS_wait4, SYS_kill, SYS_uname, SYS_fcntl, SYS_getcwd, SYS_gettimeofday, SYS_getuid,
+        SYS_getgid, SYS_geteuid, SYS_getegid, SYS_getppid, SYS_arch_prctl, SYS_gettid, SYS_tkill,
+        SYS_time, SYS_futex, SYS_getdents64, SYS_set_tid_address, SYS_clock_gettime,
+        SYS_clock_getres, SYS_clock_nanosleep, SYS_tgkill, SYS_openat, SYS_newfstatat, SYS_dup3,
+        SYS_prlimit64, SYS_getrandom, SYS_process_vm_readv, SYS_process_vm_writev, SYS_rt_sigreturn,
+        SYS_mremap, SYS_msync, SYS_clone3, SYS_set_robust_list, SYS_sigaltstack, SYS_prctl,
+        SYS_waitid, SYS_readlink, SYS_pipe, SYS_pipe2, SYS_get_robust_list, SYS_rseq,
+        SYS_readlinkat, SYS_sysinfo, SYS_sched_getaffinity, SYS_setpgid, SYS_getpgid, SYS_getpgrp,
+        SYS_setsid, SYS_getsid, SYS_rt_sigpending, SYS_rt_sigqueueinfo, SYS_rt_tgsigqueueinfo,
+        SYS_rt_sigtimedwait, SYS_rt_sigsuspend, SYS_pause, SYS_restart_syscall, SYS_poll, SYS_ppoll,
+        SYS_select, SYS_pselect6,
     };
     if (rng_below(f, 2))
         return known[rng_below(f, sizeof(known) / sizeof(known[0]))];
@@ -339,10 +266,43 @@ static void *fuzz_thread(void *arg)
     __builtin_unreachable();
 }
 
+/* A child's handler (-s): counts, makes a system call and uses the FPU,
+ * so that the frame, the restart rules and the FPU state all take part. */
+static void on_signal(int sig)
+{
+    volatile double x = sig;
+    x = x * 1.5 + 0.25;
+    long a[6] = { 0 };
+    raw_syscall(SYS_getppid, a);
+    atomic_fetch_add(&progress->handled, 1);
+}
+
 /*
- * A child's life: closes the console, starts up to MAX_THREADS - 1 more
- * fuzzing threads (half the children), makes its calls and exits 0, which
- * also ends the threads still running.
+ * -s: the child handles the signals the parent sends it: SIGUSR1 with
+ * SA_RESTART on an alternate stack, SIGUSR2 without SA_RESTART, SIGRTMIN+1
+ * with SA_SIGINFO. Its own random calls may change all of that.
+ */
+static void handle_signals(void)
+{
+    static char altstack[4 * PG];
+    stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+    sigaltstack(&ss, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART | SA_ONSTACK;
+    sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_flags = 0;
+    sigaction(SIGUSR2, &sa, NULL);
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigaction(SIGRTMIN + 1, &sa, NULL);
+}
+
+/*
+ * A child's life: closes the console (with -s: handles signals and opens
+ * the terminal as fd 0), starts up to MAX_THREADS - 1 more fuzzing threads
+ * (half the children), makes its calls and exits 0, which also ends the
+ * threads still running.
  */
 static void fuzz_child(uint64_t seed)
 {
@@ -352,6 +312,10 @@ static void fuzz_child(uint64_t seed)
     for (long fd = 0; fd < 3; fd++) {
         long a[6] = { fd };
         raw_syscall(SYS_close, a);
+    }
+    if (signalling) {
+        handle_signals();
+        open("/dev/tty", O_RDWR | O_NONBLOCK);
     }
     mmap(ARENA, ARENA_PAGES * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
          -1, 0);
@@ -367,27 +331,8 @@ static void fuzz_child(uint64_t seed)
     raw_syscall(SYS_exit_group, a);
 }
 
-/* Fills the template of the read-write pages: paths, a short timespec, an
- * iovec array, small numbers. */
-static void make_template(void)
-{
-    for (size_t i = 0; i < sizeof(rw_template); i++)
-        rw_template[i] = (char)(i * 7);
-    strcpy(rw_template, "/proc/self/status");
-    strcpy(rw_template + 256, "/bin");
-    memcpy(rw_template + 512, &short_sleep, sizeof(short_sleep));
-    struct { void *base; size_t len; } iov[3] = {
-        { rw_pages + 1024, 64 },
-        { (void *)0xffff800000000000ul, 64 },
-        { none_page - 8, 64 },
-    };
-    memcpy(rw_template + 768, iov, sizeof(iov));
-    memset(rw_template + 1536, 0, 512);
-}
-
 /* Signals sent by the parent (-s): how many, when the next one is due
  * (microseconds of CLOCK_MONOTONIC), and the parent's own random sequence. */
-static int signalling;
 static long signals_sent;
 static long next_signal_us;
 static struct fuzzer parent_rng;
@@ -399,20 +344,38 @@ static long now_us(void)
     return ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* With -s, when one is due: a signal for child pid, to its process or to
- * one of its threads; SIGKILL one time in 32, else one ignored by default. */
+/*
+ * With -s, when one is due: a signal for child pid, to its process or to
+ * one of its threads: one it handles (SIGUSR1, SIGUSR2, SIGRTMIN+1, the
+ * last queued with a value), one ignored by default, or a stop (SIGSTOP or
+ * SIGTSTP, always followed by SIGCONT as the next signal); SIGKILL one time
+ * in 32.
+ */
 static void maybe_signal(pid_t pid)
 {
-    static const int ignored[] = { SIGURG, SIGWINCH, SIGCHLD, SIGCONT };
+    static const int menu[] = { SIGUSR1, SIGUSR2, SIGURG, SIGWINCH, SIGCHLD, SIGCONT,
+                                SIGSTOP, SIGTSTP };
+    static int stopped;
     if (!signalling || now_us() < next_signal_us)
         return;
     next_signal_us = now_us() + (long)rng_below(&parent_rng, 4000);
-    int sig = rng_below(&parent_rng, 32) ? ignored[rng_below(&parent_rng, 4)] : SIGKILL;
+    int sig = menu[rng_below(&parent_rng, sizeof(menu) / sizeof(menu[0]))];
+    if (rng_below(&parent_rng, 9) == 0)
+        sig = SIGRTMIN + 1;
+    if (stopped)
+        sig = SIGCONT;
+    else if (rng_below(&parent_rng, 32) == 0)
+        sig = SIGKILL;
+    stopped = sig == SIGSTOP || sig == SIGTSTP;
     int tid = progress->thread[rng_below(&parent_rng, MAX_THREADS)].tid;
-    if (tid > 0 && rng_below(&parent_rng, 2))
+    if (sig == SIGRTMIN + 1) {
+        union sigval value = { .sival_int = (int)signals_sent };
+        sigqueue(pid, sig, value);
+    } else if (tid > 0 && sig != SIGCONT && rng_below(&parent_rng, 2)) {
         syscall(SYS_tgkill, pid, tid, sig);
-    else
+    } else {
         kill(pid, sig);
+    }
     signals_sent++;
 }
 
@@ -487,7 +450,7 @@ int main(int argc, char **argv)
     CHECK(mprotect(none_page, PG, PROT_NONE) == 0);
     make_template();
 
-    long calls = 0, enosys = 0, start = now_ms();
+    long calls = 0, enosys = 0, handled = 0, start = now_ms();
     int children = 0, exited = 0, hung = 0, by_signal[65] = { 0 };
     int first = only_child >= 0 ? only_child : 0;
     tracing = only_child >= 0;
@@ -507,6 +470,7 @@ int main(int argc, char **argv)
         int status = watch_child(child, pid);
         calls += atomic_load(&progress->calls);
         enosys += atomic_load(&progress->enosys);
+        handled += atomic_load(&progress->handled);
         if (status == -1)
             hung++;
         else if (WIFSIGNALED(status))
@@ -520,7 +484,7 @@ int main(int argc, char **argv)
     printf("fuzz: %ld calls (%ld ENOSYS) in %d children, %ld ms\n", calls, enosys,
            children, now_ms() - start);
     if (signalling)
-        printf("fuzz: %ld signals sent\n", signals_sent);
+        printf("fuzz: %ld signals sent, %ld handlers ran\n", signals_sent, handled);
     printf("fuzz: %d children exited, %d hung", exited, hung);
     for (int s = 1; s <= 64; s++)
         if (by_signal[s])

@@ -29,6 +29,10 @@
  * read after the word (the counters live in MAP_SHARED memory), byte by
  * byte (a kernel copy may tear a word being stored).
  *
+ * Signals fly meanwhile: a thread sends SIGUSR1 to four random writers or
+ * walkers every 0 to 2 ms, and the handler (SA_RESTART) runs in the middle
+ * of their faults, zaps, remaps and walks, and uses the FPU.
+ *
  * Bounded by time: RUN_MS (argv[1] overrides it, in ms). Figures are "# "
  * notes. Run under ptfree=rcu, ipi and off with 4 CPUs by make test, and
  * for up to 20 s under ptfree=unsafe, where prune must panic with
@@ -394,6 +398,37 @@ static void snapshot_child(uint64_t seed)
     _exit(atomic_load(&sh->bad_values) + atomic_load(&sh->bad_results) != before);
 }
 
+/* ---- Signals flying --------------------------------------------------- */
+
+static atomic_long signals_sent, signals_handled;
+
+static void on_signal(int sig)
+{
+    volatile double x = sig;
+    x = x * 1.5 + 0.25;
+    atomic_fetch_add(&signals_handled, 1);
+}
+
+struct targets {
+    pthread_t *threads;
+    int count;
+};
+
+/* Until stop: SIGUSR1 to four random threads at a time, 0 to 2 ms apart. */
+static void *signaller_main(void *arg)
+{
+    struct targets *t = arg;
+    uint64_t rng = 0x5167a15ull;
+    while (!atomic_load(&sh->stop)) {
+        struct timespec gap = { 0, (long)below(&rng, 2000000) };
+        nanosleep(&gap, NULL);
+        for (int i = 0; i < 4; i++)
+            if (pthread_kill(t->threads[below(&rng, (uint64_t)t->count)], SIGUSR1) == 0)
+                atomic_fetch_add(&signals_sent, 1);
+    }
+    return NULL;
+}
+
 /* ---- Setup and verdict ------------------------------------------------ */
 
 static bool map_areas(void)
@@ -428,6 +463,12 @@ int main(int argc, char **argv)
     if (sh == MAP_FAILED)
         return ut_finish("test_pt_stress");
 
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR1, &sa, NULL);
+
     pid_t parent = getpid();
     pid_t child = fork();
     if (child == 0) {
@@ -441,7 +482,7 @@ int main(int argc, char **argv)
     CHECK(mapped);
     atomic_store(&sh->ready, 1);
 
-    pthread_t threads[WRITERS + 5];
+    pthread_t threads[WRITERS + 5], signaller;
     int nthreads = 0;
     for (int w = 0; w < WRITERS && mapped; w++) {
         writers[w].index = w;
@@ -455,6 +496,9 @@ int main(int argc, char **argv)
         CHECK(pthread_create(&threads[nthreads++], NULL, mincore_main, (void *)0x1234567ul) == 0);
         CHECK(pthread_create(&threads[nthreads++], NULL, futex_main, (void *)0xabcdeful) == 0);
     }
+    struct targets targets = { threads, nthreads };
+    bool signalling = mapped && pthread_create(&signaller, NULL, signaller_main, &targets) == 0;
+    CHECK(signalling || !mapped);
 
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -470,6 +514,8 @@ int main(int argc, char **argv)
         snapshots++;
     }
     atomic_store(&sh->stop, 1);
+    if (signalling) /* first: it must not signal a thread already joined */
+        pthread_join(signaller, NULL);
     for (int i = 0; i < nthreads; i++)
         pthread_join(threads[i], NULL);
     int status = -1;
@@ -501,6 +547,10 @@ int main(int argc, char **argv)
     CHECK(atomic_load(&sh->reads) > 0 && atomic_load(&sh->child_reads) > 0);
     printf("snapshot children all right: %s\n", snapshots_bad ? "no" : "yes");
     CHECK(snapshots_bad == 0);
+    printf("signal handlers ran: %s\n", atomic_load(&signals_handled) > 0 ? "yes" : "no");
+    CHECK(atomic_load(&signals_handled) > 0);
+    printf("# signals: %ld sent, %ld handled\n", atomic_load(&signals_sent),
+           atomic_load(&signals_handled));
     printf("# %ld ms: ops fill %ld dontneed %ld remap %ld protect %ld churn %ld, %ld pages "
            "written; words read %ld (child %ld), %ld reads faulted; %d snapshots\n",
            ms_since(&t0), ops[OP_FILL], ops[OP_DONTNEED], ops[OP_REMAP], ops[OP_PROTECT],

@@ -4,4 +4,5 @@
  * musl relocates itself at start-up; AT_PHDR and AT_ENTRY include that bias.
  */
 /* prune-test: deterministic-output */
+/* prune-test: musl-only (the link with musl's rcrt1.o is the point) */
 #include "test_hello.c"
