@@ -65,6 +65,8 @@ static void emit_entry(struct dump *d, int depth, uint64_t va, pte_t e)
     const char *what = "page";
     if (pte_protnone(e)) {
         what = "protnone";
+    } else if (upte_is_zero(e)) {
+        what = "zero";
     } else {
         const struct vma *vma = vma_find(&d->as->vmas, va);
         if (vma && (vma->prot & PROT_WRITE) && !(vma->flags & VMA_SHARED) && !pte_writable(e))

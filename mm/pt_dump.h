@@ -18,8 +18,9 @@
  *   <va> <flags> <what> 0x<physical address>
  *
  * flags are six letters or '-': r (present: readable), w, x, u, a
- * (accessed), d (dirty); what is "page", "cow" (a private page shared
- * until the next write fault copies it) or "protnone" (PROT_NONE: not
+ * (accessed), d (dirty); what is "page", "zero" (the shared zero page,
+ * mapped read-only by a read of untouched memory), "cow" (a private page
+ * shared until the next write fault copies it) or "protnone" (PROT_NONE: not
  * present, the frame kept).
  *
  * The dump is read with the address space's map lock held for writing,

@@ -193,7 +193,8 @@ for r in "${runs[@]}"; do
             continue
         fi
         start=$(date +%s.%N)
-[ $# -ge 1 ] || { sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+        "$qemu_run" "$iso" --smp "$smp" --mem "$mem" ${extra_module:+--extra "$extra_module"} \
+            ${script:+--serial-script "$script"} \
             --cmdline "${opts:+$opts }init=/bin/$t${args:+ $args}" --timeout 60 > "$log" 2>&1
         rc=$?
         secs=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")
@@ -242,7 +243,7 @@ for r in "${runs[@]}"; do
     for try in 1 2 3; do
         log=$outdir/$t.must-panic.$try.log
         start=$(date +%s.%N)
-[ $# -ge 1 ] || { sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+        "$qemu_run" "$iso" --smp 4 --mem "$mem" ${extra_module:+--extra "$extra_module"} \
             --cmdline "$opts init=/bin/$t${panic_args:+ $panic_args}" --timeout 60 > "$log" 2>&1
         rc=$?
         secs=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")

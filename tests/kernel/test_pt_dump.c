@@ -1,6 +1,6 @@
 /*
  * The page-table dump (mm/pt_dump.h): the lines for tables at known
- * addresses, the full dump's entry lines (page, cow, protnone), and reads
+ * addresses, the full dump's entry lines (page, zero, cow, protnone), and reads
  * at every offset giving the same text as one read.
  */
 #include "arch/x86_64/mmu.h"
@@ -83,7 +83,7 @@ static bool entry_line_is(uint64_t va, const char *flags, const char *what)
     return end && kind && kind < end;
 }
 
-KTEST(pt_dump_full_shows_page_cow_and_protnone_entries)
+KTEST(pt_dump_full_shows_page_zero_cow_and_protnone_entries)
 {
     uint64_t before = frames_now();
     struct address_space *as = known_tables();
@@ -92,6 +92,7 @@ KTEST(pt_dump_full_shows_page_cow_and_protnone_entries)
     KASSERT(child);
     KEXPECT(as_fault(as, BASE + P, WRITE_FAULT) == 0); /* copied: writable again */
     KEXPECT(as_mprotect(as, BASE + 2 * P, P, PROT_NONE) == 0);
+    KEXPECT(as_fault(as, BASE + 2 * MB + P, PF_U) == 0); /* a read: the zero page */
     dump_all(as, true);
     KEXPECT(strstr(text, "      pte 0x0000000040000000 entries=4 count=4\n"
                          "        0x0000000040000000 ") != NULL);
@@ -99,6 +100,7 @@ KTEST(pt_dump_full_shows_page_cow_and_protnone_entries)
     KEXPECT(entry_line_is(BASE + P, "rw-u", " page 0x"));
     KEXPECT(entry_line_is(BASE + 2 * P, "----", " protnone 0x"));
     KEXPECT(entry_line_is(BASE + 3 * P, "r--u", " cow 0x"));
+    KEXPECT(entry_line_is(BASE + 2 * MB + P, "r--u", " zero 0x"));
     as_put(child);
     as_put(as);
     KEXPECT(frames_now() == before);
