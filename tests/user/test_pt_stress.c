@@ -237,9 +237,15 @@ static void *writer_main(void *arg)
         pick_range(&w->rng, a, &first, &count);
         char *start = a->base + first * PG;
         size_t len = count * PG;
+        /* each op once first, so that a slow machine still does every one */
         enum op op = (enum op)below(&w->rng, OPS);
         if (op == OP_DONTNEED && below(&w->rng, 2))
             op = OP_FILL; /* fill more often than anything else */
+        for (int o = 0; o < OPS; o++)
+            if (w->ops[o] == 0) {
+                op = (enum op)o;
+                break;
+            }
         if (op == OP_CHURN) {
             a = mine[1];
             first = 0;
