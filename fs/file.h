@@ -102,6 +102,11 @@ struct file_ops {
      * 'size' bytes of its target into buf (no NUL) and returns the count;
      * NULL or -EINVAL: not a link. */
     int (*readlink)(struct file *f, char *buf, size_t size);
+    /* What /proc/PID/fd/N shows for it: an absolute path ("/dev/null") or
+     * a name such as "pipe:[7]", written into buf[0, size) (no NUL); its
+     * length, or -ENAMETOOLONG. NULL: the directory's dir_path, else the
+     * ramfs node's path (fs/proc_pid.c). */
+    int (*describe)(struct file *f, char *buf, size_t size);
     /* poll(2)'s readiness (POLLIN... of fs/poll.h); NULL: always ready for
      * both, as a regular file. Who makes a file ready calls poll_wake(). */
     uint32_t (*poll)(struct file *f);

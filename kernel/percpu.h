@@ -51,6 +51,7 @@ struct cpu {
 #endif
     bool need_resched;       /* the tick asks for a switch at the next chance */
     uint64_t ticks;          /* timer interrupts taken */
+    uint64_t switches;       /* any CPU reads: context switches done here (/proc/stat) */
     uint64_t quiescent_states; /* any CPU reads: context switches, idle, user ticks */
     uint64_t switched_tsc;   /* this CPU only: the TSC at its last context switch */
     void *arch;              /* arch-private (GDT/TSS live in arch/x86_64) */

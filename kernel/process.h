@@ -15,7 +15,9 @@
  *    foreground group, drivers/tty.h);
  *  - 'as' and 'files' change only in execve (as) or never (files) while
  *    other threads of the process are gone, so the running threads of a
- *    process read them without a lock;
+ *    process read them without a lock; both become NULL under proc_lock
+ *    when the process becomes a zombie, so another process (/proc) reads
+ *    them only under proc_lock (process_get_as(), process_fd_get());
  *  - 'kill_signal' is atomic: set once (first fatal signal wins), read by
  *    every thread of the process on its way back to user mode and by
  *    sleeping system calls, which end so the thread can die;
@@ -69,7 +71,9 @@ struct process {
     int pid;
     int refs;                       /* atomic; see Lifetime */
     char name[PROC_NAME_LEN];       /* the file name given to execve */
-    char *exe;                      /* execve's path (kmalloc): /proc/self/exe; execve */
+    char *exe;                      /* execve's path (kmalloc): /proc/PID/exe; replaced
+                                       by execve under proc_lock, read by others under it */
+    uint64_t start_ns;              /* constant: monotonic time of process_alloc() */
     struct address_space *as;       /* see Rules */
     struct fd_table *files;         /* see Rules */
 
@@ -149,9 +153,45 @@ struct address_space *process_get_as(int pid);
  * process_get_as() readers see the old one or the new one). */
 void process_set_as(struct process *p, struct address_space *as);
 
-/* For /proc/PID/status: p's parent's pid (0 without one) and its live
- * threads, read together under proc_lock. */
-void process_family(struct process *p, int *ppid, int *threads);
+/* What /proc/PID/stat and status show of a process. */
+struct process_info {
+    char state;       /* 'R': a thread runs or waits for a CPU; 'S': all sleep;
+                         'T': stopped; 'Z': zombie */
+    int ppid;         /* 0 without a parent */
+    int pgid, sid;
+    int threads;      /* live threads */
+    uint64_t cpu_ns;  /* CPU time of its live threads */
+};
+
+/* Fills *out for p (linked or reaped; the caller holds a reference),
+ * read together under proc_lock. */
+void process_info(struct process *p, struct process_info *out);
+
+/* The smallest pid above 'after' of a linked process (alive or zombie),
+ * or 0 if none: /proc's listing, in pid order as Linux's. */
+int process_next_pid(int after);
+
+/* Processes and threads now, for /proc/loadavg, /proc/stat and sysinfo. */
+struct process_counts {
+    int processes;    /* linked processes (zombies too) */
+    int threads;      /* live user threads */
+    int running;      /* of them, running or waiting for a CPU */
+    int last_pid;     /* the id handed out last */
+};
+void process_counts(struct process_counts *c);
+
+/* p's address space with a reference (as_put it), or NULL if p has no
+ * live thread. The caller holds a reference on p. */
+struct address_space *process_as_get(struct process *p);
+
+/* File 'fd' of p with a reference (file_put it), or NULL if p has no such
+ * fd or no fd table any more (a zombie). */
+struct file *process_fd_get(struct process *p, int fd);
+
+/* True if the calling process may reach p's memory (process_vm_readv,
+ * /proc/PID/environ, ptdump): p is the caller's process or one of its
+ * descendants (Linux's rule for one user under Yama's ptrace_scope 1). */
+bool process_may_access(struct process *p);
 
 /* Makes every thread of 'p' die with 'sig' on its way to user mode (and
  * interrupts their sleeping system calls). The first signal wins. The
@@ -172,6 +212,9 @@ __attribute__((noreturn)) void thread_exit_user(int status);
 
 /* A new id from the pid/tid counter. */
 int process_alloc_id(void);
+
+/* The id process_alloc_id() handed out last (/proc/loadavg's last pid). */
+int process_last_id(void);
 
 /* A zeroed PROC_NEW process named 'name' with a new pid and exit signal
  * SIGCHLD, not linked anywhere, holding the reference L1 for its creator

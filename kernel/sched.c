@@ -170,6 +170,7 @@ static void schedule_common(bool preempted)
         __atomic_store_n(&prev->run_cycles, prev->run_cycles + (now - cpu->switched_tsc),
                          __ATOMIC_RELAXED);
         cpu->switched_tsc = now;
+        __atomic_store_n(&cpu->switches, cpu->switches + 1, __ATOMIC_RELAXED);
         __atomic_store_n(&cpu->current, next, __ATOMIC_RELAXED);
         switch_user_context(prev, next);
         prev = switch_context(prev, &prev->rsp, next->rsp);

@@ -10,6 +10,7 @@
 #include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/uaccess.h"
 #include "fs/fs_abi.h"
+#include "fs/proc_sys.h"
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
 #include "kernel/process.h"
@@ -61,22 +62,25 @@ struct sysinfo {
 };
 _Static_assert(sizeof(struct sysinfo) == 112, "Linux's struct sysinfo");
 
-/* sysinfo(info): the uptime, the memory (in bytes: mem_unit 1) and the
- * number of processes; no load averages (0), swap or high memory. */
+/* sysinfo(info): the figures of /proc/uptime, loadavg and meminfo
+ * (fs/proc_sys.h), in bytes (mem_unit 1): total and free memory, shared
+ * (Shmem), buffers (0); no swap, no high memory, load averages 0 as
+ * /proc/loadavg's; procs counts the threads, as Linux's nr_threads. */
 static long sys_sysinfo(uint64_t uinfo)
 {
     uint64_t ns = time_monotonic_ns();
+    struct proc_meminfo m;
+    proc_memory(&m);
+    struct process_counts c;
+    process_counts(&c);
     struct sysinfo info = {
         .uptime = (int64_t)(ns / 1000000000 + (ns % 1000000000 ? 1 : 0)),
-        .totalram = mm_total_bytes(),
-        .freeram = mm_free_bytes(),
+        .totalram = m.total,
+        .freeram = m.free,
+        .sharedram = m.shmem,
+        .procs = c.threads < UINT16_MAX ? c.threads : UINT16_MAX,
         .mem_unit = 1,
     };
-    spin_lock(&proc_lock);
-    for (struct process *p = process_list_locked(); p; p = p->all_next)
-        if (info.procs < UINT16_MAX)
-            info.procs++;
-    spin_unlock(&proc_lock);
     return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
 }
 SYSCALL(SYS_sysinfo, sys_sysinfo);
