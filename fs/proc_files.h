@@ -6,6 +6,7 @@
 #ifndef FS_PROC_FILES_H
 #define FS_PROC_FILES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,14 @@ void proc_cpuinfo_text(struct proc_buf *b);
 void proc_mounts_text(struct proc_buf *b);
 void proc_version_text(struct proc_buf *b);
 
+/* prune's page-table files (fs/proc_sys.c): ptstat's text, pttrace read
+ * as it records and switched by a write of "on" or "off", and
+ * sys/vm/drop_page_tables's write of "1". Writes return 0 or -errno. */
+void proc_ptstat_text(struct proc_buf *b);
+size_t proc_pttrace_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len);
+long proc_pttrace_write(const char *text, size_t len);
+long proc_drop_page_tables(const char *text, size_t len);
+
 /* Files of process p (fs/proc_pid.c; the caller holds a reference). */
 void proc_pid_stat_text(struct process *p, struct proc_buf *b);
 void proc_pid_status_text(struct process *p, struct proc_buf *b);
@@ -44,6 +53,11 @@ void proc_pid_cmdline_text(struct process *p, struct proc_buf *b);
 void proc_pid_environ_text(struct process *p, struct proc_buf *b);
 void proc_pid_comm_text(struct process *p, struct proc_buf *b);
 void proc_pid_maps_text(struct process *p, struct proc_buf *b);
+
+/* ptdump and ptdump_full of the address space o holds: the window
+ * [pos, pos + len) of the text (mm/pt_dump.h). */
+size_t proc_pid_ptdump_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len);
+size_t proc_pid_ptdump_full_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len);
 
 /* Link targets, written into buf[0, size) (no NUL): the length, or
  * -ENOENT (a zombie, a closed fd), -ENAMETOOLONG. */

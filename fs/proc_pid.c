@@ -18,6 +18,7 @@
 #include "lib/string.h"
 #include "mm/as.h"
 #include "mm/kmalloc.h"
+#include "mm/pt_dump.h"
 
 #define NS_PER_TICK ((uint64_t)NSEC_PER_SEC / USER_CLK_TCK)
 #define PROC_ARGS_MAX (128u << 10) /* bytes of cmdline or environ shown */
@@ -249,4 +250,16 @@ int proc_pid_next_fd(struct process *p, int after)
         }
     }
     return -1;
+}
+
+/* ptdump and ptdump_full: mm/pt_dump.h, over the address space held since
+ * open (P3; none for a zombie: empty). */
+size_t proc_pid_ptdump_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len)
+{
+    return o->as ? pt_dump_read(o->as, false, pos, buf, len) : 0;
+}
+
+size_t proc_pid_ptdump_full_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len)
+{
+    return o->as ? pt_dump_read(o->as, true, pos, buf, len) : 0;
 }

@@ -14,7 +14,11 @@
 #include "kernel/time.h"
 #include "kernel/user_stack.h"
 #include "mm/as.h"
+#include "kernel/errno.h"
+#include "lib/string.h"
 #include "mm/mm.h"
+#include "mm/pt_ref.h"
+#include "mm/pt_trace.h"
 
 #define NS_PER_SEC ((uint64_t)NSEC_PER_SEC)
 #define NS_PER_TICK (NS_PER_SEC / USER_CLK_TCK)
@@ -184,4 +188,45 @@ void proc_mounts_text(struct proc_buf *b)
 void proc_version_text(struct proc_buf *b)
 {
     proc_printf(b, "prune version 0.4 (prune@prune) (gcc) #1 SMP prune\n");
+}
+
+/* prune's page-table files (mm/pt_ref.h, mm/pt_trace.h). */
+
+void proc_ptstat_text(struct proc_buf *b)
+{
+    char text[1024];
+    size_t n = pt_stat_text(text, sizeof(text));
+    proc_put(b, text, n < sizeof(text) ? n : sizeof(text) - 1);
+}
+
+/* "1" (a newline may follow): frees every page table that holds no data,
+ * in every process, now (mm/pt_ref.h, pt_drop_tables), as drop_caches does
+ * for caches. Anything else: -EINVAL. */
+long proc_drop_page_tables(const char *text, size_t len)
+{
+    if (len && text[len - 1] == '\n')
+        len--;
+    if (len != 1 || text[0] != '1')
+        return -EINVAL;
+    pt_drop_tables();
+    return 0;
+}
+
+/* /proc/pttrace: the recorded events, taken out (mm/pt_trace.h). */
+size_t proc_pttrace_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len)
+{
+    (void)o;
+    (void)pos;
+    return pt_trace_read(buf, len);
+}
+
+/* Writing "on" or "off" (a newline may follow) switches recording. */
+long proc_pttrace_write(const char *text, size_t len)
+{
+    if (len && text[len - 1] == '\n')
+        len--;
+    bool on = len == 2 && memcmp(text, "on", 2) == 0;
+    if (!on && !(len == 3 && memcmp(text, "off", 3) == 0))
+        return -EINVAL;
+    return pt_trace_switch(on);
 }

@@ -9,9 +9,6 @@
 #include "lib/string.h"
 #include "mm/as.h"
 #include "mm/kmalloc.h"
-#include "mm/pt_dump.h"
-#include "mm/pt_ref.h"
-#include "mm/pt_trace.h"
 
 #define PROC_DEV_MINOR 2     /* st_dev of /proc: an anonymous device */
 #define PROC_TEXT_FIRST 4096 /* the first try at a file's text; longer ones retry */
@@ -74,11 +71,8 @@ PID_TEXT(proc_pid_environ_text)
 PID_TEXT(proc_pid_comm_text)
 PID_TEXT(proc_pid_maps_text)
 
-static void ptstat_hook(struct proc_open *o, struct proc_buf *b);
-static size_t ptdump_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len);
-static size_t pttrace_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len);
-static long pttrace_write(const char *text, size_t len);
-static long drop_page_tables(const char *text, size_t len);
+SYS_TEXT(proc_ptstat_text)
+
 static int self_target(struct process *p, int fd, char *buf, size_t size);
 
 #define SYS_FILE(n, fn) {n, PROC_ROOT, PROC_FILE, fn##_hook, .write_error = -EIO}
@@ -93,14 +87,14 @@ static const struct proc_entry entries[PROC_COUNT] = {
     [PROC_CPUINFO] = SYS_FILE("cpuinfo", proc_cpuinfo_text),
     [PROC_MOUNTS] = SYS_FILE("mounts", proc_mounts_text),
     [PROC_VERSION] = SYS_FILE("version", proc_version_text),
-    [PROC_PTSTAT] = {"ptstat", PROC_ROOT, PROC_FILE, ptstat_hook, .write_error = -EIO},
-    [PROC_PTTRACE] = {"pttrace", PROC_ROOT, PROC_FILE, .read_at = pttrace_read,
-                      .write = pttrace_write},
+    [PROC_PTSTAT] = SYS_FILE("ptstat", proc_ptstat_text),
+    [PROC_PTTRACE] = {"pttrace", PROC_ROOT, PROC_FILE, .read_at = proc_pttrace_read,
+                      .write = proc_pttrace_write},
     [PROC_SELF] = {"self", PROC_ROOT, PROC_LINK, .target = self_target},
     [PROC_SYS] = {"sys", PROC_ROOT, PROC_DIR},
     [PROC_SYS_VM] = {"vm", PROC_SYS, PROC_DIR},
     [PROC_DROP_PAGE_TABLES] = {"drop_page_tables", PROC_SYS_VM, PROC_FILE,
-                               .write = drop_page_tables},
+                               .write = proc_drop_page_tables},
     [PROC_PID] = {NULL, PROC_ROOT, PROC_DIR},
     [PROC_PID_STAT] = PID_FILE("stat", proc_pid_stat_text),
     [PROC_PID_STATUS] = PID_FILE("status", proc_pid_status_text),
@@ -113,9 +107,10 @@ static const struct proc_entry entries[PROC_COUNT] = {
     [PROC_PID_EXE] = {"exe", PROC_PID, PROC_LINK, .target = proc_pid_exe_target},
     [PROC_PID_CWD] = {"cwd", PROC_PID, PROC_LINK, .target = proc_pid_cwd_target},
     [PROC_PID_FD] = {"fd", PROC_PID, PROC_DIR},
-    [PROC_PID_PTDUMP] = {"ptdump", PROC_PID, PROC_FILE, .read_at = ptdump_read,
+    [PROC_PID_PTDUMP] = {"ptdump", PROC_PID, PROC_FILE, .read_at = proc_pid_ptdump_read,
                          .write_error = -EIO, .guarded = true},
-    [PROC_PID_PTDUMP_FULL] = {"ptdump_full", PROC_PID, PROC_FILE, .read_at = ptdump_read,
+    [PROC_PID_PTDUMP_FULL] = {"ptdump_full", PROC_PID, PROC_FILE,
+                              .read_at = proc_pid_ptdump_full_read,
                               .write_error = -EIO, .guarded = true},
     [PROC_FD_LINK] = {NULL, PROC_PID_FD, PROC_LINK, .target = proc_pid_fd_target},
 };
@@ -127,55 +122,6 @@ struct proc_pos {
     struct process *proc;
     int fd;
 };
-
-static void ptstat_hook(struct proc_open *o, struct proc_buf *b)
-{
-    (void)o;
-    char text[1024];
-    size_t n = pt_stat_text(text, sizeof(text));
-    proc_put(b, text, n < sizeof(text) ? n : sizeof(text) - 1);
-}
-
-/* "1" (a newline may follow): frees every page table that holds no data,
- * in every process, now (mm/pt_ref.h, pt_drop_tables), as drop_caches does
- * for caches. Anything else: -EINVAL. */
-static long drop_page_tables(const char *text, size_t len)
-{
-    if (len && text[len - 1] == '\n')
-        len--;
-    if (len != 1 || text[0] != '1')
-        return -EINVAL;
-    pt_drop_tables();
-    return 0;
-}
-
-/* <pid>/ptdump and ptdump_full: mm/pt_dump.h, over the address space held
- * since open (P3; none for a zombie: empty). */
-static size_t ptdump_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len)
-{
-    if (!o->as)
-        return 0;
-    return pt_dump_read(o->as, o->entry == &entries[PROC_PID_PTDUMP_FULL], pos, buf, len);
-}
-
-/* /proc/pttrace: the recorded events, taken out (mm/pt_trace.h). */
-static size_t pttrace_read(const struct proc_open *o, uint64_t pos, char *buf, size_t len)
-{
-    (void)o;
-    (void)pos;
-    return pt_trace_read(buf, len);
-}
-
-/* Writing "on" or "off" (a newline may follow) switches recording. */
-static long pttrace_write(const char *text, size_t len)
-{
-    if (len && text[len - 1] == '\n')
-        len--;
-    bool on = len == 2 && memcmp(text, "on", 2) == 0;
-    if (!on && !(len == 3 && memcmp(text, "off", 3) == 0))
-        return -EINVAL;
-    return pt_trace_switch(on);
-}
 
 /* /proc/self: the caller's pid, as text. */
 static int self_target(struct process *p, int fd, char *buf, size_t size)
