@@ -9,12 +9,12 @@
  * caller's pid.
  */
 /* prune-test: deterministic-output */
+#include "ut.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <sys/stat.h>
-
-#include "ut.h"
 
 #define CHILD_FD 10 /* where the child keeps its open file */
 
