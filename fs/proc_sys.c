@@ -10,6 +10,7 @@
 #include "kernel/hwinfo.h"
 #include "kernel/percpu.h"
 #include "kernel/process.h"
+#include "kernel/sched.h"
 #include "kernel/thread.h"
 #include "kernel/time.h"
 #include "kernel/user_stack.h"
@@ -49,12 +50,6 @@ void proc_meminfo_text(struct proc_buf *b)
     proc_text_meminfo(b, &m);
 }
 
-/* CPU c's idle time: its idle thread's run time. */
-static uint64_t idle_ns(int c)
-{
-    return cpus[c].idle ? thread_cpu_ns(cpus[c].idle) : 0;
-}
-
 /* "12345.67" of a time in nanoseconds, as Linux prints seconds. */
 static void put_seconds(struct proc_buf *b, uint64_t ns)
 {
@@ -66,7 +61,7 @@ void proc_uptime_text(struct proc_buf *b)
 {
     uint64_t idle = 0;
     for (int c = 0; c < cpu_count; c++)
-        idle += idle_ns(c);
+        idle += sched_idle_ns(c);
     put_seconds(b, time_monotonic_ns());
     proc_printf(b, " ");
     put_seconds(b, idle);
@@ -92,7 +87,7 @@ void proc_stat_text(struct proc_buf *b)
 {
     uint64_t now = time_monotonic_ns(), idle_all = 0, switches = 0;
     for (int c = 0; c < cpu_count; c++) {
-        idle_all += idle_ns(c);
+        idle_all += sched_idle_ns(c);
         switches += __atomic_load_n(&cpus[c].switches, __ATOMIC_RELAXED);
     }
     uint64_t all = now * cpu_count;
@@ -102,7 +97,7 @@ void proc_stat_text(struct proc_buf *b)
         name[3] = c < 10 ? (char)('0' + c) : (char)('0' + c / 10);
         name[4] = c < 10 ? '\0' : (char)('0' + c % 10);
         name[5] = '\0';
-        uint64_t idle = idle_ns(c);
+        uint64_t idle = sched_idle_ns(c);
         put_cpu_line(b, name, now > idle ? now - idle : 0, idle);
     }
     struct process_counts pc;

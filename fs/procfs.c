@@ -5,6 +5,7 @@
 #include "fs/proc_files.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"
+#include "kernel/time.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/as.h"
@@ -288,8 +289,23 @@ static int proc_describe(struct file *f, char *buf, size_t size)
     return n;
 }
 
+/* An fd/<n> link's mode: r-x for a file open for reading, -wx for
+ * writing, both for both (Linux's proc_fd_link permissions). */
+static uint32_t fd_link_mode(const struct proc_open *o)
+{
+    struct file *f = process_fd_get(o->proc, o->fd);
+    uint32_t mode = 0;
+    if (f) {
+        uint32_t acc = file_flags(f) & O_ACCMODE;
+        mode = (acc != O_WRONLY ? 0500 : 0) | (acc != O_RDONLY ? 0300 : 0);
+        file_put(f);
+    }
+    return mode;
+}
+
 /* Linux's /proc: dr-xr-xr-x directories, -r--r--r-- files of size 0
- * (-rw-r--r-- for those with a write), lrwxrwxrwx links (fd/<n>: lrwx------). */
+ * (-rw-r--r-- for those with a write), lrwxrwxrwx links (fd/<n>: of size
+ * 64, its mode from the open file), all dated now. */
 static void proc_stat(struct file *f, struct linux_stat *st)
 {
     const struct proc_open *o = f->private;
@@ -298,15 +314,20 @@ static void proc_stat(struct file *f, struct linux_stat *st)
     uint64_t links = 2;
     for (int i = 1; i < PROC_COUNT && e->kind == PROC_DIR; i++)
         links += entries[i].parent == id && entries[i].kind == PROC_DIR && entries[i].name;
+    int64_t now = time_realtime_ns();
     *st = (struct linux_stat){
         .st_dev = encode_dev(0, PROC_DEV_MINOR),
         .st_ino = ino_of(id, o->proc, o->fd),
         .st_nlink = e->kind == PROC_DIR ? links : 1,
         .st_mode = e->kind == PROC_DIR    ? S_IFDIR | 0555
-                   : id == PROC_FD_LINK   ? S_IFLNK | 0700
+                   : id == PROC_FD_LINK   ? S_IFLNK | fd_link_mode(o)
                    : e->kind == PROC_LINK ? S_IFLNK | 0777
                                           : S_IFREG | (e->write ? 0644 : 0444),
+        .st_size = id == PROC_FD_LINK ? 64 : 0,
         .st_blksize = 1024,
+        .st_atime_sec = now / NSEC_PER_SEC,
+        .st_mtime_sec = now / NSEC_PER_SEC,
+        .st_ctime_sec = now / NSEC_PER_SEC,
     };
 }
 
@@ -321,11 +342,21 @@ static void proc_release(struct file *f)
     kfree(o);
 }
 
-/* A link opened itself (O_PATH | O_NOFOLLOW): its target, for readlink. */
+/* A link opened itself (O_PATH | O_NOFOLLOW): its target for readlink,
+ * cut at 'size' bytes as Linux cuts it. */
 static int proc_readlink(struct file *f, char *buf, size_t size)
 {
     const struct proc_open *o = f->private;
-    return o->entry->target(o->proc, o->fd, buf, size);
+    char *target = kmalloc(PATH_MAX);
+    if (!target)
+        return -ENOMEM;
+    int n = o->entry->target(o->proc, o->fd, target, PATH_MAX);
+    if (n > (int)size)
+        n = (int)size;
+    if (n > 0)
+        memcpy(buf, target, n);
+    kfree(target);
+    return n;
 }
 
 static const struct file_ops proc_file_ops = {

@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/syscall_arch.h"
+#include "arch/x86_64/tsc.h"
 #include "kernel/arch_hooks.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
@@ -169,7 +170,7 @@ static void schedule_common(bool preempted)
         uint64_t now = rdtsc(); /* prev's run ends, next's starts */
         __atomic_store_n(&prev->run_cycles, prev->run_cycles + (now - cpu->switched_tsc),
                          __ATOMIC_RELAXED);
-        cpu->switched_tsc = now;
+        __atomic_store_n(&cpu->switched_tsc, now, __ATOMIC_RELAXED);
         __atomic_store_n(&cpu->switches, cpu->switches + 1, __ATOMIC_RELAXED);
         __atomic_store_n(&cpu->current, next, __ATOMIC_RELAXED);
         switch_user_context(prev, next);
@@ -401,4 +402,18 @@ void sched_run_idle(void)
     ASSERT(current_thread() == this_cpu()->idle);
     irq_enable();
     idle_loop();
+}
+
+uint64_t sched_idle_ns(int cpu)
+{
+    struct cpu *c = &cpus[cpu];
+    if (!c->idle)
+        return 0;
+    uint64_t ns = thread_cpu_ns(c->idle);
+    if (__atomic_load_n(&c->current, __ATOMIC_RELAXED) == c->idle) {
+        uint64_t since = __atomic_load_n(&c->switched_tsc, __ATOMIC_RELAXED);
+        uint64_t now = rdtsc();
+        ns += now > since ? tsc_to_ns(now - since) : 0;
+    }
+    return ns;
 }

@@ -53,4 +53,8 @@ void sched_add_new(struct thread *t);
 /* Ticks since sched_init(), counted by CPU 0's timer. */
 uint64_t sched_ticks(void);
 
+/* The time CPU 'cpu' has been idle (its idle thread's run time, counted up
+ * to now while it runs): a recent value, no lock. */
+uint64_t sched_idle_ns(int cpu);
+
 #endif
