@@ -68,12 +68,18 @@ void proc_uptime_text(struct proc_buf *b)
     proc_printf(b, "\n");
 }
 
-/* "0.00 0.00 0.00 running/threads last_pid": prune keeps no load average. */
+/* "0.52 0.31 0.12 running/threads last_pid" (loadavg_proc_show()). */
 void proc_loadavg_text(struct proc_buf *b)
 {
+    uint64_t loads[3];
+    sched_load_averages(loads);
+    for (int i = 0; i < 3; i++) {
+        uint64_t l = loads[i] + FIXED_1 / 200; /* rounded to 1/100 */
+        proc_printf(b, "%lu.%02lu ", l >> FSHIFT, ((l & (FIXED_1 - 1)) * 100) >> FSHIFT);
+    }
     struct process_counts c;
     process_counts(&c);
-    proc_printf(b, "0.00 0.00 0.00 %d/%d %d\n", c.running, c.threads, c.last_pid);
+    proc_printf(b, "%d/%d %d\n", c.running, c.threads, c.last_pid);
 }
 
 /* One "cpu" line: busy time as user, the idle time, the rest 0. */

@@ -41,6 +41,15 @@ struct runqueue {
 static struct runqueue runqueues[MAX_CPUS];
 static uint64_t ticks; /* atomic; written by CPU 0's tick */
 
+/* The load averages (Linux's kernel/sched/loadavg.c): every LOAD_FREQ
+ * ticks, CPU 0 counts the threads running or queued on every CPU and moves
+ * each average towards that count with decay EXP_1/5/15 (1, 5 and 15
+ * minutes). Fixed point with FSHIFT fraction bits; atomic, written by CPU
+ * 0's tick only. */
+#define LOAD_FREQ (5 * TIMER_HZ + 1)
+static const uint64_t load_decay[3] = {1884, 2014, 2037}; /* FIXED_1 / exp(5 s / 1, 5, 15 min) */
+static uint64_t avenrun[3];
+
 /* switch.asm: saves this thread's registers and rsp (into *save_rsp), resumes
  * the thread whose rsp is load_rsp; returns, in that thread, the thread that
  * switched to it. */
@@ -215,13 +224,39 @@ void sched_preempt_from_irq(void)
         schedule_common(true);
 }
 
+/* CPU 0's tick, every LOAD_FREQ: one step of the three averages. */
+static void update_load_averages(void)
+{
+    uint64_t active = 0;
+    for (int c = 0; c < cpu_count; c++) {
+        struct cpu *other = &cpus[c];
+        active += (uint64_t)rq_load_hint(c) +
+                  (__atomic_load_n(&other->current, __ATOMIC_RELAXED) != other->idle);
+    }
+    active *= FIXED_1;
+    for (int i = 0; i < 3; i++) {
+        uint64_t load = __atomic_load_n(&avenrun[i], __ATOMIC_RELAXED);
+        uint64_t next = load * load_decay[i] + active * (FIXED_1 - load_decay[i]);
+        if (active >= load)
+            next += FIXED_1 - 1; /* round up while the load grows, as Linux */
+        __atomic_store_n(&avenrun[i], next / FIXED_1, __ATOMIC_RELAXED);
+    }
+}
+
+void sched_load_averages(uint64_t loads[3])
+{
+    for (int i = 0; i < 3; i++)
+        loads[i] = __atomic_load_n(&avenrun[i], __ATOMIC_RELAXED);
+}
+
 void sched_tick(void)
 {
     struct cpu *cpu = this_cpu();
     if (!sched_cpu_ready(cpu->id))
         return;
     if (cpu->id == 0) {
-        __atomic_add_fetch(&ticks, 1, __ATOMIC_RELAXED);
+        if (__atomic_add_fetch(&ticks, 1, __ATOMIC_RELAXED) % LOAD_FREQ == 0)
+            update_load_averages();
         sleep_tick();
     }
     struct thread *t = cpu->current;

@@ -51,6 +51,7 @@ static long sys_uname(uint64_t ubuf)
 SYSCALL(SYS_uname, sys_uname);
 
 /* Linux's struct sysinfo (x86_64). */
+#define SI_LOAD_SHIFT 16 /* fraction bits of 'loads' */
 struct sysinfo {
     int64_t uptime;             /* seconds since boot, rounded up */
     uint64_t loads[3];          /* load averages (1, 5, 15 min), fixed point */
@@ -64,8 +65,9 @@ _Static_assert(sizeof(struct sysinfo) == 112, "Linux's struct sysinfo");
 
 /* sysinfo(info): the figures of /proc/uptime, loadavg and meminfo
  * (fs/proc_sys.h), in bytes (mem_unit 1): total and free memory, shared
- * (Shmem), buffers (0); no swap, no high memory, load averages 0 as
- * /proc/loadavg's; procs counts the threads, as Linux's nr_threads. */
+ * (Shmem), buffers (0); no swap, no high memory; the load averages with
+ * SI_LOAD_SHIFT fraction bits; procs counts the threads, as Linux's
+ * nr_threads. */
 static long sys_sysinfo(uint64_t uinfo)
 {
     uint64_t ns = time_monotonic_ns();
@@ -81,6 +83,9 @@ static long sys_sysinfo(uint64_t uinfo)
         .procs = c.threads < UINT16_MAX ? c.threads : UINT16_MAX,
         .mem_unit = 1,
     };
+    sched_load_averages(info.loads);
+    for (int i = 0; i < 3; i++)
+        info.loads[i] <<= SI_LOAD_SHIFT - FSHIFT;
     return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
 }
 SYSCALL(SYS_sysinfo, sys_sysinfo);
