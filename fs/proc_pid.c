@@ -58,7 +58,7 @@ static void gather(struct process *p, struct proc_status *s)
         .threads = info.threads,
         .utime_ticks = info.cpu_ns / NS_PER_TICK,
         .start_ticks = p->start_ns / NS_PER_TICK,
-        .exit_code = p->exit_status,
+        .exit_code = info.exit_status,
     };
     struct address_space *as = process_as_get(p);
     if (!as)

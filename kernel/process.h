@@ -160,6 +160,7 @@ struct process_info {
     int ppid;         /* 0 without a parent */
     int pgid, sid;
     int threads;      /* live threads */
+    int exit_status;  /* a zombie's wait status */
     uint64_t cpu_ns;  /* CPU time of its live threads */
 };
 

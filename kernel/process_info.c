@@ -33,6 +33,7 @@ void process_info(struct process *p, struct process_info *out)
         .pgid = p->pgid,
         .sid = p->sid,
         .threads = p->live_threads,
+        .exit_status = p->exit_status,
     };
     for (struct thread *t = p->threads; t; t = t->proc_next)
         out->cpu_ns += thread_cpu_ns(t);
