@@ -5,6 +5,7 @@
 #include "fs/proc_files.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"
+#include "kernel/thread.h"
 #include "kernel/time.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -15,6 +16,7 @@
 #define PROC_TEXT_FIRST 4096 /* the first try at a file's text; longer ones retry */
 #define PROC_READ_CHUNK 512  /* bytes a read_at file copies out at a time */
 #define PROC_WRITE_MAX 16    /* bytes a write to a /proc file may hold */
+#define PROC_LINK_DEPTH_MAX 8 /* /proc links followed one inside the other */
 
 enum proc_id {
     PROC_ROOT, PROC_MEMINFO, PROC_UPTIME, PROC_LOADAVG, PROC_STAT, PROC_CPUINFO, PROC_MOUNTS,
@@ -511,9 +513,13 @@ static int follow(struct proc_pos *pos, const char *rest, uint32_t flags, struct
         /* fd/<n> of a file without a path: that same open file */
         *out = rest_len ? NULL : process_fd_get(pos->proc, pos->fd);
         r = *out ? 2 : rest_len ? -ENOTDIR : -ENOENT;
+    } else if (r > 0 && current_thread()->proc_link_depth >= PROC_LINK_DEPTH_MAX) {
+        r = -ELOOP; /* e.g. an exe link naming /proc/self/exe */
     } else if (r > 0) {
         memcpy(path + r, rest, rest_len + 1);
+        current_thread()->proc_link_depth++;
         r = path_open(NULL, path, flags, out);
+        current_thread()->proc_link_depth--;
         r = r < 0 ? r : 2;
     } else if (r == 0) {
         r = -ENOENT;

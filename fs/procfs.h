@@ -32,7 +32,9 @@
  *  P5. A link followed (self, exe, cwd, fd/<n>) is looked up again from
  *      "/" with the rest of the path (path_open()); self goes on inside
  *      /proc. fd/<n> of a file without a path (a pipe) opens that same
- *      open file.
+ *      open file. A lookup may follow links one inside the other up to
+ *      PROC_LINK_DEPTH_MAX deep (counted per thread), then fails with
+ *      -ELOOP, so a link naming itself cannot recurse for ever.
  */
 #ifndef FS_PROCFS_H
 #define FS_PROCFS_H
