@@ -306,8 +306,9 @@ static uint32_t fd_link_mode(const struct proc_open *o)
 }
 
 /* Linux's /proc: dr-xr-xr-x directories, -r--r--r-- files of size 0
- * (-rw-r--r-- for those with a write), lrwxrwxrwx links (fd/<n>: of size
- * 64, its mode from the open file), all dated now. */
+ * (-rw-r--r-- for those with a write, -r-------- for those of P4),
+ * lrwxrwxrwx links (fd/<n>: of size 64, its mode from the open file), all
+ * dated now. */
 static void proc_stat(struct file *f, struct linux_stat *st)
 {
     const struct proc_open *o = f->private;
@@ -324,6 +325,7 @@ static void proc_stat(struct file *f, struct linux_stat *st)
         .st_mode = e->kind == PROC_DIR    ? S_IFDIR | 0555
                    : id == PROC_FD_LINK   ? S_IFLNK | fd_link_mode(o)
                    : e->kind == PROC_LINK ? S_IFLNK | 0777
+                   : e->guarded           ? S_IFREG | 0400
                                           : S_IFREG | (e->write ? 0644 : 0444),
         .st_size = id == PROC_FD_LINK ? 64 : 0,
         .st_blksize = 1024,
@@ -432,24 +434,24 @@ static int step_down(struct proc_pos *pos, const char *name, size_t n)
     return -ENOENT;
 }
 
-/* Makes the text of a 'text' file (P1): a first try, then one of the
- * full length. 0 or -ENOMEM. */
+/* Makes the text of a 'text' file (P1): a first try of PROC_TEXT_FIRST
+ * bytes, then, if the text was longer, one at its length (cut if it grew
+ * meanwhile). 0 or -ENOMEM. */
 static int make_text(struct proc_open *o)
 {
-    size_t size = PROC_TEXT_FIRST;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        struct proc_buf b = {kmalloc(size), size, 0};
-        if (!b.buf)
-            return -ENOMEM;
+    struct proc_buf b = {kmalloc(PROC_TEXT_FIRST), PROC_TEXT_FIRST, 0};
+    if (b.buf)
         o->entry->text(o, &b);
-        if (b.len < size || attempt == 1) {
-            o->text = b.buf;
-            o->len = b.len < size ? b.len : size - 1;
-            return 0;
-        }
+    if (b.buf && b.len >= b.size) {
         kfree(b.buf);
-        size = b.len + 1;
+        b = (struct proc_buf){kmalloc(b.len + 1), b.len + 1, 0};
+        if (b.buf)
+            o->entry->text(o, &b);
     }
+    if (!b.buf)
+        return -ENOMEM;
+    o->text = b.buf;
+    o->len = b.len < b.size ? b.len : b.size - 1;
     return 0;
 }
 
