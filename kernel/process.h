@@ -22,7 +22,8 @@
  *    every thread of the process on its way back to user mode and by
  *    sleeping system calls, which end so the thread can die;
  *  - sig_lock protects the signal state (kernel/signal.h, S1..S4); lock
- *    order: proc_lock, then a sig_lock.
+ *    order: proc_lock, then a sig_lock, or proc_lock, then an fd table's
+ *    lock (process_fd_get()).
  *
  * Lifetime (the rule for every pointer to a struct process): 'refs' counts
  *  L1. the process tree's link: from process_alloc() (its creator's until
