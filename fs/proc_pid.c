@@ -9,7 +9,6 @@
 #include "fs/proc_files.h"
 
 #include "fs/file.h"
-#include "fs/ramfs_file.h"
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
 #include "kernel/process.h"
@@ -206,36 +205,12 @@ int proc_pid_cwd_target(struct process *p, int fd, char *buf, size_t size)
     return proc_cwd_target(p, buf, size);
 }
 
-/* A ramfs node's absolute path, from its parents. */
-static int ramfs_node_path(const struct ramfs_node *node, char *buf, size_t size)
-{
-    if (node->parent == node)
-        return put_target("/", buf, size);
-    size_t len = 0;
-    for (const struct ramfs_node *n = node; n->parent != n; n = n->parent)
-        len += strlen(n->name) + 1;
-    if (len > size)
-        return -ENAMETOOLONG;
-    size_t end = len;
-    for (const struct ramfs_node *n = node; n->parent != n; n = n->parent) {
-        size_t k = strlen(n->name);
-        end -= k;
-        memcpy(buf + end, n->name, k);
-        buf[--end] = '/';
-    }
-    return (int)len;
-}
-
 int proc_pid_fd_target(struct process *p, int fd, char *buf, size_t size)
 {
     struct file *f = process_fd_get(p, fd);
     if (!f)
         return -ENOENT;
-    struct ramfs_node *node = ramfs_file_node(f);
-    int n = f->ops->describe ? f->ops->describe(f, buf, size)
-            : f->ops->dir_path ? f->ops->dir_path(f, buf, size)
-            : node             ? ramfs_node_path(node, buf, size)
-                               : put_target("anon_inode:[unknown]", buf, size);
+    int n = file_describe(f, buf, size);
     file_put(f);
     return n;
 }

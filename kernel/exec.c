@@ -123,11 +123,9 @@ int exec_prepare(struct process *p, struct address_space *as, const char *path,
     if (err)
         return err;
 
-    size_t path_len = strlen(path);
-    char *exe = kmalloc(path_len + 1);
+    char *exe = ramfs_node_path_dup(file); /* the program, however it was named */
     if (!exe)
         return -ENOMEM;
-    memcpy(exe, path, path_len + 1);
     spin_lock(&proc_lock); /* /proc/PID/exe of another process reads it */
     char *old_exe = p->exe;
     p->exe = exe;

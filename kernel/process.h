@@ -72,7 +72,8 @@ struct process {
     int pid;
     int refs;                       /* atomic; see Lifetime */
     char name[PROC_NAME_LEN];       /* the file name given to execve */
-    char *exe;                      /* execve's path (kmalloc): /proc/PID/exe; replaced
+    char *exe;                      /* the program's absolute path (kmalloc): /proc/PID/exe;
+                                       copied by fork, replaced
                                        by execve under proc_lock, read by others under it */
     uint64_t start_ns;              /* constant: monotonic time of process_alloc() */
     struct address_space *as;       /* see Rules */
