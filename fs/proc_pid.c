@@ -182,7 +182,7 @@ int proc_pid_exe_target(struct process *p, int fd, char *buf, size_t size)
 {
     (void)fd;
     int n = -ENOENT;
-    spin_lock(&proc_lock); /* p->exe: kernel/process.h */
+    spin_lock(&proc_lock); /* p->exe and p->state: kernel/process.h */
     if (p->state == PROC_ALIVE && p->exe)
         n = put_target(p->exe, buf, size);
     spin_unlock(&proc_lock);
@@ -190,19 +190,23 @@ int proc_pid_exe_target(struct process *p, int fd, char *buf, size_t size)
 }
 
 /*
- * The working directory of p, as an absolute path into buf[0, size): its
- * length, or -ENOENT for a zombie. Every process works in "/" until
- * working directories exist.
+ * The working directory of live process p (the caller holds a reference)
+ * as an absolute path into buf[0, size) (no NUL): its length, or
+ * -ENAMETOOLONG. Every process works in "/" until working directories
+ * exist (fs/path.h).
  */
 static int proc_cwd_target(struct process *p, char *buf, size_t size)
 {
-    return p->state == PROC_ALIVE ? put_target("/", buf, size) : -ENOENT;
+    (void)p;
+    return put_target("/", buf, size);
 }
 
 int proc_pid_cwd_target(struct process *p, int fd, char *buf, size_t size)
 {
     (void)fd;
-    return proc_cwd_target(p, buf, size);
+    struct process_info info;
+    process_info(p, &info);
+    return info.state == 'Z' ? -ENOENT : proc_cwd_target(p, buf, size);
 }
 
 int proc_pid_fd_target(struct process *p, int fd, char *buf, size_t size)
