@@ -96,6 +96,9 @@ struct process {
     bool did_exec;                  /* has called execve (setpgid by the parent: EACCES) */
     int pdeath_signal;              /* atomic (also without proc_lock): prctl's
                                        PR_SET_PDEATHSIG, sent when the parent exits */
+    int ptracer;                    /* prctl's PR_SET_PTRACER: this pid and its
+                                       descendants may reach p too; -1: anyone; 0:
+                                       none (process_may_access()) */
 
     int kill_signal;                /* atomic; see Rules; KILL_EXIT_GROUP: exit_group */
     int exit_code;                  /* exit_group's code, written before kill_signal */
@@ -193,8 +196,15 @@ struct file *process_fd_get(struct process *p, int fd);
 
 /* True if the calling process may reach p's memory (process_vm_readv,
  * /proc/PID/environ, ptdump): p is the caller's process or one of its
- * descendants (Linux's rule for one user under Yama's ptrace_scope 1). */
+ * descendants, or p named the caller or one of its ancestors (or anyone)
+ * with process_set_ptracer() (Linux's rule for one user under Yama's
+ * ptrace_scope 1). */
 bool process_may_access(struct process *p);
+
+/* prctl(PR_SET_PTRACER, pid) by p: 0 forgets, -1 (PR_SET_PTRACER_ANY)
+ * allows anyone, else that live pid and its descendants. 0, or -EINVAL
+ * for a pid that is no process. */
+int process_set_ptracer(struct process *p, long pid);
 
 /* Makes every thread of 'p' die with 'sig' on its way to user mode (and
  * interrupts their sleeping system calls). The first signal wins. The

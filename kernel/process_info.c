@@ -4,6 +4,7 @@
  * kernel/process.h (Rules, Lifetime).
  */
 #include "fs/file.h"
+#include "kernel/errno.h"
 #include "kernel/process.h"
 #include "kernel/signal.h"
 #include "mm/as.h"
@@ -90,10 +91,24 @@ bool process_may_access(struct process *p)
     struct process *self = current_process();
     if (!self)
         return true; /* the kernel itself */
-    bool ok = false;
     spin_lock(&proc_lock);
+    bool ok = p->ptracer == -1;
     for (struct process *q = p; q && !ok; q = q->parent)
         ok = q == self;
+    for (struct process *q = self; q && !ok && p->ptracer > 0; q = q->parent)
+        ok = q->pid == p->ptracer;
     spin_unlock(&proc_lock);
     return ok;
+}
+
+int process_set_ptracer(struct process *p, long pid)
+{
+    if (pid != 0 && pid != -1 && (pid < 0 || pid > INT32_MAX))
+        return -EINVAL;
+    spin_lock(&proc_lock);
+    bool found = pid <= 0 || process_find_locked((int)pid);
+    if (found)
+        p->ptracer = (int)pid;
+    spin_unlock(&proc_lock);
+    return found ? 0 : -EINVAL;
 }

@@ -265,14 +265,17 @@ SYSCALL(SYS_arch_prctl, sys_arch_prctl);
 #define PR_GET_NAME 16
 #define PR_SET_NO_NEW_PRIVS 38
 #define PR_GET_NO_NEW_PRIVS 39
+#define PR_SET_PTRACER 0x59616d61 /* "Yama" */
 
 /*
  * prctl(option, ...): the name (PR_SET_NAME/PR_GET_NAME: the process's,
  * 16 bytes with the NUL, what /proc/self/status shows), the signal to get
  * when the parent exits (PR_SET_PDEATHSIG), and the answers of a process
  * that dumps core and gains no privileges (PR_GET_DUMPABLE 1,
- * PR_SET_NO_NEW_PRIVS accepted: every process is root anyway). Every other
- * option gives -EINVAL, as Linux does for one it does not know.
+ * PR_SET_NO_NEW_PRIVS accepted: every process is root anyway), and Yama's
+ * PR_SET_PTRACER (process_set_ptracer(): who else may read this process's
+ * memory). Every other option gives -EINVAL, as Linux does for one it does
+ * not know.
  */
 static long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4,
                       uint64_t arg5)
@@ -308,6 +311,8 @@ static long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t ar
         return arg2 == 1 && !arg3 && !arg4 && !arg5 ? 0 : -EINVAL;
     case PR_GET_NO_NEW_PRIVS:
         return arg2 || arg3 || arg4 || arg5 ? -EINVAL : 0;
+    case PR_SET_PTRACER:
+        return process_set_ptracer(p, (long)arg2);
     default:
         return -EINVAL;
     }

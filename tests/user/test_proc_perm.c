@@ -4,7 +4,9 @@
  * process_vm_readv from a parent into its child and grandchild works; from
  * the child into its parent, or into a sibling, it fails with EPERM.
  * Opening /proc/<pid>/environ or ptdump of a process that is not the
- * caller or a descendant fails with EACCES; of a child it works.
+ * caller or a descendant fails with EACCES; of a child it works. Yama's
+ * exception, prctl(PR_SET_PTRACER): a process names a pid (and its
+ * descendants) or anyone that may reach it as well.
  * prune-only: the host runs these tests as root without Yama, where
  * everything is allowed.
  */
@@ -14,6 +16,7 @@
 
 #include <fcntl.h>
 #include <stdbool.h>
+#include <sys/prctl.h>
 #include <sys/uio.h>
 
 static char secret[16] = "secret";
@@ -108,6 +111,26 @@ int main(void)
     }
     int status;
     CHECK(waitpid(probe, &status, 0) == probe && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    /* Yama's exception: a process names who else may reach it */
+    CHECK(prctl(PR_SET_PTRACER, a, 0, 0, 0) == 0);
+    probe = fork();
+    if (probe == 0) {
+        int into_parent = peek(parent);
+        printf("child into parent, its ptracer a sibling: %s\n", result(into_parent));
+        _exit(into_parent == EPERM ? 0 : 1);
+    }
+    CHECK(waitpid(probe, &status, 0) == probe && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0) == 0);
+    probe = fork();
+    if (probe == 0) {
+        int into_parent = peek(parent);
+        printf("child into parent, PR_SET_PTRACER_ANY: %s\n", result(into_parent));
+        _exit(into_parent == 0 ? 0 : 1);
+    }
+    CHECK(waitpid(probe, &status, 0) == probe && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(prctl(PR_SET_PTRACER, 0, 0, 0, 0) == 0);
+    EXPECT_ERRNO("PR_SET_PTRACER of no process", prctl(PR_SET_PTRACER, 999999, 0, 0, 0), EINVAL);
     close(hold[1]);
     CHECK(waitpid(a, &status, 0) == a && WIFEXITED(status) && WEXITSTATUS(status) == 0);
     CHECK(waitpid(b, &status, 0) == b && WIFEXITED(status) && WEXITSTATUS(status) == 0);
