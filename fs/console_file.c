@@ -3,6 +3,7 @@
 
 #include "drivers/tty.h"
 #include "kernel/errno.h"
+#include "lib/string.h"
 
 static long console_read(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
 {
@@ -51,12 +52,35 @@ static void dev_tty_stat(struct file *f, struct linux_stat *st)
     terminal_stat(st, 0); /* /dev/tty: 5:0 */
 }
 
+/* /proc/PID/fd names the device the file was opened as. */
+static int describe_path(const char *path, char *buf, size_t size)
+{
+    size_t n = strlen(path);
+    if (n > size)
+        return -ENAMETOOLONG;
+    memcpy(buf, path, n);
+    return (int)n;
+}
+
+static int console_describe(struct file *f, char *buf, size_t size)
+{
+    (void)f;
+    return describe_path("/dev/console", buf, size);
+}
+
+static int dev_tty_describe(struct file *f, char *buf, size_t size)
+{
+    (void)f;
+    return describe_path("/dev/tty", buf, size);
+}
+
 static const struct file_ops console_ops = {
     .read = console_read,
     .write = console_write,
     .ioctl = console_ioctl,
     .poll = console_poll,
     .stat = console_stat,
+    .describe = console_describe,
     .stream = true,
 };
 
@@ -66,6 +90,7 @@ static const struct file_ops dev_tty_ops = {
     .ioctl = console_ioctl,
     .poll = console_poll,
     .stat = dev_tty_stat,
+    .describe = dev_tty_describe,
     .stream = true,
 };
 

@@ -89,10 +89,20 @@ static void null_stat(struct file *f, struct linux_stat *st)
     };
 }
 
+static int null_describe(struct file *f, char *buf, size_t size)
+{
+    (void)f;
+    if (size < sizeof("/dev/null") - 1)
+        return -ENAMETOOLONG;
+    memcpy(buf, "/dev/null", sizeof("/dev/null") - 1);
+    return sizeof("/dev/null") - 1;
+}
+
 static const struct file_ops null_ops = {
     .read = null_read,
     .write = null_write,
     .stat = null_stat,
+    .describe = null_describe,
 };
 
 /* Opens entry 'id' after open(2)'s checks. */

@@ -6,6 +6,7 @@
  *
  * The files of this layer:
  *   fs/file.c          struct file: references, offsets, read/write/lseek
+ *   fs/file_path.c     the path of an open file (/proc/PID/fd, exe)
  *   fs/fd_table.c      fd tables
  *   fs/path.c          path lookup and open(2)'s checks
  *   fs/ramfs_file.c    initrd files and directories
@@ -102,6 +103,11 @@ struct file_ops {
      * 'size' bytes of its target into buf (no NUL) and returns the count;
      * NULL or -EINVAL: not a link. */
     int (*readlink)(struct file *f, char *buf, size_t size);
+    /* What /proc/PID/fd/N shows for it: an absolute path ("/dev/null") or
+     * a name such as "pipe:[7]", written into buf[0, size) (no NUL); its
+     * length, or -ENAMETOOLONG. NULL: the directory's dir_path, else the
+     * ramfs node's path (fs/proc_pid.c). */
+    int (*describe)(struct file *f, char *buf, size_t size);
     /* poll(2)'s readiness (POLLIN... of fs/poll.h); NULL: always ready for
      * both, as a regular file. Who makes a file ready calls poll_wake(). */
     uint32_t (*poll)(struct file *f);
@@ -145,6 +151,17 @@ uint32_t file_flags(struct file *f);
 void file_set_flags(struct file *f, uint32_t flags);
 /* Drops a reference; the last one calls ops->release and frees the file. */
 void file_put(struct file *f);
+
+/* What /proc/PID/fd/N shows for f into buf[0, size) (no NUL): its
+ * describe hook's text, else a ramfs file's or a directory's absolute
+ * path, else "anon_inode:[unknown]". Its length, or -ENAMETOOLONG.
+ * fs/file_path.c. */
+int file_describe(struct file *f, char *buf, size_t size);
+
+/* The absolute path of ramfs node 'node' (kmalloc, NUL-terminated: kfree
+ * it), or NULL without memory: execve's /proc/PID/exe. */
+struct ramfs_node;
+char *ramfs_node_path_dup(const struct ramfs_node *node);
 
 /* 0, or -EBADF unless the file was opened for 'access' (O_RDONLY: reading,
  * O_WRONLY: writing); an O_PATH file is open for neither. */

@@ -23,6 +23,7 @@
 #include "kernel/process.h"
 #include "kernel/syscall.h"
 #include "kernel/wait.h"
+#include "lib/format.h"
 #include "mm/kmalloc.h"
 
 #define PIPE_SIZE 65536  /* bytes a pipe holds (Linux's default, 16 pages) */
@@ -239,10 +240,19 @@ static void pipe_stat(struct file *f, struct linux_stat *st)
     };
 }
 
+/* Linux's name of a pipe in /proc/PID/fd: "pipe:[ino]". */
+static int pipe_describe(struct file *f, char *buf, size_t size)
+{
+    struct pipe *p = f->private;
+    int n = format(buf, size, "pipe:[%lu]", p->ino);
+    return n < (int)size ? n : -ENAMETOOLONG;
+}
+
 static const struct file_ops pipe_ops = {
     .read = pipe_read,
     .write = pipe_write,
     .stat = pipe_stat,
+    .describe = pipe_describe,
     .poll = pipe_poll,
     .release = pipe_release,
     .stream = true,

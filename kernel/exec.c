@@ -113,6 +113,7 @@ int exec_prepare(struct process *p, struct address_space *as, const char *path,
     cpuid(1, 0, &a, &b, &c, &d);
     struct user_stack_args args = {
         .argv = argv, .envp = envp, .execfn = path, .random = random, .elf = &info, .hwcap = d,
+        .strings = &as->strings,
     };
     uint64_t rsp;
     err = user_stack_build(image, size, EXEC_STACK_TOP, &args, &rsp);
@@ -122,13 +123,14 @@ int exec_prepare(struct process *p, struct address_space *as, const char *path,
     if (err)
         return err;
 
-    size_t path_len = strlen(path);
-    char *exe = kmalloc(path_len + 1);
+    char *exe = ramfs_node_path_dup(file); /* the program, however it was named */
     if (!exe)
         return -ENOMEM;
-    memcpy(exe, path, path_len + 1);
-    kfree(p->exe);
+    spin_lock(&proc_lock); /* /proc/PID/exe of another process reads it */
+    char *old_exe = p->exe;
     p->exe = exe;
+    spin_unlock(&proc_lock);
+    kfree(old_exe);
 
     as->start_brk = as->brk = ALIGN_UP(info.end, PAGE_SIZE);
     const char *base = path;

@@ -70,7 +70,13 @@ static struct process *new_child_process(struct process *parent, uint64_t flags,
         *as = as_fork(cur);
     }
     child->files = fd_table_fork(parent->files);
-    if (!*as || !child->files) {
+    if (parent->exe) { /* the parent's own: execve in it runs only in this thread */
+        size_t n = strlen(parent->exe) + 1;
+        child->exe = kmalloc(n);
+        if (child->exe)
+            memcpy(child->exe, parent->exe, n);
+    }
+    if (!*as || !child->files || (parent->exe && !child->exe)) {
         if (*as)
             as_put(*as);
         if (child->files)

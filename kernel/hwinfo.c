@@ -16,8 +16,7 @@
 #include "lib/string.h"
 #include "mm/mm.h"
 
-/* The CPU's brand string (CPUID 0x80000002..4) into 'brand' (49 bytes). */
-static void cpu_brand(char brand[49])
+void hwinfo_cpu_brand(char brand[49])
 {
     uint32_t max, regs[12], b, c, d;
     cpuid(0x80000000, 0, &max, &b, &c, &d);
@@ -50,7 +49,7 @@ static const char *memory_type(uint32_t type)
 void hwinfo_print(void)
 {
     char brand[49];
-    cpu_brand(brand);
+    hwinfo_cpu_brand(brand);
     const struct tsc_info *t = tsc_info();
     printk("hwinfo: cpu %s, %d online, %s\n", brand, cpu_count,
            lapic_x2apic_mode() ? "x2APIC" : "xAPIC");

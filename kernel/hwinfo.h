@@ -11,4 +11,8 @@
 /* Boot CPU, after the devices are set up (end of kmain). */
 void hwinfo_print(void);
 
+/* The CPU's brand string (CPUID 0x80000002..4, leading spaces dropped;
+ * "unknown" without it) into 'brand': /proc/cpuinfo's model name. */
+void hwinfo_cpu_brand(char brand[49]);
+
 #endif

@@ -51,8 +51,11 @@ struct cpu {
 #endif
     bool need_resched;       /* the tick asks for a switch at the next chance */
     uint64_t ticks;          /* timer interrupts taken */
+    uint64_t switches;       /* any CPU reads: context switches done here (/proc/stat) */
     uint64_t quiescent_states; /* any CPU reads: context switches, idle, user ticks */
-    uint64_t switched_tsc;   /* this CPU only: the TSC at its last context switch */
+    uint64_t switched_tsc;   /* the TSC at its last context switch; written by this
+                                CPU only, read by others as a recent value (the
+                                idle time of /proc/stat) */
     void *arch;              /* arch-private (GDT/TSS live in arch/x86_64) */
 };
 

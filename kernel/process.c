@@ -19,6 +19,7 @@
 #include "kernel/signal/pgrp.h"
 #include "kernel/spinlock.h"
 #include "kernel/syscall.h"
+#include "kernel/time.h"
 #include "lib/string.h"
 #include "mm/as.h"
 #include "mm/kmalloc.h"
@@ -59,12 +60,18 @@ int process_alloc_id(void)
     return __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
 }
 
+int process_last_id(void)
+{
+    return __atomic_load_n(&next_id, __ATOMIC_RELAXED) - 1;
+}
+
 struct process *process_alloc(const char *name)
 {
     struct process *p = kzalloc(sizeof(*p));
     if (!p)
         return NULL;
     p->pid = process_alloc_id();
+    p->start_ns = time_monotonic_ns();
     p->refs = 1;
     p->state = PROC_NEW;
     p->exit_signal = SIGCHLD;
@@ -240,14 +247,6 @@ struct process *process_init_locked(void)
     return init_process;
 }
 
-void process_family(struct process *p, int *ppid, int *threads)
-{
-    spin_lock(&proc_lock);
-    *ppid = p->parent ? p->parent->pid : 0;
-    *threads = p->live_threads;
-    spin_unlock(&proc_lock);
-}
-
 bool current_killed(void)
 {
     struct process *p = current_process();
@@ -325,8 +324,11 @@ void process_unlink_locked(struct process *p)
  * orphans get SIGHUP (kernel/signal/pgrp.h). */
 static void process_become_zombie(struct process *p, int status)
 {
-    fd_table_destroy(p->files);
+    spin_lock(&proc_lock);
+    struct fd_table *files = p->files;
     p->files = NULL;
+    spin_unlock(&proc_lock);
+    fd_table_destroy(files);
     struct pgrp_hup hup;
     spin_lock(&proc_lock);
     p->exit_status = status;

@@ -15,12 +15,15 @@
  *    foreground group, drivers/tty.h);
  *  - 'as' and 'files' change only in execve (as) or never (files) while
  *    other threads of the process are gone, so the running threads of a
- *    process read them without a lock;
+ *    process read them without a lock; both become NULL under proc_lock
+ *    when the process becomes a zombie, so another process (/proc) reads
+ *    them only under proc_lock (process_get_as(), process_fd_get());
  *  - 'kill_signal' is atomic: set once (first fatal signal wins), read by
  *    every thread of the process on its way back to user mode and by
  *    sleeping system calls, which end so the thread can die;
  *  - sig_lock protects the signal state (kernel/signal.h, S1..S4); lock
- *    order: proc_lock, then a sig_lock.
+ *    order: proc_lock, then a sig_lock, or proc_lock, then an fd table's
+ *    lock (process_fd_get()).
  *
  * Lifetime (the rule for every pointer to a struct process): 'refs' counts
  *  L1. the process tree's link: from process_alloc() (its creator's until
@@ -69,7 +72,10 @@ struct process {
     int pid;
     int refs;                       /* atomic; see Lifetime */
     char name[PROC_NAME_LEN];       /* the file name given to execve */
-    char *exe;                      /* execve's path (kmalloc): /proc/self/exe; execve */
+    char *exe;                      /* the program's absolute path (kmalloc): /proc/PID/exe;
+                                       copied by fork, replaced
+                                       by execve under proc_lock, read by others under it */
+    uint64_t start_ns;              /* constant: monotonic time of process_alloc() */
     struct address_space *as;       /* see Rules */
     struct fd_table *files;         /* see Rules */
 
@@ -90,6 +96,9 @@ struct process {
     bool did_exec;                  /* has called execve (setpgid by the parent: EACCES) */
     int pdeath_signal;              /* atomic (also without proc_lock): prctl's
                                        PR_SET_PDEATHSIG, sent when the parent exits */
+    int ptracer;                    /* prctl's PR_SET_PTRACER: this pid and its
+                                       descendants may reach p too; -1: anyone; 0:
+                                       none (process_may_access()) */
 
     int kill_signal;                /* atomic; see Rules; KILL_EXIT_GROUP: exit_group */
     int exit_code;                  /* exit_group's code, written before kill_signal */
@@ -149,9 +158,53 @@ struct address_space *process_get_as(int pid);
  * process_get_as() readers see the old one or the new one). */
 void process_set_as(struct process *p, struct address_space *as);
 
-/* For /proc/PID/status: p's parent's pid (0 without one) and its live
- * threads, read together under proc_lock. */
-void process_family(struct process *p, int *ppid, int *threads);
+/* What /proc/PID/stat and status show of a process. */
+struct process_info {
+    char state;       /* 'R': a thread runs or waits for a CPU; 'S': all sleep;
+                         'T': stopped; 'Z': zombie */
+    int ppid;         /* 0 without a parent */
+    int pgid, sid;
+    int threads;      /* live threads */
+    int exit_status;  /* a zombie's wait status */
+    uint64_t cpu_ns;  /* CPU time of its live threads */
+};
+
+/* Fills *out for p (linked or reaped; the caller holds a reference),
+ * read together under proc_lock. */
+void process_info(struct process *p, struct process_info *out);
+
+/* The smallest pid above 'after' of a linked process (alive or zombie),
+ * or 0 if none: /proc's listing, in pid order as Linux's. */
+int process_next_pid(int after);
+
+/* Processes and threads now, for /proc/loadavg, /proc/stat and sysinfo. */
+struct process_counts {
+    int processes;    /* linked processes (zombies too) */
+    int threads;      /* live user threads */
+    int running;      /* of them, running or waiting for a CPU */
+    int last_pid;     /* the id handed out last */
+};
+void process_counts(struct process_counts *c);
+
+/* p's address space with a reference (as_put it), or NULL if p has no
+ * live thread. The caller holds a reference on p. */
+struct address_space *process_as_get(struct process *p);
+
+/* File 'fd' of p with a reference (file_put it), or NULL if p has no such
+ * fd or no fd table any more (a zombie). */
+struct file *process_fd_get(struct process *p, int fd);
+
+/* True if the calling process may reach p's memory (process_vm_readv,
+ * /proc/PID/environ, ptdump): p is the caller's process or one of its
+ * descendants, or p named the caller or one of its ancestors (or anyone)
+ * with process_set_ptracer() (Linux's rule for one user under Yama's
+ * ptrace_scope 1). */
+bool process_may_access(struct process *p);
+
+/* prctl(PR_SET_PTRACER, pid) by p: 0 forgets, -1 (PR_SET_PTRACER_ANY)
+ * allows anyone, else that live pid and its descendants. 0, or -EINVAL
+ * for a pid that is no process. */
+int process_set_ptracer(struct process *p, long pid);
 
 /* Makes every thread of 'p' die with 'sig' on its way to user mode (and
  * interrupts their sleeping system calls). The first signal wins. The
@@ -172,6 +225,9 @@ __attribute__((noreturn)) void thread_exit_user(int status);
 
 /* A new id from the pid/tid counter. */
 int process_alloc_id(void);
+
+/* The id process_alloc_id() handed out last (/proc/loadavg's last pid). */
+int process_last_id(void);
 
 /* A zeroed PROC_NEW process named 'name' with a new pid and exit signal
  * SIGCHLD, not linked anywhere, holding the reference L1 for its creator

@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/syscall_arch.h"
+#include "arch/x86_64/tsc.h"
 #include "kernel/arch_hooks.h"
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
@@ -39,6 +40,15 @@ struct runqueue {
 
 static struct runqueue runqueues[MAX_CPUS];
 static uint64_t ticks; /* atomic; written by CPU 0's tick */
+
+/* The load averages (Linux's kernel/sched/loadavg.c): every LOAD_FREQ
+ * ticks, CPU 0 counts the threads running or queued on every CPU and moves
+ * each average towards that count with decay EXP_1/5/15 (1, 5 and 15
+ * minutes). Fixed point with FSHIFT fraction bits; atomic, written by CPU
+ * 0's tick only. */
+#define LOAD_FREQ (5 * TIMER_HZ + 1)
+static const uint64_t load_decay[3] = {1884, 2014, 2037}; /* FIXED_1 / exp(5 s / 1, 5, 15 min) */
+static uint64_t avenrun[3];
 
 /* switch.asm: saves this thread's registers and rsp (into *save_rsp), resumes
  * the thread whose rsp is load_rsp; returns, in that thread, the thread that
@@ -169,7 +179,8 @@ static void schedule_common(bool preempted)
         uint64_t now = rdtsc(); /* prev's run ends, next's starts */
         __atomic_store_n(&prev->run_cycles, prev->run_cycles + (now - cpu->switched_tsc),
                          __ATOMIC_RELAXED);
-        cpu->switched_tsc = now;
+        __atomic_store_n(&cpu->switched_tsc, now, __ATOMIC_RELAXED);
+        __atomic_store_n(&cpu->switches, cpu->switches + 1, __ATOMIC_RELAXED);
         __atomic_store_n(&cpu->current, next, __ATOMIC_RELAXED);
         switch_user_context(prev, next);
         prev = switch_context(prev, &prev->rsp, next->rsp);
@@ -213,13 +224,39 @@ void sched_preempt_from_irq(void)
         schedule_common(true);
 }
 
+/* CPU 0's tick, every LOAD_FREQ: one step of the three averages. */
+static void update_load_averages(void)
+{
+    uint64_t active = 0;
+    for (int c = 0; c < cpu_count; c++) {
+        struct cpu *other = &cpus[c];
+        active += (uint64_t)rq_load_hint(c) +
+                  (__atomic_load_n(&other->current, __ATOMIC_RELAXED) != other->idle);
+    }
+    active *= FIXED_1;
+    for (int i = 0; i < 3; i++) {
+        uint64_t load = __atomic_load_n(&avenrun[i], __ATOMIC_RELAXED);
+        uint64_t next = load * load_decay[i] + active * (FIXED_1 - load_decay[i]);
+        if (active >= load)
+            next += FIXED_1 - 1; /* round up while the load grows, as Linux */
+        __atomic_store_n(&avenrun[i], next / FIXED_1, __ATOMIC_RELAXED);
+    }
+}
+
+void sched_load_averages(uint64_t loads[3])
+{
+    for (int i = 0; i < 3; i++)
+        loads[i] = __atomic_load_n(&avenrun[i], __ATOMIC_RELAXED);
+}
+
 void sched_tick(void)
 {
     struct cpu *cpu = this_cpu();
     if (!sched_cpu_ready(cpu->id))
         return;
     if (cpu->id == 0) {
-        __atomic_add_fetch(&ticks, 1, __ATOMIC_RELAXED);
+        if (__atomic_add_fetch(&ticks, 1, __ATOMIC_RELAXED) % LOAD_FREQ == 0)
+            update_load_averages();
         sleep_tick();
     }
     struct thread *t = cpu->current;
@@ -400,4 +437,18 @@ void sched_run_idle(void)
     ASSERT(current_thread() == this_cpu()->idle);
     irq_enable();
     idle_loop();
+}
+
+uint64_t sched_idle_ns(int cpu)
+{
+    struct cpu *c = &cpus[cpu];
+    if (!c->idle)
+        return 0;
+    uint64_t ns = thread_cpu_ns(c->idle);
+    if (__atomic_load_n(&c->current, __ATOMIC_RELAXED) == c->idle) {
+        uint64_t since = __atomic_load_n(&c->switched_tsc, __ATOMIC_RELAXED);
+        uint64_t now = rdtsc();
+        ns += now > since ? tsc_to_ns(now - since) : 0;
+    }
+    return ns;
 }

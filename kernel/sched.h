@@ -53,4 +53,16 @@ void sched_add_new(struct thread *t);
 /* Ticks since sched_init(), counted by CPU 0's timer. */
 uint64_t sched_ticks(void);
 
+/* Load averages over 1, 5 and 15 minutes of the threads running or
+ * waiting for a CPU (kernel threads too, as Linux counts them), in fixed
+ * point with FSHIFT fraction bits (FIXED_1 is 1.0): /proc/loadavg,
+ * sysinfo. Updated every 5 s. */
+#define FSHIFT 11
+#define FIXED_1 (1ul << FSHIFT)
+void sched_load_averages(uint64_t loads[3]);
+
+/* The time CPU 'cpu' has been idle (its idle thread's run time, counted up
+ * to now while it runs): a recent value, no lock. */
+uint64_t sched_idle_ns(int cpu);
+
 #endif

@@ -10,6 +10,7 @@
 #include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/uaccess.h"
 #include "fs/fs_abi.h"
+#include "fs/proc_sys.h"
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
 #include "kernel/process.h"
@@ -50,6 +51,7 @@ static long sys_uname(uint64_t ubuf)
 SYSCALL(SYS_uname, sys_uname);
 
 /* Linux's struct sysinfo (x86_64). */
+#define SI_LOAD_SHIFT 16 /* fraction bits of 'loads' */
 struct sysinfo {
     int64_t uptime;             /* seconds since boot, rounded up */
     uint64_t loads[3];          /* load averages (1, 5, 15 min), fixed point */
@@ -61,22 +63,29 @@ struct sysinfo {
 };
 _Static_assert(sizeof(struct sysinfo) == 112, "Linux's struct sysinfo");
 
-/* sysinfo(info): the uptime, the memory (in bytes: mem_unit 1) and the
- * number of processes; no load averages (0), swap or high memory. */
+/* sysinfo(info): the figures of /proc/uptime, loadavg and meminfo
+ * (fs/proc_sys.h), in bytes (mem_unit 1): total and free memory, shared
+ * (Shmem), buffers (0); no swap, no high memory; the load averages with
+ * SI_LOAD_SHIFT fraction bits; procs counts the threads, as Linux's
+ * nr_threads. */
 static long sys_sysinfo(uint64_t uinfo)
 {
     uint64_t ns = time_monotonic_ns();
+    struct proc_meminfo m;
+    proc_memory(&m);
+    struct process_counts c;
+    process_counts(&c);
     struct sysinfo info = {
         .uptime = (int64_t)(ns / 1000000000 + (ns % 1000000000 ? 1 : 0)),
-        .totalram = mm_total_bytes(),
-        .freeram = mm_free_bytes(),
+        .totalram = m.total,
+        .freeram = m.free,
+        .sharedram = m.shmem,
+        .procs = c.threads < UINT16_MAX ? c.threads : UINT16_MAX,
         .mem_unit = 1,
     };
-    spin_lock(&proc_lock);
-    for (struct process *p = process_list_locked(); p; p = p->all_next)
-        if (info.procs < UINT16_MAX)
-            info.procs++;
-    spin_unlock(&proc_lock);
+    sched_load_averages(info.loads);
+    for (int i = 0; i < 3; i++)
+        info.loads[i] <<= SI_LOAD_SHIFT - FSHIFT;
     return copy_to_user(uinfo, &info, sizeof(info)) ? -EFAULT : 0;
 }
 SYSCALL(SYS_sysinfo, sys_sysinfo);
@@ -256,14 +265,17 @@ SYSCALL(SYS_arch_prctl, sys_arch_prctl);
 #define PR_GET_NAME 16
 #define PR_SET_NO_NEW_PRIVS 38
 #define PR_GET_NO_NEW_PRIVS 39
+#define PR_SET_PTRACER 0x59616d61 /* "Yama" */
 
 /*
  * prctl(option, ...): the name (PR_SET_NAME/PR_GET_NAME: the process's,
  * 16 bytes with the NUL, what /proc/self/status shows), the signal to get
  * when the parent exits (PR_SET_PDEATHSIG), and the answers of a process
  * that dumps core and gains no privileges (PR_GET_DUMPABLE 1,
- * PR_SET_NO_NEW_PRIVS accepted: every process is root anyway). Every other
- * option gives -EINVAL, as Linux does for one it does not know.
+ * PR_SET_NO_NEW_PRIVS accepted: every process is root anyway), and Yama's
+ * PR_SET_PTRACER (process_set_ptracer(): who else may read this process's
+ * memory). Every other option gives -EINVAL, as Linux does for one it does
+ * not know.
  */
 static long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4,
                       uint64_t arg5)
@@ -299,6 +311,8 @@ static long sys_prctl(uint64_t option, uint64_t arg2, uint64_t arg3, uint64_t ar
         return arg2 == 1 && !arg3 && !arg4 && !arg5 ? 0 : -EINVAL;
     case PR_GET_NO_NEW_PRIVS:
         return arg2 || arg3 || arg4 || arg5 ? -EINVAL : 0;
+    case PR_SET_PTRACER:
+        return process_set_ptracer(p, (long)arg2);
     default:
         return -EINVAL;
     }

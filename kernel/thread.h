@@ -85,6 +85,11 @@ struct thread {
     /* Set before the thread first runs: nobody joins it; the scheduler
      * frees it once it is DEAD and switched away from (user threads). */
     bool detached;
+
+    /* The thread itself: /proc links being followed now, one inside the
+     * other (fs/procfs.c, P5); past PROC_LINK_DEPTH_MAX the lookup fails
+     * with -ELOOP. */
+    int proc_link_depth;
 };
 
 /* Creates a runnable thread that runs fn(arg) then exits, on the least

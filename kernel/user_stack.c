@@ -87,10 +87,15 @@ int user_stack_build(void *buf, size_t size, uint64_t stack_top,
         { AT_NULL, 0 },
     };
 
+    struct user_stack_strings where = {.arg_start = str};
     put64(&im, ptr, argc);
     ptr += sizeof(uint64_t);
     put_vector(&im, a->argv, &str, &ptr);
+    where.arg_end = where.env_start = str;
     put_vector(&im, a->envp, &str, &ptr);
+    where.env_end = str;
+    if (a->strings)
+        *a->strings = where;
     put(&im, ptr, aux, sizeof(aux));
     ptr += sizeof(aux);
     memset(im.buf + (ptr - im.base), 0, random - ptr);

@@ -44,6 +44,12 @@
 
 #define USER_CLK_TCK 100 /* AT_CLKTCK: Linux's USER_HZ, what times() counts in */
 
+/* Where the strings went: /proc/PID/cmdline reads [arg_start, arg_end),
+ * environ [env_start, env_end) (Linux's mm->arg_start...). */
+struct user_stack_strings {
+    uint64_t arg_start, arg_end, env_start, env_end;
+};
+
 /* What the new program is told. Strings and vectors are kernel memory (the
  * caller copied them from the old program first); vectors end with NULL. */
 struct user_stack_args {
@@ -54,6 +60,7 @@ struct user_stack_args {
     const struct elf_info *elf; /* AT_PHDR, AT_PHENT, AT_PHNUM, AT_ENTRY */
     uint64_t hwcap;             /* AT_HWCAP: CPUID.1:EDX, as on Linux */
     uint32_t uid, euid, gid, egid;
+    struct user_stack_strings *strings; /* out, if not NULL: where the strings went */
 };
 
 /*

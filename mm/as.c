@@ -394,6 +394,7 @@ struct address_space *as_fork(struct address_space *parent)
     write_lock(&parent->map_lock);
     write_lock(&child->map_lock); /* nobody else can reach it: R1 in letter */
     child->start_brk = parent->start_brk;
+    child->strings = parent->strings;
     child->brk = parent->brk;
     child->mmap_base = parent->mmap_base;
     int err = fork_objects(parent, child);

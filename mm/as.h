@@ -65,6 +65,7 @@
 
 #include "kernel/percpu.h"
 #include "kernel/rwlock.h"
+#include "kernel/user_stack.h"
 #include "lib/list.h"
 #include "mm/arch_hooks.h"
 #include "mm/pt_ref.h"
@@ -89,6 +90,8 @@ struct address_space {
     int flush_pending;        /* atomic; zaps that removed or weakened an entry
                                  and have not finished their shootdown (Z2) */
     uint64_t start_brk, brk;  /* map_lock; the heap is [start_brk, brk) */
+    struct user_stack_strings strings; /* argv and envp: set by execve before the
+                                          program runs, then constant */
     uint64_t mmap_base;       /* top of the top-down mmap search; constant */
     uint64_t rss_pages;       /* atomic; user pages mapped (VmRSS) */
     uint64_t pt_pages;        /* atomic; linked page-table pages below the PML4 (VmPTE) */

@@ -4,8 +4,9 @@
  * gup_fast_access() on the target's address space (which need not be
  * loaded): the lockless walker, as_access() for the pages it cannot take.
  * Checks and results follow Linux (mm/process_vm_access.c): the bytes
- * copied if any, else the first error. Linux's ptrace permission check is
- * not modelled: prune has a single user.
+ * copied if any, else the first error. The permission check is Linux's
+ * ptrace access with Yama's ptrace_scope 1, for one user: the caller's own
+ * process and its descendants only (process_may_access()).
  */
 #include "arch/x86_64/mmu.h"
 #include "fs/fs_abi.h"
@@ -101,7 +102,9 @@ static long transfer(struct address_space *as, struct iov_pos local, struct iov_
     return done ? (long)done : -EFAULT;
 }
 
-/* The transfer once the iovecs are in: -ESRCH without the target. */
+/* The transfer once the iovecs are in: -ESRCH without the target (or
+ * when it has no memory left: a zombie), -EPERM if the caller may not
+ * reach it (kernel/process.h, process_may_access()). */
 static long transfer_with(uint64_t pid, const struct linux_iovec *local,
                           const struct linux_iovec *remote, uint64_t rcount, uint64_t total,
                           bool write)
@@ -111,9 +114,14 @@ static long transfer_with(uint64_t pid, const struct linux_iovec *local,
         remote_empty &= remote[i].len == 0;
     if (remote_empty)
         return 0;
-    struct address_space *as = process_get_as((int)pid);
-    if (!as)
+    struct process *p = process_find((int)pid);
+    if (!p)
         return -ESRCH;
+    bool allowed = process_may_access(p);
+    struct address_space *as = allowed ? process_as_get(p) : NULL;
+    process_put(p);
+    if (!as)
+        return allowed ? -ESRCH : -EPERM;
     char *buf = kmalloc(PAGE_SIZE);
     long ret = -ENOMEM;
     if (buf)

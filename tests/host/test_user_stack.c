@@ -189,6 +189,28 @@ HOST_TEST(many_empty_arguments)
     CHECK(build_and_check(&a, 256 * 1024, &rsp) == 0);
 }
 
+/* 'strings' tells where argv and envp went (/proc/PID/cmdline, environ):
+ * argv's strings back to back, NUL-separated, then envp's. */
+HOST_TEST(reports_where_the_strings_went)
+{
+    struct user_stack_strings where;
+    struct user_stack_args a = {
+        .argv = argv_two, .envp = envp_two, .execfn = "/bin/probe", .random = random16,
+        .elf = &fake_elf, .strings = &where,
+    };
+    size_t size = 4096;
+    uint8_t *buf = malloc(size);
+    uint64_t rsp;
+    CHECK(user_stack_build(buf, size, TOP, &a, &rsp) == 0);
+    static const char args[] = "/bin/probe\0hello world";
+    static const char env[] = "HOME=/\0TERM=dumb";
+    CHECK(where.arg_end - where.arg_start == sizeof(args));
+    CHECK(memcmp(buf + (where.arg_start - (TOP - size)), args, sizeof(args)) == 0);
+    CHECK(where.env_start == where.arg_end && where.env_end - where.env_start == sizeof(env));
+    CHECK(memcmp(buf + (where.env_start - (TOP - size)), env, sizeof(env)) == 0);
+    free(buf);
+}
+
 #define CHILD_SKIP 77 /* the child's exit status when the addresses are taken */
 
 /* In a forked child: maps the segments of 'path' as elf_parse() says, builds

@@ -76,7 +76,7 @@ KTEST(file_path_proc_meminfo)
     uint64_t objects = kmalloc_in_use();
     struct file *f = NULL;
     KASSERT(path_open(NULL, "/proc/meminfo", O_RDONLY, &f) == 0);
-    char text[512];
+    char text[2048]; /* the whole of meminfo */
     long n = file_read(f, iobuf_kernel(text), sizeof(text) - 1);
     KASSERT(n > 0);
     text[n] = '\0';

@@ -118,14 +118,17 @@ static long short_timeout(struct fuzzer *f)
     }
 }
 
-/* Fills the template of the read-write pages: paths, a short timespec, an
- * iovec array, small numbers. */
+/* Fills the template of the read-write pages: paths (/proc files, a
+ * directory of links, /bin), a short timespec, an iovec array, small
+ * numbers. */
 static void make_template(void)
 {
     for (size_t i = 0; i < sizeof(rw_template); i++)
         rw_template[i] = (char)(i * 7);
     strcpy(rw_template, "/proc/self/status");
     strcpy(rw_template + 256, "/bin");
+    strcpy(rw_template + 1280, "/proc/self/fd");
+    strcpy(rw_template + 1792, "/proc/1/stat");
     memcpy(rw_template + 512, &short_sleep, sizeof(short_sleep));
     struct { void *base; size_t len; } iov[3] = {
         { rw_pages + 1024, 64 },
