@@ -188,7 +188,7 @@ $(BUILD)/initrd.cpio: $(USER_PROGS) $(BENCH_PROGS) $(if $(EXTRA_BIN),$(wildcard 
 	tools/mkinitrd.sh $@ $(BUILD)/initrd-bin
 
 $(BUILD)/prune.iso: $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(GLIBC_CPIOS) \
-                    $(BUILD)/extra/busybox.cpio boot/grub.cfg tools/grubcfg.sh
+                    $(BUILD)/extra/busybox.cpio boot/grub.cfg tools/grubcfg.sh tools/grub-quote
 	rm -rf $(BUILD)/isodir
 	mkdir -p $(BUILD)/isodir/boot/grub $(BUILD)/isodir/boot/extra
 	cp $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(BUILD)/isodir/boot/
