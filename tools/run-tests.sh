@@ -59,8 +59,8 @@ boots=(
     "panic-smp4-stops-cpus|125|stopped 3 of 3 other CPU|--smp 4|selftest=panic-smp"
     "lock-recursion-selftest|125|recursive acquire of spinlock 'selftest' at kernel/selftest.c:[0-9]*, already taken at kernel/selftest.c||selftest=lock-recursion"
     "lock-foreign-unlock-selftest|125|released at kernel/selftest.c:[0-9]* by CPU 0, but held by CPU 1|--smp 2|selftest=lock-foreign-unlock"
-    "sh-job-control|0|PID 1 exited with status 0|--smp 2 --serial-script tests/user/sh_job_control.script|leakcheck init=/bin/sh"
-    "busybox-sh|3|PID 1 exited with status 3|--smp 2 --extra busybox.cpio --serial-script tests/user/busybox_sh.script|init=/bin/busybox sh"
+    "minish-job-control|0|PID 1 exited with status 0|--smp 2 --serial-script tests/user/minish_job_control.script|leakcheck init=/bin/minish"
+    "busybox-sh|3|PID 1 exited with status 3|--smp 2 --serial-script tests/user/busybox_sh.script|init=/bin/sh"
     "cmdline-40-options|0|prune: running /bin/test_init_argv as PID 1|--smp 2|$(printf 'opt%d ' $(seq 1 40))leakcheck $init_argv"
     "cmdline-2047-bytes|0|prune: running /bin/test_init_argv as PID 1|--smp 2|$(line_of_length 2047 "leakcheck $init_argv")"
     "cmdline-2048-bytes|125|command line is 2048 bytes long|--smp 2|$(line_of_length 2048 "leakcheck $init_argv")"
@@ -88,13 +88,13 @@ kbd_line+="asdfghjkl;' ASDFGHJKL:\" zxcvbnm,./ ZXCVBNM<>?"
 # typed arrived as its character (a typo corrected with Backspace first);
 # "exit" hands its status to QEMU.
 keyboard_boot() {
-    tools/qemu-run "$iso" --no-serial --cmdline "init=/bin/sh" \
+    tools/qemu-run "$iso" --no-serial --cmdline "init=/bin/minish" \
         --keys "kbdtest Hellp{backspace}o${kbd_line#Hello}\n" --keys 'exit\n' --timeout 180
 }
 # The 1920x1080 UEFI screen: the shell's prompt and a typed line, read back
 # from a screenshot by matching every cell against the font.
 screenshot_boot() {
-    tools/qemu-run "$iso" --uefi --resolution 1920x1080 --cmdline "init=/bin/sh" \
+    tools/qemu-run "$iso" --uefi --resolution 1920x1080 --cmdline "init=/bin/minish" \
         --keys 'kbdtest screenshot {shift-4}HOME\n' --screenshot "$logs/uefi-1920x1080.png" \
         --keys 'exit 7\n' --timeout 180
     local rc=$?
