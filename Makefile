@@ -183,6 +183,12 @@ $(BUSYBOX): $(BUSYBOX_DIR)/busybox.deb
 	mv $@.tmp $@
 	@echo "busybox: $$($@ | head -1) from Debian's $(BUSYBOX_PKG) $$(dpkg-deb -f $< Version)"
 
+# The busybox session scripts (tools/busybox-test.sh), in an archive of
+# their own: their files join /bin.
+$(BUILD)/extra/busybox-tests.cpio: $(wildcard tests/busybox/*.sh) tools/mkinitrd.sh
+	@mkdir -p $(dir $@)
+	tools/mkinitrd.sh --extra $@ $(wildcard tests/busybox/*.sh)
+
 user: $(USER_PROGS) $(BENCH_PROGS) $(GLIBC_PROGS)
 
 # Changes (and so rebuilds the initrd) only when EXTRA_BIN names another directory.
@@ -200,11 +206,11 @@ $(BUILD)/initrd.cpio: $(USER_PROGS) $(BENCH_PROGS) $(if $(EXTRA_BIN),$(wildcard 
 	tools/mkinitrd.sh $@ $(BUILD)/initrd-bin $(BUSYBOX)
 
 $(BUILD)/prune.iso: $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(GLIBC_CPIOS) \
-                    boot/grub.cfg tools/grubcfg.sh tools/grub-quote
+                    $(BUILD)/extra/busybox-tests.cpio boot/grub.cfg tools/grubcfg.sh tools/grub-quote
 	rm -rf $(BUILD)/isodir
 	mkdir -p $(BUILD)/isodir/boot/grub $(BUILD)/isodir/boot/extra
 	cp $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(BUILD)/isodir/boot/
-	cp $(GLIBC_CPIOS) $(BUILD)/isodir/boot/extra/
+	cp $(GLIBC_CPIOS) $(BUILD)/extra/busybox-tests.cpio $(BUILD)/isodir/boot/extra/
 	tools/grubcfg.sh "$(ISO_CMDLINE)" < boot/grub.cfg > $(BUILD)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir
 

@@ -13,6 +13,9 @@
 #   3. user tests (tests/user/): each program on the host Linux and on prune
 #      with 1 and 4 CPUs, compared; then all of them under the default init
 #      with the kernel's leak check (tools/user-test.sh);
+#   3b. busybox sessions (tests/busybox/*.sh): shell scripts run by Debian's
+#      busybox sh on the host Linux and on prune, compared
+#      (tools/busybox-test.sh);
 #   4. the SPIN model of the page-table protocol (tools/check-model.sh);
 #   5. the layer rules of the source tree (tools/check-layers.sh);
 #   6. the gdb commands of tools/gdb/prune.py against a stopped prune
@@ -145,6 +148,9 @@ done
 echo "== user tests"
 tools/user-test.sh "$logs"
 
+echo "== busybox sessions"
+tools/busybox-test.sh "$logs"
+
 echo "== model"
 tools/check-model.sh "$logs"
 
@@ -157,6 +163,7 @@ tools/gdb/test.sh "$logs"
 echo "== summary"
 # Kernel test results count only from boots that were meant to run them.
 files=("$logs"/host-*.ktap "$boot_ktap" "$logs/user.ktap" "$logs/user-leakcheck.ktap"
+       "$logs/busybox.ktap"
        "$logs/model.ktap" "$logs/layers.ktap" "$logs/gdb.ktap")
 for b in "${boots[@]}"; do
     IFS='|' read -r name expect pattern args cmdline <<< "$b"
