@@ -64,6 +64,7 @@ boots=(
     "lock-foreign-unlock-selftest|125|released at kernel/selftest.c:[0-9]* by CPU 0, but held by CPU 1|--smp 2|selftest=lock-foreign-unlock"
     "minish-job-control|0|PID 1 exited with status 0|--smp 2 --serial-script tests/user/minish_job_control.script|leakcheck init=/bin/minish"
     "busybox-sh|3|PID 1 exited with status 3|--smp 2 --serial-script tests/user/busybox_sh.script|init=/bin/sh"
+    "busybox-make-run|5|PID 1 exited with status 5|--smp 2 --mem 512M --serial-script tests/user/busybox_run.script|leakcheck init=/bin/sh -l"
     "cmdline-40-options|0|prune: running /bin/test_init_argv as PID 1|--smp 2|$(printf 'opt%d ' $(seq 1 40))leakcheck $init_argv"
     "cmdline-2047-bytes|0|prune: running /bin/test_init_argv as PID 1|--smp 2|$(line_of_length 2047 "leakcheck $init_argv")"
     "cmdline-2048-bytes|125|command line is 2048 bytes long|--smp 2|$(line_of_length 2048 "leakcheck $init_argv")"
