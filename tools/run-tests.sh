@@ -37,7 +37,8 @@ for t in build/host/test_*; do
 done
 
 # Command lines at prune's limits (lib/cmdline.h): 40 options before
-# init=, and lines of 2,047 bytes (the longest taken) and 2,048 bytes.
+# init=, and lines of 2,047 bytes (the longest taken) and 2,048 bytes; and
+# double quotes, which group words as on Linux (through GRUB: tools/grub-quote).
 init_argv="init=/bin/test_init_argv $(seq -s ' ' 1 40)"
 # line_of_length N TAIL: "pad=xx...x TAIL", N bytes long.
 line_of_length() {
@@ -68,6 +69,7 @@ boots=(
     "cmdline-40-options|0|prune: running /bin/test_init_argv as PID 1|--smp 2|$(printf 'opt%d ' $(seq 1 40))leakcheck $init_argv"
     "cmdline-2047-bytes|0|prune: running /bin/test_init_argv as PID 1|--smp 2|$(line_of_length 2047 "leakcheck $init_argv")"
     "cmdline-2048-bytes|125|command line is 2048 bytes long|--smp 2|$(line_of_length 2048 "leakcheck $init_argv")"
+    "cmdline-quotes|3|^quoted: 42 two|--smp 2|msg=\"a b\" init=/bin/sh -c \"echo quoted: \$((6 * 7)) two; exit 3\""
     # The machine matrix: machines that stand in for PCs we cannot reach.
     "matrix-pc|0|from the HPET; the ACPI PM timer gives|--machine pc|ktest=time,console,acpi"
     "matrix-q35|0|from the HPET; the ACPI PM timer gives|--machine q35|ktest=time,console,acpi"
