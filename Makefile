@@ -27,7 +27,7 @@ QEMU_RUN := tools/qemu-run
 DEBUG   ?= 1
 SMP     ?= 1
 MEM     ?= 512M
-CMDLINE ?= init=/bin/sh
+CMDLINE ?= init=/bin/sh -l
 # The ISO's default command line (make run CMDLINE=... patches a copy instead).
 ISO_CMDLINE ?=
 
@@ -164,12 +164,30 @@ $(BUILD)/extra/%.cpio: $(BUILD)/user/glibc/% tools/mkinitrd.sh
 	@mkdir -p $(dir $@)
 	tools/mkinitrd.sh --extra $@ $<
 
-# Debian's busybox (package busybox-static, a static glibc program), in an
-# archive of its own too: tools/run-tests.sh types on its shell.
-BUSYBOX := /bin/busybox
-$(BUILD)/extra/busybox.cpio: $(BUSYBOX) tools/mkinitrd.sh
+# Debian's busybox (package busybox-static: one static glibc program with
+# some 300 applets), fetched with "apt-get download" into $(BUILD)/busybox
+# (never installed, never committed). It is the initrd's /bin/busybox, with
+# a link for every applet, and /bin/sh is its ash (tools/mkinitrd.sh).
+BUSYBOX_PKG := busybox-static
+BUSYBOX_DIR := $(BUILD)/busybox
+BUSYBOX     := $(BUSYBOX_DIR)/busybox
+$(BUSYBOX_DIR)/busybox.deb:
+	@mkdir -p $(BUSYBOX_DIR)
+	cd $(BUSYBOX_DIR) && rm -f $(BUSYBOX_PKG)_*.deb && \
+	    { apt-get download $(BUSYBOX_PKG) || { apt-get update -q && apt-get download $(BUSYBOX_PKG); }; }
+	mv $(BUSYBOX_DIR)/$(BUSYBOX_PKG)_*.deb $@
+
+$(BUSYBOX): $(BUSYBOX_DIR)/busybox.deb
+	dpkg-deb --fsys-tarfile $< | tar -xO ./bin/busybox > $@.tmp
+	chmod 755 $@.tmp
+	mv $@.tmp $@
+	@echo "busybox: $$($@ | head -1) from Debian's $(BUSYBOX_PKG) $$(dpkg-deb -f $< Version)"
+
+# The busybox session scripts (tools/busybox-test.sh), in an archive of
+# their own: their files join /bin.
+$(BUILD)/extra/busybox-tests.cpio: $(wildcard tests/busybox/*.sh) tools/mkinitrd.sh
 	@mkdir -p $(dir $@)
-	tools/mkinitrd.sh --extra $@ $<
+	tools/mkinitrd.sh --extra $@ $(wildcard tests/busybox/*.sh)
 
 user: $(USER_PROGS) $(BENCH_PROGS) $(GLIBC_PROGS)
 
@@ -180,19 +198,19 @@ $(BUILD)/extra-bin.txt: FORCE
 	    echo "$(if $(EXTRA_BIN),$(abspath $(EXTRA_BIN)))" > $@
 
 $(BUILD)/initrd.cpio: $(USER_PROGS) $(BENCH_PROGS) $(if $(EXTRA_BIN),$(wildcard $(EXTRA_BIN)/*)) \
-                      $(BUILD)/extra-bin.txt tools/mkinitrd.sh
+                      $(BUILD)/extra-bin.txt tools/mkinitrd.sh $(BUSYBOX) $(shell find user/rootfs)
 	rm -rf $(BUILD)/initrd-bin
 	mkdir -p $(BUILD)/initrd-bin
 	cp $(USER_PROGS) $(BENCH_PROGS) $(BUILD)/initrd-bin/
 	$(if $(EXTRA_BIN),find $(EXTRA_BIN)/ -maxdepth 1 -type f -exec cp -p {} $(BUILD)/initrd-bin/ \;)
-	tools/mkinitrd.sh $@ $(BUILD)/initrd-bin
+	tools/mkinitrd.sh $@ $(BUILD)/initrd-bin $(BUSYBOX)
 
 $(BUILD)/prune.iso: $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(GLIBC_CPIOS) \
-                    $(BUILD)/extra/busybox.cpio boot/grub.cfg tools/grubcfg.sh
+                    $(BUILD)/extra/busybox-tests.cpio boot/grub.cfg tools/grubcfg.sh tools/grub-quote
 	rm -rf $(BUILD)/isodir
 	mkdir -p $(BUILD)/isodir/boot/grub $(BUILD)/isodir/boot/extra
 	cp $(BUILD)/prune.elf $(BUILD)/initrd.cpio $(BUILD)/isodir/boot/
-	cp $(GLIBC_CPIOS) $(BUILD)/extra/busybox.cpio $(BUILD)/isodir/boot/extra/
+	cp $(GLIBC_CPIOS) $(BUILD)/extra/busybox-tests.cpio $(BUILD)/isodir/boot/extra/
 	tools/grubcfg.sh "$(ISO_CMDLINE)" < boot/grub.cfg > $(BUILD)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir
 
@@ -293,7 +311,7 @@ usb: iso
 # 1920x1080 after a boot and a command typed on the PS/2 keyboard.
 screenshot: deps iso
 	$(QEMU_RUN) $(BUILD)/prune.iso --uefi --resolution 1920x1080 --smp 2 --timeout 180 \
-	    --cmdline "init=/bin/sh" --keys 'test_hello a b\n' \
+	    --cmdline "init=/bin/minish" --keys 'test_hello a b\n' \
 	    --screenshot docs/screenshot-uefi-1920x1080.png --keys 'exit\n' > /dev/null
 
 clean:

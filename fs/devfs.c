@@ -1,17 +1,31 @@
-/* /dev: console, tty and null; see fs/devfs.h. */
+/* /dev: console, tty and the memory devices; see fs/devfs.h. */
 #include "fs/devfs.h"
 
 #include "fs/console_file.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"
+#include "kernel/random.h"
 #include "lib/string.h"
 
 #define DEV_DEV_MINOR 5 /* st_dev of /dev: an anonymous device */
+#define DEV_CHUNK 256   /* bytes a memory device copies out at a time */
 
-enum dev_id { DEV_DIR, DEV_CONSOLE, DEV_NULL, DEV_TTY, DEV_COUNT };
+enum dev_id {
+    DEV_DIR, DEV_CONSOLE, DEV_FULL, DEV_NULL, DEV_RANDOM, DEV_TTY, DEV_URANDOM, DEV_ZERO,
+    DEV_COUNT
+};
 
-static const char *const names[DEV_COUNT] = {
-    [DEV_DIR] = "dev", [DEV_CONSOLE] = "console", [DEV_NULL] = "null", [DEV_TTY] = "tty",
+/* A character device: its name in /dev and its number (Linux's). */
+struct dev_node {
+    const char *name;
+    uint32_t major, minor;
+};
+
+static const struct dev_node nodes[DEV_COUNT] = {
+    [DEV_DIR] = {"dev", 0, 0},       [DEV_CONSOLE] = {"console", 5, 1},
+    [DEV_FULL] = {"full", 1, 7},     [DEV_NULL] = {"null", 1, 3},
+    [DEV_RANDOM] = {"random", 1, 8}, [DEV_TTY] = {"tty", 5, 0},
+    [DEV_URANDOM] = {"urandom", 1, 9}, [DEV_ZERO] = {"zero", 1, 5},
 };
 
 static int dev_dir_entry(struct file *f, uint64_t index, struct dir_entry *out)
@@ -19,13 +33,13 @@ static int dev_dir_entry(struct file *f, uint64_t index, struct dir_entry *out)
     (void)f;
     if (index < 2) {
         out->name = index ? ".." : ".";
-        out->ino = index ? 1 /* the ramfs root */ : DEV_DIR + 1;
+        out->ino = index ? 1 /* the root directory */ : DEV_DIR + 1;
         out->type = DT_DIR;
         return 1;
     }
     if (index - 1 >= DEV_COUNT)
         return 0;
-    out->name = names[index - 1];
+    out->name = nodes[index - 1].name;
     out->ino = index;
     out->type = DT_CHR;
     return 1;
@@ -58,51 +72,71 @@ static const struct file_ops dev_dir_ops = {
     .stat = dev_dir_stat,
 };
 
-/* /dev/null: reads find the end, writes take everything. */
-static long null_read(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
+/*
+ * The memory devices of Linux's drivers/char/mem.c. Reads: null finds the
+ * end; zero and full give zeros; random and urandom give random bytes.
+ * Writes: full has no room (-ENOSPC); the others take everything (random
+ * and urandom mix nothing in: prune's pool needs no seed, kernel/random.h).
+ */
+static long mem_dev_read(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
 {
-    (void)f;
-    (void)buf;
-    (void)len;
     (void)pos;
-    return 0;
+    const struct dev_node *node = f->private;
+    if (node == &nodes[DEV_NULL])
+        return 0;
+    bool random = node == &nodes[DEV_RANDOM] || node == &nodes[DEV_URANDOM];
+    uint8_t chunk[DEV_CHUNK];
+    if (!random)
+        memset(chunk, 0, sizeof(chunk));
+    size_t done = 0;
+    while (done < len) {
+        size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+        if (random)
+            random_bytes(chunk, n);
+        if (iobuf_put(buf, done, chunk, n) != 0)
+            return done ? (long)done : -EFAULT;
+        done += n;
+    }
+    return (long)done;
 }
 
-static long null_write(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
+static long mem_dev_write(struct file *f, struct iobuf buf, size_t len, uint64_t pos)
 {
-    (void)f;
     (void)buf;
     (void)pos;
-    return (long)len;
+    return f->private == &nodes[DEV_FULL] ? -ENOSPC : (long)len;
 }
 
-static void null_stat(struct file *f, struct linux_stat *st)
+static void mem_dev_stat(struct file *f, struct linux_stat *st)
 {
-    (void)f;
+    const struct dev_node *node = f->private;
     *st = (struct linux_stat){
         .st_dev = encode_dev(0, DEV_DEV_MINOR),
-        .st_ino = DEV_NULL + 1,
+        .st_ino = (uint64_t)(node - nodes) + 1,
         .st_nlink = 1,
         .st_mode = S_IFCHR | 0666,
-        .st_rdev = encode_dev(1, 3),
+        .st_rdev = encode_dev(node->major, node->minor),
         .st_blksize = 4096,
     };
 }
 
-static int null_describe(struct file *f, char *buf, size_t size)
+/* The path /proc/PID/fd shows: "/dev/NAME". */
+static int mem_dev_describe(struct file *f, char *buf, size_t size)
 {
-    (void)f;
-    if (size < sizeof("/dev/null") - 1)
+    const struct dev_node *node = f->private;
+    size_t n = strlen(node->name);
+    if (size < 5 + n)
         return -ENAMETOOLONG;
-    memcpy(buf, "/dev/null", sizeof("/dev/null") - 1);
-    return sizeof("/dev/null") - 1;
+    memcpy(buf, "/dev/", 5);
+    memcpy(buf + 5, node->name, n);
+    return (int)(5 + n);
 }
 
-static const struct file_ops null_ops = {
-    .read = null_read,
-    .write = null_write,
-    .stat = null_stat,
-    .describe = null_describe,
+static const struct file_ops mem_dev_ops = {
+    .read = mem_dev_read,
+    .write = mem_dev_write,
+    .stat = mem_dev_stat,
+    .describe = mem_dev_describe,
 };
 
 /* Opens entry 'id' after open(2)'s checks. */
@@ -127,11 +161,11 @@ static int open_entry(enum dev_id id, uint32_t flags, struct file **out)
         spin_unlock(&proc_lock);
         return dev_tty_open(ctty, status, out);
     }
-    case DEV_NULL:
-        *out = file_alloc(&null_ops, NULL, status);
+    case DEV_DIR:
+        *out = file_alloc(&dev_dir_ops, NULL, status);
         break;
     default:
-        *out = file_alloc(&dev_dir_ops, NULL, status);
+        *out = file_alloc(&mem_dev_ops, (void *)&nodes[id], status);
         break;
     }
     return *out ? 0 : -ENOMEM;
@@ -160,7 +194,7 @@ int devfs_open(const char *path, uint32_t flags, struct file **out, const char *
         }
         int found = -1;
         for (int id = DEV_CONSOLE; id < DEV_COUNT; id++)
-            if (strncmp(names[id], name, n) == 0 && names[id][n] == '\0')
+            if (strncmp(nodes[id].name, name, n) == 0 && nodes[id].name[n] == '\0')
                 found = id;
         if (found < 0)
             return flags & O_CREAT ? -EROFS : -ENOENT;

@@ -1,9 +1,13 @@
 /*
- * /dev, as small as it can be: the directory and three character devices,
+ * /dev, as small as it can be: the directory and Linux's character devices
  *   /dev/console  the console's terminal (5:1), as fds 0, 1, 2 of PID 1
  *   /dev/tty      the caller's controlling terminal (5:0); -ENXIO without
  *   /dev/null     reads find the end, writes are thrown away (1:3)
- * mounted on top of the ramfs as /proc is (fs/path.c). See docs/signals.md.
+ *   /dev/zero     reads give zeros, writes are thrown away (1:5)
+ *   /dev/full     reads give zeros, writes fail with -ENOSPC (1:7)
+ *   /dev/random   reads give random bytes (kernel/random.h), writes are
+ *   /dev/urandom  thrown away (1:8 and 1:9; neither ever blocks)
+ * mounted at /dev as /proc is at /proc (fs/path.c). See docs/files.md.
  */
 #ifndef FS_DEVFS_H
 #define FS_DEVFS_H

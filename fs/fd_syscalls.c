@@ -3,6 +3,7 @@
  * The table logic is fs/fd_table.c's. See docs/userspace.md.
  */
 #include "fs/file.h"
+#include "fs/pipe.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"
 #include "kernel/syscall.h"
@@ -73,6 +74,14 @@ static long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg)
             r = -EBADF;
         else
             file_set_flags(f, arg);
+        file_put(f);
+        return r;
+    }
+    case F_GETPIPE_SZ: {
+        struct file *f = fd_get(files(), (int)fd);
+        if (!f)
+            return -EBADF;
+        long r = pipe_capacity(f);
         file_put(f);
         return r;
     }

@@ -16,6 +16,8 @@
  * interrupted wait returns -ERESTARTSYS (or the bytes done); O_NONBLOCK
  * gives -EAGAIN instead of waiting.
  */
+#include "fs/pipe.h"
+
 #include "arch/x86_64/uaccess.h"
 #include "fs/file.h"
 #include "fs/poll.h"
@@ -29,6 +31,7 @@
 #define PIPE_SIZE 65536  /* bytes a pipe holds (Linux's default, 16 pages) */
 #define PIPE_BUF 4096    /* writes up to this size are never split */
 #define PIPEFS_DEV_MINOR 13
+#define FIONREAD 0x541b  /* Linux's ioctl: bytes ready to read, an int */
 
 struct pipe {
     struct spinlock lock;
@@ -208,6 +211,18 @@ static uint32_t pipe_poll(struct file *f)
     return mask;
 }
 
+/* ioctl(FIONREAD): the bytes in the pipe, on either end, as on Linux. */
+static long pipe_ioctl(struct file *f, uint32_t cmd, uint64_t arg)
+{
+    struct pipe *p = f->private;
+    if (cmd != FIONREAD)
+        return -ENOTTY;
+    spin_lock(&p->lock);
+    int used = (int)(p->head - p->tail);
+    spin_unlock(&p->lock);
+    return copy_to_user(arg, &used, sizeof(used)) ? -EFAULT : 0;
+}
+
 /* Closes one end; the last one frees the pipe. */
 static void pipe_release(struct file *f)
 {
@@ -254,9 +269,15 @@ static const struct file_ops pipe_ops = {
     .stat = pipe_stat,
     .describe = pipe_describe,
     .poll = pipe_poll,
+    .ioctl = pipe_ioctl,
     .release = pipe_release,
     .stream = true,
 };
+
+long pipe_capacity(struct file *f)
+{
+    return f->ops == &pipe_ops ? PIPE_SIZE : -EBADF;
+}
 
 /* A new pipe's two ends (flags: O_NONBLOCK or 0); 0 or -ENOMEM. */
 static int pipe_create(uint32_t flags, struct file **read_end, struct file **write_end)

@@ -28,6 +28,7 @@
 #define EINVAL 22       /* invalid argument */
 #define EMFILE 24       /* too many open files */
 #define ENOTTY 25       /* not a terminal */
+#define ENOSPC 28       /* no space left on device */
 #define ESPIPE 29       /* illegal seek */
 #define EROFS 30        /* read-only file system */
 #define EPIPE 32        /* broken pipe: a write with no reader */

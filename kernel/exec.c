@@ -33,6 +33,7 @@
 #include "kernel/random.h"
 #include "kernel/syscall.h"
 #include "kernel/user_stack.h"
+#include "lib/shebang.h"
 #include "lib/string.h"
 #include "mm/as.h"
 #include "mm/kmalloc.h"
@@ -76,11 +77,108 @@ static int load_segment(struct address_space *as, const struct ramfs_node *file,
     return 0;
 }
 
-int exec_prepare(struct process *p, struct address_space *as, const char *path,
-                 const char *const *argv, const char *const *envp, struct trap_frame *frame)
+/* Scripts an execve may go through before it reaches a program, as many
+ * as Linux's exec_binprm() allows: one more is -ELOOP. */
+#define EXEC_SCRIPT_DEPTH 5
+
+/* The interpreters of a script: each level's "#!" line and the argv it makes. */
+struct exec_scripts {
+    struct shebang *lines[EXEC_SCRIPT_DEPTH];
+    const char **argvs[EXEC_SCRIPT_DEPTH];
+    int depth;
+};
+
+static void exec_scripts_free(struct exec_scripts *sc)
+{
+    for (int i = 0; i < sc->depth; i++) {
+        kfree(sc->lines[i]);
+        kfree(sc->argvs[i]);
+    }
+}
+
+/* Reads the first bytes of the regular executable file at 'path' into
+ * head[0, SHEBANG_HEAD); returns their count, or 0 if the file cannot be
+ * read that way (exec_prepare's own checks then say why it cannot run). */
+static size_t read_head(const char *path, char *head)
+{
+    struct file *f;
+    if (path_open(NULL, path, O_RDONLY, &f) != 0)
+        return 0;
+    struct linux_stat st = {0};
+    if (f->ops->stat)
+        f->ops->stat(f, &st);
+    long n = 0;
+    if ((st.st_mode & S_IFMT) == S_IFREG && (st.st_mode & 0111))
+        n = file_pread(f, iobuf_kernel(head), SHEBANG_HEAD, 0);
+    file_put(f);
+    return n > 0 ? (size_t)n : 0;
+}
+
+/*
+ * Follows "#!" lines from 'path' (lib/shebang.h): while the file is a
+ * script, the next one to run is its interpreter, with argv {interpreter,
+ * [argument,] script path, argv[1]...}. Sets *run_path and *run_argv to
+ * the program to load (path and argv themselves if it is no script).
+ * Returns 0, -ENOEXEC (a bad "#!" line), -ELOOP (too many levels) or
+ * -ENOMEM; sc holds the new strings until exec_scripts_free().
+ */
+static int follow_scripts(struct exec_scripts *sc, const char *path, const char *const *argv,
+                          const char **run_path, const char *const **run_argv)
+{
+    char *head = kmalloc(SHEBANG_HEAD);
+    if (!head)
+        return -ENOMEM;
+    int err = 0;
+    for (;;) {
+        struct shebang *line = kmalloc(sizeof(*line));
+        err = -ENOMEM;
+        if (!line)
+            break;
+        err = shebang_parse(head, read_head(path, head), line);
+        if (err <= 0 || sc->depth == EXEC_SCRIPT_DEPTH) {
+            kfree(line);
+            err = err <= 0 ? err : -ELOOP;
+            break;
+        }
+        int argc = 0;
+        while (argv[argc])
+            argc++;
+        const char **next = kmalloc((size_t)(argc + 3) * sizeof(char *));
+        err = -ENOMEM;
+        if (!next) {
+            kfree(line);
+            break;
+        }
+        sc->lines[sc->depth] = line;
+        sc->argvs[sc->depth++] = next;
+        int k = 0;
+        next[k++] = line->interp;
+        if (line->arg)
+            next[k++] = line->arg;
+        next[k++] = path;
+        for (int i = 1; i < argc; i++)
+            next[k++] = argv[i];
+        next[k] = NULL;
+        path = line->interp;
+        argv = next;
+    }
+    kfree(head);
+    *run_path = path;
+    *run_argv = argv;
+    return err;
+}
+
+/*
+ * Loads the program at 'run_path' with 'argv' and 'envp' for exec_prepare;
+ * 'path' is the file execve was given (a script, or run_path itself): the
+ * process's name and AT_EXECFN come from it, /proc/self/exe from run_path.
+ */
+static int load_program(struct process *p, struct address_space *as, const char *path,
+                        const char *run_path, const char *const *argv, const char *const *envp,
+                        struct trap_frame *frame)
 {
     struct file *opened;
-    int err = path_open(NULL, path, O_PATH, &opened);
+    int err = path_open(NULL, run_path, O_PATH, &opened);
     if (err)
         return err;
     struct ramfs_node *file = ramfs_file_node(opened); /* NULL: a /proc file */
@@ -141,6 +239,18 @@ int exec_prepare(struct process *p, struct address_space *as, const char *path,
     memcpy(p->name, base, strnlen(base, sizeof(p->name) - 1));
     user_frame_init(frame, info.entry, rsp);
     return 0;
+}
+
+int exec_prepare(struct process *p, struct address_space *as, const char *path,
+                 const char *const *argv, const char *const *envp, struct trap_frame *frame)
+{
+    struct exec_scripts scripts = {0};
+    const char *run_path;
+    int err = follow_scripts(&scripts, path, argv, &run_path, &argv);
+    if (!err)
+        err = load_program(p, as, path, run_path, argv, envp, frame);
+    exec_scripts_free(&scripts);
+    return err;
 }
 
 /* The strings execve copies out of the old program. */

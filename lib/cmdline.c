@@ -12,10 +12,15 @@ static bool is_space(char c)
 }
 
 /*
- * Cuts the next word out of the text at *cursor: NUL-terminates it in place,
- * moves *cursor past it and returns it; NULL when no word is left. A word
- * takes at least one byte and one separator (or the end), so a line of n
- * bytes has at most (n + 1) / 2 words.
+ * Cuts the next word out of the text at *cursor, as Linux's next_arg()
+ * does: NUL-terminates it in place, moves *cursor past it and returns it;
+ * NULL when no word is left. Double quotes group blanks into a word and
+ * are taken out where Linux takes them out: a quote opening the word and
+ * the one ending it ("a b" is a b), and, in key="value", the quote after
+ * the first '=' with the one ending the word (key=value). Other quotes stay.
+ * An unclosed quote runs to the end of the line. A word takes at least one
+ * byte and one separator (or the end), so a line of n bytes has at most
+ * (n + 1) / 2 words.
  */
 static char *next_word(char **cursor)
 {
@@ -24,12 +29,29 @@ static char *next_word(char **cursor)
         p++;
     if (!*p)
         return NULL;
-    char *word = p;
-    while (*p && !is_space(*p))
+    bool quoted = *p == '"';
+    if (quoted)
         p++;
-    if (*p)
-        *p++ = '\0';
-    *cursor = p;
+    char *word = p;
+    char *equals = NULL;
+    bool in_quote = quoted;
+    for (; *p && (in_quote || !is_space(*p)); p++) {
+        if (*p == '=' && !equals)
+            equals = p;
+        if (*p == '"')
+            in_quote = !in_quote;
+    }
+    char *end = p; /* one past the word's last byte */
+    *cursor = *p ? p + 1 : p;
+    *end = '\0';
+    bool ends_in_quote = end > word && end[-1] == '"';
+    if (equals && equals[1] == '"') {
+        if (ends_in_quote && end - 1 > equals + 1)
+            *--end = '\0';
+        memmove(equals + 1, equals + 2, (size_t)(end - (equals + 2)) + 1);
+    } else if (quoted && ends_in_quote) {
+        end[-1] = '\0';
+    }
     return word;
 }
 

@@ -9,11 +9,13 @@
 # what the kernel takes (CMDLINE_MAX in lib/cmdline.h), so that a longer
 # line reaches the kernel and is refused there, loudly. GRUB 2.06 itself
 # reads a word of grub.cfg (the whole prune_cmdline="..." is one) of at most
-# 8,191 bytes (docs/boot.md).
+# 8,191 bytes (docs/boot.md). The line is written as tools/grub-quote
+# quotes it.
 set -e
 room=4096
-line=$(printf 'set prune_cmdline="%s"' "$1")
-width=$((room + ${#line} - ${#1}))
+quoted=$("$(dirname "$0")/grub-quote" "$1")
+line=$(printf 'set prune_cmdline="%s"' "$quoted")
+width=$((room + ${#line} - ${#quoted}))
 [ ${#line} -le $width ] || { echo "grubcfg: command line too long" >&2; exit 1; }
 padded=$(printf "%-${width}s" "$line")
 gfx_width=64 # room for "set prune_gfxpayload=" and the modes qemu-run writes

@@ -3,7 +3,7 @@
 # with apt-get (as root, or through sudo). Prints what it does.
 set -e
 packages="gcc make binutils nasm grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
-qemu-system-x86 ovmf musl-tools cpio spin gnuplot-nox netpbm busybox-static gdb python3"
+qemu-system-x86 ovmf musl-tools cpio spin gnuplot-nox netpbm gdb python3"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -13,6 +13,9 @@
 #   3. user tests (tests/user/): each program on the host Linux and on prune
 #      with 1 and 4 CPUs, compared; then all of them under the default init
 #      with the kernel's leak check (tools/user-test.sh);
+#   3b. busybox sessions (tests/busybox/*.sh): shell scripts run by Debian's
+#      busybox sh on the host Linux and on prune, compared
+#      (tools/busybox-test.sh);
 #   4. the SPIN model of the page-table protocol (tools/check-model.sh);
 #   5. the layer rules of the source tree (tools/check-layers.sh);
 #   6. the gdb commands of tools/gdb/prune.py against a stopped prune
@@ -34,7 +37,8 @@ for t in build/host/test_*; do
 done
 
 # Command lines at prune's limits (lib/cmdline.h): 40 options before
-# init=, and lines of 2,047 bytes (the longest taken) and 2,048 bytes.
+# init=, and lines of 2,047 bytes (the longest taken) and 2,048 bytes; and
+# double quotes, which group words as on Linux (through GRUB: tools/grub-quote).
 init_argv="init=/bin/test_init_argv $(seq -s ' ' 1 40)"
 # line_of_length N TAIL: "pad=xx...x TAIL", N bytes long.
 line_of_length() {
@@ -59,11 +63,13 @@ boots=(
     "panic-smp4-stops-cpus|125|stopped 3 of 3 other CPU|--smp 4|selftest=panic-smp"
     "lock-recursion-selftest|125|recursive acquire of spinlock 'selftest' at kernel/selftest.c:[0-9]*, already taken at kernel/selftest.c||selftest=lock-recursion"
     "lock-foreign-unlock-selftest|125|released at kernel/selftest.c:[0-9]* by CPU 0, but held by CPU 1|--smp 2|selftest=lock-foreign-unlock"
-    "sh-job-control|0|PID 1 exited with status 0|--smp 2 --serial-script tests/user/sh_job_control.script|leakcheck init=/bin/sh"
-    "busybox-sh|3|PID 1 exited with status 3|--smp 2 --extra busybox.cpio --serial-script tests/user/busybox_sh.script|init=/bin/busybox sh"
+    "minish-job-control|0|PID 1 exited with status 0|--smp 2 --serial-script tests/user/minish_job_control.script|leakcheck init=/bin/minish"
+    "busybox-sh|3|PID 1 exited with status 3|--smp 2 --serial-script tests/user/busybox_sh.script|init=/bin/sh"
+    "busybox-make-run|5|PID 1 exited with status 5|--smp 2 --mem 512M --serial-script tests/user/busybox_run.script|leakcheck init=/bin/sh -l"
     "cmdline-40-options|0|prune: running /bin/test_init_argv as PID 1|--smp 2|$(printf 'opt%d ' $(seq 1 40))leakcheck $init_argv"
     "cmdline-2047-bytes|0|prune: running /bin/test_init_argv as PID 1|--smp 2|$(line_of_length 2047 "leakcheck $init_argv")"
     "cmdline-2048-bytes|125|command line is 2048 bytes long|--smp 2|$(line_of_length 2048 "leakcheck $init_argv")"
+    "cmdline-quotes|3|^quoted: 42 two|--smp 2|msg=\"a b\" init=/bin/sh -c \"echo quoted: \$((6 * 7)) two; exit 3\""
     # The machine matrix: machines that stand in for PCs we cannot reach.
     "matrix-pc|0|from the HPET; the ACPI PM timer gives|--machine pc|ktest=time,console,acpi"
     "matrix-q35|0|from the HPET; the ACPI PM timer gives|--machine q35|ktest=time,console,acpi"
@@ -88,13 +94,13 @@ kbd_line+="asdfghjkl;' ASDFGHJKL:\" zxcvbnm,./ ZXCVBNM<>?"
 # typed arrived as its character (a typo corrected with Backspace first);
 # "exit" hands its status to QEMU.
 keyboard_boot() {
-    tools/qemu-run "$iso" --no-serial --cmdline "init=/bin/sh" \
+    tools/qemu-run "$iso" --no-serial --cmdline "init=/bin/minish" \
         --keys "kbdtest Hellp{backspace}o${kbd_line#Hello}\n" --keys 'exit\n' --timeout 180
 }
 # The 1920x1080 UEFI screen: the shell's prompt and a typed line, read back
 # from a screenshot by matching every cell against the font.
 screenshot_boot() {
-    tools/qemu-run "$iso" --uefi --resolution 1920x1080 --cmdline "init=/bin/sh" \
+    tools/qemu-run "$iso" --uefi --resolution 1920x1080 --cmdline "init=/bin/minish" \
         --keys 'kbdtest screenshot {shift-4}HOME\n' --screenshot "$logs/uefi-1920x1080.png" \
         --keys 'exit 7\n' --timeout 180
     local rc=$?
@@ -145,6 +151,9 @@ done
 echo "== user tests"
 tools/user-test.sh "$logs"
 
+echo "== busybox sessions"
+tools/busybox-test.sh "$logs"
+
 echo "== model"
 tools/check-model.sh "$logs"
 
@@ -157,6 +166,7 @@ tools/gdb/test.sh "$logs"
 echo "== summary"
 # Kernel test results count only from boots that were meant to run them.
 files=("$logs"/host-*.ktap "$boot_ktap" "$logs/user.ktap" "$logs/user-leakcheck.ktap"
+       "$logs/busybox.ktap"
        "$logs/model.ktap" "$logs/layers.ktap" "$logs/gdb.ktap")
 for b in "${boots[@]}"; do
     IFS='|' read -r name expect pattern args cmdline <<< "$b"

@@ -3,7 +3,7 @@
  * 42 if its arguments, joined by single spaces, are the line below (every
  * printable key of a US keyboard, with and without Shift), 1 otherwise,
  * printing what it got. tools/run-tests.sh types "kbdtest LINE" and then
- * "exit" into /bin/sh on the PS/2 keyboard of a machine with no serial port:
+ * "exit" into /bin/minish on the PS/2 keyboard of a machine with no serial port:
  * QEMU's exit status 42 shows that each key arrived as its character.
  */
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /*
  * sleep [-v] SECONDS: sleeps, for trying job control in the shell
- * (user/sh.c): ^C ends it, ^Z stops it, "fg" continues it. With -v it says
+ * (user/minish.c): ^C ends it, ^Z stops it, "fg" continues it. With -v it says
  * so once it runs, which is when it already has the terminal (the shell
  * gives it before execve): a script typing ^C waits for that line.
  */

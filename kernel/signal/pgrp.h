@@ -31,7 +31,7 @@ int pgrp_signal_all(int sig, const struct siginfo *info);
 /* True if p's group is orphaned: no member has a parent in another group
  * of the same session, so no shell can continue it. (Linux does not count
  * a parent that is PID 1, which never does job control there; prune's
- * PID 1 is often its shell, user/sh.c, which does.) */
+ * PID 1 is often its shell, user/minish.c, which does.) */
 bool pgrp_orphaned(struct process *p);
 
 /* True if a live process of session sid is in group pgid. proc_lock held. */

@@ -187,6 +187,21 @@ HOST_TEST(a_longer_line_is_refused_whole)
     CHECK(!parse(line));
 }
 
+HOST_TEST(double_quotes_group_words_as_linux_does)
+{
+    CHECK(parse("msg=\"a b\" init=/bin/sh -c \"echo a; echo b\" x\"y z\" \"\""));
+    CHECK(value_is("msg", "a b"));
+    CHECK(init_argv_is(5, (const char *[]){ "/bin/sh", "-c", "echo a; echo b", "x\"y z\"", "" }));
+
+    CHECK(parse("\"k=v w\" q=\"\" init=/x \"open to the end"));
+    CHECK(value_is("k", "v w"));
+    CHECK(value_is("q", ""));
+    CHECK(init_argv_is(2, (const char *[]){ "/x", "open to the end" }));
+    CHECK(parse("e=\" init=/x"));
+    CHECK(value_is("e", " init=/x"));
+    CHECK(init_argv_is(0, NULL));
+}
+
 HOST_TEST(parsing_again_forgets_the_old_line)
 {
     CHECK(parse("old=1 init=/bin/sh x"));

@@ -52,6 +52,8 @@ static inline const char *ut_errname(int e)
         { ESPIPE, "ESPIPE" }, { EROFS, "EROFS" }, { ERANGE, "ERANGE" },
         { ENOSYS, "ENOSYS" }, { EOVERFLOW, "EOVERFLOW" },
         { ETIMEDOUT, "ETIMEDOUT" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+        { ENOSPC, "ENOSPC" }, { ENOEXEC, "ENOEXEC" }, { EPIPE, "EPIPE" },
+        { ENXIO, "ENXIO" }, { ELOOP, "ELOOP" }, { ENAMETOOLONG, "ENAMETOOLONG" },
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (names[i].value == e)

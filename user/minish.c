@@ -1,12 +1,13 @@
 /*
- * A tiny shell with job control: reads a line from standard input, splits
+ * A tiny shell with job control (busybox's ash is /bin/sh; this one is a
+ * short example of what a shell does): reads a line from standard input, splits
  * it at spaces and runs /bin/WORD with the other words as its arguments.
  * Each command is a job: a process group of its own in the terminal's
  * foreground, so ^C (SIGINT) and ^\ (SIGQUIT) reach it and not the shell,
  * and ^Z (SIGTSTP) stops it; "fg" continues the stopped job in the
  * foreground. "exit [N]" or the end of input (^D) ends the shell; "exit"
  * alone exits with the last command's status, as sh does. Try:
- * make run CMDLINE="init=/bin/sh". See docs/signals.md.
+ * make run CMDLINE="init=/bin/minish". See docs/signals.md.
  */
 #define _GNU_SOURCE /* wait4 */
 #include <signal.h>
@@ -58,22 +59,22 @@ static int wait_in_foreground(pid_t pid, const char *name, int resume)
     pid_t got = wait4(pid, &status, WUNTRACED, NULL);
     tcsetpgrp(0, getpgrp());
     if (got != pid) {
-        perror("sh: wait4");
+        perror("minish: wait4");
         return 1;
     }
     if (WIFSTOPPED(status)) {
         stopped_job = pid;
         snprintf(stopped_name, sizeof(stopped_name), "%s", name);
-        printf("\nsh: %s stopped (fg continues it)\n", name);
+        printf("\nminish: %s stopped (fg continues it)\n", name);
         return 128 + WSTOPSIG(status);
     }
     if (WIFSIGNALED(status)) {
-        printf("%ssh: %s killed by signal %d\n", WTERMSIG(status) == SIGINT ? "\n" : "", name,
+        printf("%sminish: %s killed by signal %d\n", WTERMSIG(status) == SIGINT ? "\n" : "", name,
                WTERMSIG(status));
         return 128 + WTERMSIG(status);
     }
     if (WEXITSTATUS(status) != 0)
-        printf("sh: %s exited with status %d\n", name, WEXITSTATUS(status));
+        printf("minish: %s exited with status %d\n", name, WEXITSTATUS(status));
     return WEXITSTATUS(status);
 }
 
@@ -96,7 +97,7 @@ static int run(char **words, char **envp)
         _exit(127);
     }
     if (pid < 0) {
-        perror("sh: fork");
+        perror("minish: fork");
         return 1;
     }
     setpgid(pid, pid); /* both sides, so neither waits for the other */
@@ -107,7 +108,7 @@ static int run(char **words, char **envp)
 static int fg(void)
 {
     if (!stopped_job) {
-        printf("sh: no stopped job\n");
+        printf("minish: no stopped job\n");
         return 1;
     }
     pid_t job = stopped_job;
