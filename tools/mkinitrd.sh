@@ -4,7 +4,7 @@
 # Packs the initial RAM disk: a newc cpio archive, loaded by GRUB as the
 # multiboot2 module "initrd" and unpacked by the kernel into its root file
 # system (docs/initrd.md). It holds /README, the files of user/rootfs
-# (/etc/profile), the empty directories /dev, /proc, /root and /tmp, and
+# (/etc/profile, passwd, group), the empty directories /dev, /proc, /root and /tmp, and
 # /bin, where every regular file of BINDIR (if given; not its
 # subdirectories) is copied with its mode. With BUSYBOX, that program is
 # /bin/busybox and each of its applets a symbolic link to it where
