@@ -63,6 +63,7 @@ size_t proc_text_meminfo(char *buf, size_t size, const struct proc_meminfo *m)
     add(&t, "MemTotal:       %8lu kB\n", m->total >> 10);
     add(&t, "MemFree:        %8lu kB\n", m->free >> 10);
     add(&t, "MemAvailable:   %8lu kB\n", m->free >> 10);
+    add(&t, "Shmem:          %8lu kB\n", m->shmem >> 10);
     add(&t, "PageTables:     %8lu kB\n", m->page_tables >> 10);
     return t.len;
 }

@@ -22,7 +22,7 @@ struct proc_status {
 
 /* What /proc/meminfo shows, in bytes. */
 struct proc_meminfo {
-    uint64_t total, free, page_tables;
+    uint64_t total, free, shmem, page_tables; /* shmem: tmpfs file data */
 };
 
 /*
@@ -31,7 +31,8 @@ struct proc_meminfo {
  *   status:  "Name:\tinit\n", "State:\tR (running)\n", "Tgid:\t1\n", "Pid:\t1\n",
  *            "PPid:\t0\n", "VmRSS:\t    1234 kB\n", "VmPTE:\t      12 kB\n",
  *            "Threads:\t1\n"
- *   meminfo: "MemTotal:       16314404 kB\n", MemFree, MemAvailable, PageTables
+ *   meminfo: "MemTotal:       16314404 kB\n", MemFree, MemAvailable, Shmem,
+ *            PageTables
  */
 size_t proc_text_status(char *buf, size_t size, const struct proc_status *s);
 size_t proc_text_meminfo(char *buf, size_t size, const struct proc_meminfo *m);

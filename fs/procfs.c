@@ -2,7 +2,7 @@
 #include "fs/procfs.h"
 
 #include "fs/proc_text.h"
-#include "fs/ramfs.h"
+#include "fs/tmpfs.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"
 #include "kernel/thread.h"
@@ -85,6 +85,7 @@ static size_t meminfo_text(char *buf, size_t size)
     struct proc_meminfo m = {
         .total = mm_total_bytes(),
         .free = mm_free_bytes(),
+        .shmem = tmpfs_pages() * PAGE_SIZE,
         .page_tables = as_pgtable_bytes_total(),
     };
     return proc_text_meminfo(buf, size, &m);

@@ -1,14 +1,15 @@
 /*
- * execve: loading a static ELF64 program from the ramfs into a new address
+ * execve: loading a static ELF64 program from the tmpfs into a new address
  * space. See docs/userspace.md ("How a program is loaded").
  *
  *  1. the path, argv and envp are copied from the old program into kernel
  *     memory (they live in the address space that is about to go);
- *  2. the path is looked up as open(2) does (fs/path.h), /proc
- *     included; only a ramfs regular file with an x bit may run (else
- *     -EACCES, as Linux says for /proc files and directories); the file
- *     is checked by elf_parse(); each PT_LOAD becomes a private anonymous
- *     region, filled through as_access() (the page-fault path, so only
+ *  2. the path is looked up as open(2) does (fs/path.h: relative to the
+ *     working directory, /proc included); only a tmpfs regular file with
+ *     an x bit may run (else -EACCES, as Linux says for /proc files and
+ *     directories); its headers are checked by elf_parse_head(); each
+ *     PT_LOAD becomes a private anonymous region, filled a page at a time
+ *     from the file through as_access() (the page-fault path, so only
  *     pages with file bytes are allocated now; .bss and the rest come
  *     zeroed on first touch);
  *  3. an 8 MiB stack region (growing down) gets the System V initial stack
@@ -25,8 +26,7 @@
 #include "arch/x86_64/uaccess.h"
 #include "fs/file.h"
 #include "fs/path.h"
-#include "fs/ramfs.h"
-#include "fs/ramfs_file.h"
+#include "fs/tmpfs_file.h"
 #include "kernel/elf.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"
@@ -58,44 +58,63 @@ static size_t stack_image_size(const char *const *argv, const char *const *envp,
 }
 
 /* Maps one segment and copies its file bytes, as a file mapping would
- * show them (the page-aligned start comes from the file too). */
-static int load_segment(struct address_space *as, const struct ramfs_node *file,
-                        const struct elf_segment *seg)
+ * show them (the page-aligned start comes from the file too), through
+ * 'page', a kernel buffer of PAGE_SIZE bytes. */
+static int load_segment(struct address_space *as, struct tmpfs_node *file,
+                        const struct elf_segment *seg, void *page)
 {
     uint64_t start = ALIGN_DOWN(seg->vaddr, PAGE_SIZE);
     uint64_t end = ALIGN_UP(seg->vaddr + seg->memsz, PAGE_SIZE);
     int err = as_map_anon(as, start, end - start, seg->prot, 0);
     if (err)
         return err;
-    uint64_t lead = seg->vaddr - start;
-    uint64_t len = seg->filesz + lead;
     if (seg->filesz == 0)
         return 0;
-    if (as_access(as, start, (void *)(file->data + seg->offset - lead), len, true, true) != len)
-        return -ENOMEM;
+    uint64_t lead = seg->vaddr - start;
+    uint64_t len = seg->filesz + lead;
+    for (uint64_t done = 0; done < len; done += PAGE_SIZE) {
+        size_t n = len - done < PAGE_SIZE ? len - done : PAGE_SIZE;
+        if (tmpfs_read(file, iobuf_kernel(page), n, seg->offset - lead + done) != (long)n)
+            return -ENOEXEC; /* the file shrank meanwhile */
+        if (as_access(as, start + done, page, n, true, true) != n)
+            return -ENOMEM;
+    }
     return 0;
+}
+
+/* Checks the ELF headers of 'file' and maps its segments into as. */
+static int load_program(struct address_space *as, struct tmpfs_node *file, struct elf_info *info)
+{
+    void *page = kmalloc(PAGE_SIZE);
+    if (!page)
+        return -ENOMEM;
+    uint64_t size = __atomic_load_n(&file->size, __ATOMIC_RELAXED);
+    size_t head = size < PAGE_SIZE ? size : PAGE_SIZE;
+    int err = tmpfs_read(file, iobuf_kernel(page), head, 0) == (long)head ? 0 : -ENOEXEC;
+    if (!err)
+        err = elf_parse_head(page, head, size, info);
+    for (int i = 0; !err && i < info->nseg; i++)
+        err = load_segment(as, file, &info->seg[i], page);
+    kfree(page);
+    return err;
 }
 
 int exec_prepare(struct process *p, struct address_space *as, const char *path,
                  const char *const *argv, const char *const *envp, struct trap_frame *frame)
 {
     struct file *opened;
-    int err = path_open(NULL, path, O_PATH, &opened);
+    int err = path_open(NULL, path, O_PATH, 0, &opened);
     if (err)
         return err;
-    struct ramfs_node *file = ramfs_file_node(opened); /* NULL: a /proc file */
-    file_put(opened);
-    if (!file || (file->mode & S_IFMT) != S_IFREG || !(file->mode & 0111))
-        return -EACCES;
+    struct tmpfs_node *file = tmpfs_file_node(opened); /* NULL: a /proc file */
     struct elf_info info;
-    err = elf_parse(file->data, file->size, &info);
+    if (!file || tmpfs_type(file) != S_IFREG || !(file->mode & 0111))
+        err = -EACCES;
+    else
+        err = load_program(as, file, &info);
+    file_put(opened);
     if (err)
         return err;
-    for (int i = 0; i < info.nseg; i++) {
-        err = load_segment(as, file, &info.seg[i]);
-        if (err)
-            return err;
-    }
 
     err = as_map_anon(as, EXEC_STACK_TOP - EXEC_STACK_SIZE, EXEC_STACK_SIZE,
                       PROT_READ | PROT_WRITE | (info.exec_stack ? PROT_EXEC : 0), VMA_GROWSDOWN);

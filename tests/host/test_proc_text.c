@@ -52,12 +52,13 @@ HOST_TEST(status_name_is_cut_and_escaped)
 HOST_TEST(meminfo_has_linux_layout)
 {
     struct proc_meminfo m = {.total = 16314404ull * 1024, .free = 512 * 1024,
-                             .page_tables = 37108 * 1024};
+                             .shmem = 2048 * 1024, .page_tables = 37108 * 1024};
     char buf[512];
     size_t n = proc_text_meminfo(buf, sizeof(buf), &m);
     const char *want = "MemTotal:       16314404 kB\n"
                        "MemFree:             512 kB\n"
                        "MemAvailable:        512 kB\n"
+                       "Shmem:              2048 kB\n"
                        "PageTables:        37108 kB\n";
     CHECK(n == strlen(want));
     CHECK(strcmp(buf, want) == 0);
