@@ -164,6 +164,11 @@ static struct tmpfs_node *remove_entry(struct tmpfs_node *dir, uint32_t i)
             (dir->entry_count - i - 1) * sizeof(*dir->entries));
     dir->entry_count--;
     kfree(de);
+    if (dir->entry_count == 0) { /* an empty directory holds no array */
+        kfree(dir->entries);
+        dir->entries = NULL;
+        dir->entry_cap = 0;
+    }
     node->links--;
     if (tmpfs_is_dir(node))
         dir->subdirs--;
@@ -453,18 +458,17 @@ int tmpfs_rename(struct tmpfs_node *old_dir, const char *old_name, struct tmpfs_
         err = noreplace ? -EEXIST : 1;
     else
         err = rename_check(src, dst, new_dir, noreplace);
-    if (err == 0 && !dst)
+    if (err == 0)
         err = reserve_entry(new_dir);
     if (err == 0) {
-        src->links++; /* held while it has no entry */
-        if (dst) {
-            remove_entry(new_dir, (uint32_t)ni);
-        }
-        remove_entry(old_dir, (uint32_t)find_entry(old_dir, old_name, strlen(old_name)));
+        /* the new entry first (appended: ni stays valid), so that neither
+         * directory empties on the way and src keeps a link throughout */
         de->node = src;
         add_entry(new_dir, de);
         de = NULL;
-        src->links--;
+        if (dst)
+            remove_entry(new_dir, (uint32_t)ni);
+        remove_entry(old_dir, (uint32_t)find_entry(old_dir, old_name, strlen(old_name)));
         set_time(&src->ctime_ns, now);
         dir_changed(old_dir, now);
         dir_changed(new_dir, now);
