@@ -52,6 +52,9 @@ static inline const char *ut_errname(int e)
         { ESPIPE, "ESPIPE" }, { EROFS, "EROFS" }, { ERANGE, "ERANGE" },
         { ENOSYS, "ENOSYS" }, { EOVERFLOW, "EOVERFLOW" },
         { ETIMEDOUT, "ETIMEDOUT" }, { EOPNOTSUPP, "EOPNOTSUPP" },
+        { EBUSY, "EBUSY" }, { EXDEV, "EXDEV" }, { ENOSPC, "ENOSPC" },
+        { ENOTEMPTY, "ENOTEMPTY" }, { ELOOP, "ELOOP" }, { ENAMETOOLONG, "ENAMETOOLONG" },
+        { EFBIG, "EFBIG" }, { EMLINK, "EMLINK" },
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (names[i].value == e)
