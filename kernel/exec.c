@@ -24,6 +24,7 @@
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/uaccess.h"
+#include "fs/cwd.h"
 #include "fs/file.h"
 #include "fs/path.h"
 #include "fs/tmpfs_file.h"
@@ -99,6 +100,32 @@ static int load_program(struct address_space *as, struct tmpfs_node *file, struc
     return err;
 }
 
+/* 'path' made absolute from p's working directory (kmalloc'd: /proc/self/exe
+ * is looked up from "/"); NULL without memory or if it is too long. */
+static char *absolute_path(struct process *p, const char *path)
+{
+    char *abs = kmalloc(EXEC_PATH_MAX);
+    if (!abs)
+        return NULL;
+    size_t at = 0, n = strlen(path);
+    if (path[0] != '/') {
+        int r = process_cwd_path(p, abs, EXEC_PATH_MAX);
+        if (r > 1) {
+            at = (size_t)r;
+            abs[at++] = '/';
+        } else { /* "/", or a removed directory */
+            abs[0] = '/';
+            at = 1;
+        }
+    }
+    if (at + n + 1 > EXEC_PATH_MAX) {
+        kfree(abs);
+        return NULL;
+    }
+    memcpy(abs + at, path, n + 1);
+    return abs;
+}
+
 int exec_prepare(struct process *p, struct address_space *as, const char *path,
                  const char *const *argv, const char *const *envp, struct trap_frame *frame)
 {
@@ -141,11 +168,9 @@ int exec_prepare(struct process *p, struct address_space *as, const char *path,
     if (err)
         return err;
 
-    size_t path_len = strlen(path);
-    char *exe = kmalloc(path_len + 1);
+    char *exe = absolute_path(p, path);
     if (!exe)
         return -ENOMEM;
-    memcpy(exe, path, path_len + 1);
     kfree(p->exe);
     p->exe = exe;
 
@@ -239,15 +264,11 @@ static long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
     struct address_space *as = NULL;
     if (!path || !s.buf || !s.argv || !s.envp)
         goto out;
-    /* Read after a leading '/' so that a relative name (the working
-     * directory is always "/") becomes absolute in place. */
-    err = strncpy_from_user(path + 1, upath, EXEC_PATH_MAX - 1);
-    if (err >= 0 && path[1] == '\0')
+    err = strncpy_from_user(path, upath, EXEC_PATH_MAX);
+    if (err >= 0 && path[0] == '\0')
         err = -ENOENT;
     if (err < 0)
         goto out;
-    path[0] = '/';
-    const char *abs_path = path[1] == '/' ? path + 1 : path;
     err = copy_vector(&s, uargv, s.argv);
     if (!err)
         err = copy_vector(&s, uenvp, s.envp);
@@ -258,7 +279,7 @@ static long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
     if (!as)
         goto out;
     struct trap_frame frame;
-    err = exec_prepare(p, as, abs_path, s.argv, s.envp, &frame);
+    err = exec_prepare(p, as, path, s.argv, s.envp, &frame);
     if (err)
         goto out;
     exec_commit(p, as, &frame);

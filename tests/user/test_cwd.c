@@ -97,6 +97,7 @@ static void exec_relative(void)
     if (pid == 0) {
         char *argv[] = {"prog", "--where", base, NULL};
         execv("./prog", argv);
+        printf("execv ./prog: %s\n", ut_errname(errno));
         _exit(127);
     }
     int status = 0;
