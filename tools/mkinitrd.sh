@@ -2,7 +2,7 @@
 # Usage: tools/mkinitrd.sh OUT.cpio [BINDIR]
 #        tools/mkinitrd.sh --extra OUT.cpio FILE...
 # Packs the initial RAM disk: a newc cpio archive, loaded by GRUB as the
-# multiboot2 module "initrd" and mounted by the kernel as its ramfs
+# multiboot2 module "initrd" and unpacked by the kernel into its tmpfs
 # (docs/initrd.md). It holds /README and /bin, where every regular file of
 # BINDIR (if given; not its subdirectories) is copied with its mode.
 # With --extra, the archive holds only /bin and the FILEs: an extra module
