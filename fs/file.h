@@ -79,6 +79,7 @@ struct dir_entry {
     const char *name;
     uint64_t ino;
     uint8_t type; /* DT_* of fs/fs_abi.h */
+    uint64_t next; /* the offset of the entry after it; 0: this one's + 1 */
 };
 
 struct file;
@@ -94,8 +95,10 @@ struct file_ops {
     /* O_APPEND writes (NULL: write at pos): at the end of the file, which
      * moves with them; sets *end to the offset after the bytes written. */
     long (*append)(struct file *f, struct iobuf buf, size_t len, uint64_t *end);
-    /* Directories only (NULL otherwise): entry 'index' of the listing
-     * ("." and ".." first). Returns 1, 0 past the end, or -errno. */
+    /* Directories only (NULL otherwise): the entry at offset 'index' of
+     * the listing ("." and ".." first; *out is zeroed by the caller), or
+     * the first one after it if none is there. Returns 1, 0 past the end,
+     * or -errno. */
     int (*dir_entry)(struct file *f, uint64_t index, struct dir_entry *out);
     /* Directories only: writes the directory's absolute path into
      * buf[0, size) (for openat with a directory fd); its length or

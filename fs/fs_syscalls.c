@@ -393,8 +393,9 @@ static long sys_getdents64(uint64_t fd, uint64_t udirp, uint64_t count)
     uint64_t index = f->pos;
     spin_unlock(&f->lock);
     size_t done = 0;
-    struct dir_entry d;
+    struct dir_entry d = {0};
     while (r == 0 && f->ops->dir_entry(f, index, &d) == 1) {
+        uint64_t next = d.next ? d.next : index + 1;
         struct {
             struct linux_dirent64 head;
             char name[TMPFS_NAME_MAX + 1 + 8];
@@ -407,7 +408,7 @@ static long sys_getdents64(uint64_t fd, uint64_t udirp, uint64_t count)
         }
         memset(&rec, 0, size);
         rec.head.d_ino = d.ino;
-        rec.head.d_off = index + 1;
+        rec.head.d_off = next;
         rec.head.d_reclen = size;
         rec.head.d_type = d.type;
         memcpy(rec.head.d_name, d.name, n);
@@ -417,7 +418,8 @@ static long sys_getdents64(uint64_t fd, uint64_t udirp, uint64_t count)
             break;
         }
         done += size;
-        index++;
+        index = next;
+        d = (struct dir_entry){0};
     }
     if (r == 0 && done) {
         spin_lock(&f->lock);

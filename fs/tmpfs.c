@@ -146,6 +146,7 @@ static void set_parent(struct tmpfs_node *node, struct tmpfs_node *dir)
 static void add_entry(struct tmpfs_node *dir, struct tmpfs_dirent *de)
 {
     ASSERT(dir->entry_count < dir->entry_cap);
+    de->pos = dir->next_pos++;
     dir->entries[dir->entry_count++] = de;
     de->node->links++;
     if (tmpfs_is_dir(de->node)) {
@@ -548,15 +549,21 @@ int tmpfs_dir_entry(struct tmpfs_node *dir, uint64_t index, struct dir_entry *ou
     spin_lock(&tree_lock);
     const struct tmpfs_node *node = NULL;
     const char *name = index == 0 ? "." : "..";
+    uint64_t next = index + 1;
     if (index < 2) {
         node = index == 0 ? dir : dir->parent;
-    } else if (index - 2 < dir->entry_count) {
-        node = dir->entries[index - 2]->node;
-        name = dir->entries[index - 2]->name;
+    } else {
+        for (uint32_t i = 0; i < dir->entry_count && !node; i++) {
+            if (dir->entries[i]->pos >= index - 2) {
+                node = dir->entries[i]->node;
+                name = dir->entries[i]->name;
+                next = dir->entries[i]->pos + 3;
+            }
+        }
     }
     if (node) {
         memcpy(name_buf, name, strlen(name) + 1);
-        *out = (struct dir_entry){name_buf, node->ino, (node->mode & S_IFMT) >> 12};
+        *out = (struct dir_entry){name_buf, node->ino, (node->mode & S_IFMT) >> 12, next};
     }
     spin_unlock(&tree_lock);
     return node ? 1 : 0;

@@ -70,6 +70,7 @@ struct tmpfs_node;
 /* One name in a directory. */
 struct tmpfs_dirent {
     struct tmpfs_node *node; /* holds one of its links */
+    uint64_t pos;            /* its place in listings: never reused, rises along the array */
     char name[];             /* NUL-terminated, not empty, no '/' */
 };
 
@@ -83,6 +84,7 @@ struct tmpfs_node {
     struct tmpfs_node *parent;    /* T1: directory: the one holding it (root: itself) */
     struct tmpfs_dirent **entries; /* T1: directory: its entries, in creation order */
     uint32_t entry_count, entry_cap; /* T1 */
+    uint64_t next_pos;            /* T1: directory: the pos of its next entry */
     char *target;                 /* link: its target (NUL-terminated); constant */
     struct spinlock data_lock;    /* T2 */
     uint64_t size;                /* T2 (read without it by stat: one word); link: strlen */
@@ -186,10 +188,12 @@ uint64_t tmpfs_nlink(struct tmpfs_node *node);
  * length, -ENAMETOOLONG, or -ENOENT if dir was removed (getcwd's rule). */
 int tmpfs_dir_path(struct tmpfs_node *dir, char *buf, size_t size);
 
-/* Copies entry 'index' of directory 'dir' ("." and ".." first, then the
- * entries in creation order) into *out, its name into name_buf (NAME_MAX
- * + 1 bytes). Returns 1, or 0 past the end. A directory that changes
- * between calls may make a listing skip or repeat a name, never fail. */
+/* Copies the entry at offset 'index' of directory 'dir' (0 and 1 are "."
+ * and "..", then 2 + each entry's pos, in creation order), or the first
+ * one after it, into *out (its name into name_buf, NAME_MAX + 1 bytes;
+ * out->next the offset after it). Returns 1, or 0 past the end. As on
+ * Linux, removing entries while a listing runs makes it skip none of the
+ * others; an entry made meanwhile may or may not be listed. */
 int tmpfs_dir_entry(struct tmpfs_node *dir, uint64_t index, struct dir_entry *out,
                     char *name_buf);
 
