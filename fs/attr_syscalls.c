@@ -386,7 +386,7 @@ static long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t uoffset, uint
     int64_t pos = 0;
     if (!in || !out || file_check_access(in, O_RDONLY) || file_check_access(out, O_WRONLY))
         r = -EBADF;
-    else if (file_flags(out) & O_APPEND)
+    else if ((file_flags(out) & O_APPEND) || in->ops->stream) /* Linux: no pipe as input */
         r = -EINVAL;
     else if (uoffset && copy_from_user(&pos, uoffset, sizeof(pos)) < 0)
         r = -EFAULT;
