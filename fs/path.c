@@ -144,8 +144,8 @@ int path_open(struct file *dir, const char *path, uint32_t flags, uint32_t mode,
             r = procfs_open(rest, flags, out, &rest);
         else
             r = devfs_open(rest, flags, out, &rest);
-        if (r == -EROFS) /* O_CREAT of a new name there */
-            r = -EPERM;
+        if (r == -EROFS) /* O_CREAT of a new name: Linux's errno where none can be made */
+            r = -EACCES;
         if (r != 1)
             break;
         /* "/proc/.." or "/dev/.." and on, or /proc/self/exe: from "/" */

@@ -24,7 +24,7 @@
  *   -EEXIST        O_CREAT | O_EXCL on an existing name
  *   -ELOOP         too many links, or O_NOFOLLOW on a link (without O_PATH)
  *   -EINVAL        O_CREAT | O_DIRECTORY
- *   -EPERM         O_CREAT of a new name in /proc or /dev
+ *   -EACCES        O_CREAT of a new name in /dev (procfs says -ENOENT)
  *   -ENOSPC, -ENAMETOOLONG, -ENOMEM
  * O_TRUNC empties a regular file. O_PATH opens without those checks
  * (except O_DIRECTORY): the file can only be fstat'ed, used as a directory
