@@ -2,14 +2,17 @@
  * tmpfs: the root file system, a writable tree in memory. At boot the
  * initrd (newc cpio, fs/cpio.h) is unpacked into it, as Linux unpacks its
  * initramfs; after that files and directories are created, written,
- * renamed and removed by the system calls of fs/tree_syscalls.c.
+ * renamed and removed by the system calls (fs/tree_syscalls.c,
+ * fs/attr_syscalls.c, and open and write in fs/fs_syscalls.c).
  * See docs/files.md.
  *
  * The files of the tmpfs:
- *   fs/tmpfs.c        nodes, the tree, path walks, names (create, link,
- *                     unlink, rename), and the initrd's unpacking
- *   fs/tmpfs_data.c   file data in frames: read, write, truncate
- *   fs/tmpfs_file.c   nodes as open files (fs/file.h)
+ *   fs/tmpfs.c          nodes, the tree, path walks, names (create, link,
+ *                       unlink, rename)
+ *   fs/tmpfs_data.c     file data in frames: read, write, truncate
+ *   fs/tmpfs_file.c     nodes as open files (fs/file.h)
+ *   fs/tmpfs_initrd.c   the initrd's unpacking at boot (with the helpers
+ *                       of fs/tmpfs_internal.h)
  *
  * Nodes. A node is a directory, a regular file or a symbolic link. A
  * directory holds entries (a name and a node); a file may be named by
