@@ -63,7 +63,6 @@ static int unpack_leaf(struct tmpfs_node *dir, const char *name, size_t n,
         ok = tmpfs_write(node, iobuf_kernel((void *)e->data), e->size, 0, false, &unused) ==
              (long)e->size;
     }
-    node->atime_ns = node->mtime_ns = node->ctime_ns = mtime;
     if (!ok || tmpfs_attach(dir, name, n, node) < 0) {
         if (node)
             tmpfs_free_data(node);
@@ -71,6 +70,7 @@ static int unpack_leaf(struct tmpfs_node *dir, const char *name, size_t n,
         kfree(node);
         return -ENOSPC;
     }
+    node->atime_ns = node->mtime_ns = node->ctime_ns = mtime;
     if (type == S_IFREG) {
         stats->files++;
         stats->bytes += e->size;
@@ -149,12 +149,14 @@ int tmpfs_init_archives(const struct tmpfs_archive *archives, int count,
         uint32_t mode;
         enum tmpfs_mount mount;
     } tops[] = {{"proc", 0555, MOUNT_PROC}, {"dev", 0755, MOUNT_DEV}, {"tmp", 01777, MOUNT_NONE}};
-    for (size_t i = 0; i < sizeof(tops) / sizeof(tops[0]); i++) {
-        struct tmpfs_node *dir =
-            boot_dir(root, tops[i].name, strlen(tops[i].name), tops[i].mode, tmpfs_now(), stats);
-        if (!dir)
-            return r < 0 ? r : -ENOTDIR;
-        dir->mount = tops[i].mount;
+    for (size_t i = 0; i < sizeof(tops) / sizeof(tops[0]); i++) { /* even after a bad archive */
+        size_t n = strlen(tops[i].name);
+        struct tmpfs_node *old = tmpfs_find_node(root, tops[i].name, n);
+        struct tmpfs_node *dir = boot_dir(root, tops[i].name, n, tops[i].mode, tmpfs_now(), stats);
+        if (dir)
+            dir->mount = tops[i].mount;
+        else if (r >= 0)
+            r = old ? -ENOTDIR : -ENOSPC;
     }
     return r < 0 ? r : 0;
 }
