@@ -101,6 +101,7 @@ struct tmpfs_node *tmpfs_find_node(const struct tmpfs_node *dir, const char *nam
 /* Makes room for one more entry in dir. 0 or -ENOSPC. tree_lock held. */
 static int reserve_entry(struct tmpfs_node *dir)
 {
+    assert_held(&tree_lock);
     if (dir->entry_count < dir->entry_cap)
         return 0;
     uint32_t cap = dir->entry_cap ? 2 * dir->entry_cap : 8;
@@ -145,6 +146,7 @@ static void set_parent(struct tmpfs_node *node, struct tmpfs_node *dir)
  * tree_lock held. */
 static void add_entry(struct tmpfs_node *dir, struct tmpfs_dirent *de)
 {
+    assert_held(&tree_lock);
     ASSERT(dir->entry_count < dir->entry_cap);
     de->pos = dir->next_pos++;
     dir->entries[dir->entry_count++] = de;
@@ -159,6 +161,7 @@ static void add_entry(struct tmpfs_node *dir, struct tmpfs_dirent *de)
  * less; the node is the caller's to free_if_unused(). tree_lock held. */
 static struct tmpfs_node *remove_entry(struct tmpfs_node *dir, uint32_t i)
 {
+    assert_held(&tree_lock);
     struct tmpfs_dirent *de = dir->entries[i];
     struct tmpfs_node *node = de->node;
     memmove(&dir->entries[i], &dir->entries[i + 1],
@@ -572,12 +575,14 @@ int tmpfs_dir_entry(struct tmpfs_node *dir, uint64_t index, struct dir_entry *ou
 int tmpfs_attach(struct tmpfs_node *dir, const char *name, size_t n, struct tmpfs_node *node)
 {
     struct tmpfs_dirent *de = dirent_alloc(node, name, n);
-    if (!de || reserve_entry(dir) < 0) {
+    spin_lock(&tree_lock);
+    int err = de ? reserve_entry(dir) : -ENOSPC;
+    if (err == 0)
+        add_entry(dir, de);
+    spin_unlock(&tree_lock);
+    if (err)
         kfree(de);
-        return -ENOSPC;
-    }
-    add_entry(dir, de);
-    return 0;
+    return err;
 }
 
 struct tmpfs_node *tmpfs_make_root(void)

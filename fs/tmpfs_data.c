@@ -34,6 +34,7 @@ int64_t tmpfs_now(void)
  */
 static struct page **page_slot(struct tmpfs_node *node, uint64_t index, bool grow)
 {
+    assert_held(&node->data_lock);
     uint64_t c = index / TMPFS_CHUNK_PAGES;
     if (c >= node->chunk_count) {
         if (!grow || c >= UINT32_MAX / 2)

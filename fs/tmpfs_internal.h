@@ -15,7 +15,8 @@ struct tmpfs_node *tmpfs_node_alloc(uint32_t mode, int64_t now);
  * (or boot). */
 struct tmpfs_node *tmpfs_find_node(const struct tmpfs_node *dir, const char *name, size_t n);
 
-/* Boot: adds an entry [name, name + n) for 'node' to dir. 0 or -ENOSPC. */
+/* Boot: adds an entry [name, name + n) for 'node' to dir (takes tree_lock).
+ * 0 or -ENOSPC. */
 int tmpfs_attach(struct tmpfs_node *dir, const char *name, size_t n, struct tmpfs_node *node);
 
 /* Boot, once: makes the root directory (0755). NULL without memory. */
