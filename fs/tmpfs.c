@@ -555,13 +555,19 @@ int tmpfs_dir_entry(struct tmpfs_node *dir, uint64_t index, struct dir_entry *ou
     uint64_t next = index + 1;
     if (index < 2) {
         node = index == 0 ? dir : dir->parent;
-    } else {
-        for (uint32_t i = 0; i < dir->entry_count && !node; i++) {
-            if (dir->entries[i]->pos >= index - 2) {
-                node = dir->entries[i]->node;
-                name = dir->entries[i]->name;
-                next = dir->entries[i]->pos + 3;
-            }
+    } else { /* the first entry with pos >= index - 2: positions rise along the array */
+        uint32_t lo = 0, hi = dir->entry_count;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (dir->entries[mid]->pos < index - 2)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < dir->entry_count) {
+            node = dir->entries[lo]->node;
+            name = dir->entries[lo]->name;
+            next = dir->entries[lo]->pos + 3;
         }
     }
     if (node) {
