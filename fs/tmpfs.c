@@ -184,11 +184,8 @@ static bool is_dots(const char *name)
     return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
 }
 
-/*
- * Replaces the link at *at (its rest of path 'rest' after it, in the
- * PATH_MAX buffer 'path') by its target: path becomes target + rest.
- * Returns 0 or -ENAMETOOLONG; *at points to the new start.
- */
+/* Replaces the path in the PATH_MAX buffer 'path' by link's target followed
+ * by the rest after the link (at *at). 0 or -ENAMETOOLONG; *at = path. */
 static int expand_link(char *path, char **at, const struct tmpfs_node *link)
 {
     size_t tlen = link->size, rlen = strlen(*at);
@@ -316,16 +313,12 @@ int tmpfs_create(struct tmpfs_node *dir, const char *name, uint32_t mode, const 
         if (node->target)
             memcpy(node->target, target, node->size + 1);
     }
-    if (!de || (target && !node->target)) {
-        if (node)
-            kfree(node->target);
-        kfree(de);
-        kfree(node);
-        return -ENOSPC;
-    }
     spin_lock(&tree_lock);
     struct tmpfs_node *old = tmpfs_find_node(dir, name, n);
-    int err = is_removed(dir) ? -ENOENT : old ? -EEXIST : reserve_entry(dir);
+    int err = !de || (target && !node->target) ? -ENOSPC
+              : is_removed(dir)                ? -ENOENT
+              : old                            ? -EEXIST
+                                               : reserve_entry(dir);
     if (err == -EEXIST && existing_ok) {
         tmpfs_get(old);
         *out = old;
@@ -340,7 +333,7 @@ int tmpfs_create(struct tmpfs_node *dir, const char *name, uint32_t mode, const 
     }
     spin_unlock(&tree_lock);
     if (err) {
-        kfree(node->target);
+        kfree(node ? node->target : NULL);
         kfree(de);
         kfree(node);
     }
