@@ -129,6 +129,19 @@ long file_read(struct file *f, struct iobuf buf, size_t len)
     return at_offset(f, buf, len, f->ops->dir_entry ? read_dir : f->ops->read);
 }
 
+/* An O_APPEND write: at the end, the offset then after the bytes written. */
+static long append(struct file *f, struct iobuf buf, size_t len)
+{
+    uint64_t end;
+    long n = f->ops->append(f, buf, cut_count(len), &end);
+    if (n > 0) {
+        spin_lock(&f->lock);
+        f->pos = end;
+        spin_unlock(&f->lock);
+    }
+    return n;
+}
+
 long file_write(struct file *f, struct iobuf buf, size_t len)
 {
     int r = file_check_access(f, O_WRONLY);
@@ -136,7 +149,27 @@ long file_write(struct file *f, struct iobuf buf, size_t len)
         return r;
     if (!f->ops->write)
         return -EINVAL;
+    if (f->ops->append && (file_flags(f) & O_APPEND))
+        return append(f, buf, len);
     return at_offset(f, buf, len, f->ops->write);
+}
+
+long file_pwrite(struct file *f, struct iobuf buf, size_t len, int64_t pos)
+{
+    int r = file_check_access(f, O_WRONLY);
+    if (r < 0)
+        return r;
+    if (f->ops->stream)
+        return -ESPIPE;
+    if (pos < 0 || !range_ok(pos, len))
+        return -EINVAL;
+    if (!f->ops->write)
+        return -EINVAL;
+    if (f->ops->append && (file_flags(f) & O_APPEND)) {
+        uint64_t end;
+        return f->ops->append(f, buf, cut_count(len), &end);
+    }
+    return f->ops->write(f, buf, cut_count(len), pos);
 }
 
 long file_pread(struct file *f, struct iobuf buf, size_t len, int64_t pos)

@@ -2,14 +2,14 @@
  * Open files and file descriptor tables. A process has one fd table,
  * shared by its threads; fork copies it (the copies share each open file
  * and its offset, as on Linux). Files are the console (fds 0, 1 and 2 of
- * PID 1), ramfs files and directories, and /proc files.
+ * PID 1), tmpfs files and directories, pipes, /dev and /proc files.
  *
  * The files of this layer:
  *   fs/file.c          struct file: references, offsets, read/write/lseek
  *   fs/file_path.c     the path of an open file (/proc/PID/fd, exe)
  *   fs/fd_table.c      fd tables
  *   fs/path.c          path lookup and open(2)'s checks
- *   fs/ramfs_file.c    initrd files and directories
+ *   fs/tmpfs_file.c    files and directories of the tmpfs (fs/tmpfs.h)
  *   fs/console_file.c  the console and /dev/tty: the terminal of drivers/tty.h
  *   fs/pipe.c          pipes
  *   fs/poll.c          poll, ppoll, select, pselect6 over every kind of file
@@ -17,6 +17,8 @@
  *   fs/procfs.c        /proc, with fs/proc_text.c (its text)
  *   fs/fs_syscalls.c   open, read, write, stat, getdents64... (Linux ABI:
  *   fs/fd_syscalls.c   dup, dup2, dup3, fcntl             fs/fs_abi.h)
+ *   fs/tree_syscalls.c mkdir, unlink, rename, link, chmod, truncate...
+ *   fs/cwd.c           working directories: chdir, fchdir, getcwd
  * See docs/userspace.md ("Files and /proc").
  */
 #ifndef FS_FILE_H
@@ -27,7 +29,6 @@
 #include <stdint.h>
 
 #include "fs/fs_abi.h"
-#include "fs/ramfs.h" /* S_IF* and DT_* */
 #include "kernel/spinlock.h"
 
 struct fd_table;
@@ -78,7 +79,8 @@ int iobuf_get(void *dst, struct iobuf buf, size_t offset, size_t n);
 struct dir_entry {
     const char *name;
     uint64_t ino;
-    uint8_t type; /* DT_* of fs/ramfs.h */
+    uint8_t type; /* DT_* of fs/fs_abi.h */
+    uint64_t next; /* the offset of the entry after it; 0: this one's + 1 */
 };
 
 struct file;
@@ -91,8 +93,13 @@ struct file;
 struct file_ops {
     long (*read)(struct file *f, struct iobuf buf, size_t len, uint64_t pos);
     long (*write)(struct file *f, struct iobuf buf, size_t len, uint64_t pos); /* NULL: -EINVAL */
-    /* Directories only (NULL otherwise): entry 'index' of the listing
-     * ("." and ".." first). Returns 1, 0 past the end, or -errno. */
+    /* O_APPEND writes (NULL: write at pos): at the end of the file, which
+     * moves with them; sets *end to the offset after the bytes written. */
+    long (*append)(struct file *f, struct iobuf buf, size_t len, uint64_t *end);
+    /* Directories only (NULL otherwise): the entry at offset 'index' of
+     * the listing ("." and ".." first; *out is zeroed by the caller), or
+     * the first one after it if none is there. Returns 1, 0 past the end,
+     * or -errno. */
     int (*dir_entry)(struct file *f, uint64_t index, struct dir_entry *out);
     /* Directories only: writes the directory's absolute path into
      * buf[0, size) (for openat with a directory fd); its length or
@@ -116,7 +123,6 @@ struct file_ops {
     void (*release)(struct file *f); /* the last reference is gone; may be NULL */
     bool stream;   /* no offset: lseek and pread give -ESPIPE (the console) */
     bool seek_end; /* SEEK_END, SEEK_DATA and SEEK_HOLE work on st_size (else -EINVAL) */
-    bool read_only_fs; /* on the read-only ramfs: access(W_OK) gives -EROFS */
 };
 
 /*
@@ -125,7 +131,7 @@ struct file_ops {
  */
 struct file {
     const struct file_ops *ops;  /* constant */
-    void *private;               /* the ops' own data (ramfs node, /proc text); constant */
+    void *private;               /* the ops' own data (tmpfs node, /proc text); constant */
     int refs;                    /* atomic: fd slots plus temporary holders */
     struct spinlock lock;        /* protects pos and flags */
     uint64_t pos;                /* lock */
@@ -153,15 +159,14 @@ void file_set_flags(struct file *f, uint32_t flags);
 void file_put(struct file *f);
 
 /* What /proc/PID/fd/N shows for f into buf[0, size) (no NUL): its
- * describe hook's text, else a ramfs file's or a directory's absolute
- * path, else "anon_inode:[unknown]". Its length, or -ENAMETOOLONG.
- * fs/file_path.c. */
+ * describe hook's text (a tmpfs file's path, "pipe:[N]"...), else a
+ * directory's absolute path, else "anon_inode:[unknown]". Its length,
+ * -ENAMETOOLONG, or -ENOENT (a file whose directory is gone). fs/file_path.c. */
 int file_describe(struct file *f, char *buf, size_t size);
 
-/* The absolute path of ramfs node 'node' (kmalloc, NUL-terminated: kfree
- * it), or NULL without memory: execve's /proc/PID/exe. */
-struct ramfs_node;
-char *ramfs_node_path_dup(const struct ramfs_node *node);
+/* file_describe()'s text as a string (kmalloc: kfree it), or NULL: the
+ * path execve keeps for /proc/PID/exe. */
+char *file_path_dup(struct file *f);
 
 /* 0, or -EBADF unless the file was opened for 'access' (O_RDONLY: reading,
  * O_WRONLY: writing); an O_PATH file is open for neither. */
@@ -173,9 +178,11 @@ int file_check_access(struct file *f, int access);
  * threads reading one file at once may both read from the same offset. */
 long file_read(struct file *f, struct iobuf buf, size_t len);
 long file_write(struct file *f, struct iobuf buf, size_t len);
-/* pread64: at 'pos', the offset unchanged; -ESPIPE on a stream, -EINVAL
- * for pos < 0 or pos + len past INT64_MAX. */
+/* pread64/pwrite64: at 'pos', the offset unchanged; -ESPIPE on a stream,
+ * -EINVAL for pos < 0 or pos + len past INT64_MAX. A pwrite64 on an
+ * O_APPEND file writes at the end, as Linux's does. */
 long file_pread(struct file *f, struct iobuf buf, size_t len, int64_t pos);
+long file_pwrite(struct file *f, struct iobuf buf, size_t len, int64_t pos);
 /* lseek: the new offset or -EINVAL / -ESPIPE / -ENXIO (SEEK_DATA or
  * SEEK_HOLE at or past the end: the whole file is data, no holes). */
 int64_t file_lseek(struct file *f, int64_t offset, int whence);

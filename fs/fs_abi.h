@@ -63,10 +63,18 @@
 #define W_OK 2
 #define R_OK 4
 
-/* File types not in fs/ramfs.h. */
+/* st_mode's file type bits (also the newc "mode" field's), and the
+ * d_type values of getdents64: the type bits >> 12. */
+#define S_IFMT 0170000
+#define S_IFDIR 0040000
+#define S_IFREG 0100000
+#define S_IFLNK 0120000
 #define S_IFCHR 0020000
 #define S_IFIFO 0010000
 #define DT_CHR 2
+#define DT_DIR 4
+#define DT_REG 8
+#define DT_LNK 10
 
 #define PATH_MAX 4096   /* bytes in a path, its NUL included */
 #define UIO_MAXIOV 1024 /* iovecs in one readv/writev */

@@ -7,7 +7,7 @@
 #include "arch/x86_64/uaccess.h"
 #include "fs/file.h"
 #include "fs/path.h"
-#include "fs/ramfs.h"
+#include "fs/tmpfs.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"
 #include "kernel/syscall.h"
@@ -19,9 +19,7 @@ static struct fd_table *files(void)
     return current_process()->files;
 }
 
-/* Copies the user path at upath into a new PATH_MAX buffer (kfree it).
- * Returns it, or NULL and *err (-EFAULT, -ENAMETOOLONG, -ENOMEM). */
-static char *get_path(uint64_t upath, int *err)
+char *path_from_user(uint64_t upath, int *err)
 {
     char *path = kmalloc(PATH_MAX);
     if (!path) {
@@ -37,15 +35,11 @@ static char *get_path(uint64_t upath, int *err)
     return path;
 }
 
-/*
- * Opens the user path at upath relative to dirfd (AT_FDCWD: "/") with
- * open(2) flags: the *at() calls' common part. An empty path is dirfd's own
- * file if empty_ok (AT_EMPTY_PATH), else -ENOENT. Returns 0 and *out.
- */
-static int open_at(int dirfd, uint64_t upath, uint32_t flags, bool empty_ok, struct file **out)
+int path_open_at(int dirfd, uint64_t upath, uint32_t flags, uint32_t mode, bool empty_ok,
+                 struct file **out)
 {
     int r = 0;
-    char *path = get_path(upath, &r);
+    char *path = path_from_user(upath, &r);
     if (!path)
         return r;
     struct file *dir = NULL;
@@ -59,10 +53,10 @@ static int open_at(int dirfd, uint64_t upath, uint32_t flags, bool empty_ok, str
             *out = dir;
             dir = NULL;
         } else {
-            r = path_open(NULL, "/", O_PATH, out);
+            r = path_open(NULL, ".", O_PATH, 0, out);
         }
     } else if (r == 0) {
-        r = path_open(dir, path, flags, out);
+        r = path_open(dir, path, flags, mode, out);
     }
     if (dir)
         file_put(dir);
@@ -72,9 +66,9 @@ static int open_at(int dirfd, uint64_t upath, uint32_t flags, bool empty_ok, str
 
 static long sys_openat(uint64_t dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 {
-    (void)mode; /* nothing is ever created */
+    uint32_t umask = __atomic_load_n(&current_process()->umask, __ATOMIC_RELAXED);
     struct file *f;
-    int r = open_at((int)dirfd, upath, flags, false, &f);
+    int r = path_open_at((int)dirfd, upath, flags, mode & ~umask, false, &f);
     if (r < 0)
         return r;
     r = fd_install(files(), f, 0, flags & O_CLOEXEC);
@@ -138,6 +132,18 @@ static long sys_pread64(uint64_t fd, uint64_t ubuf, uint64_t count, uint64_t pos
     return r;
 }
 SYSCALL(SYS_pread64, sys_pread64);
+
+static long sys_pwrite64(uint64_t fd, uint64_t ubuf, uint64_t count, uint64_t pos)
+{
+    struct file *f = fd_get(files(), (int)fd);
+    if (!f)
+        return -EBADF;
+    long r = user_range_ok(ubuf, count) ? file_pwrite(f, iobuf_user(ubuf), count, (int64_t)pos)
+                                        : -EFAULT;
+    file_put(f);
+    return r;
+}
+SYSCALL(SYS_pwrite64, sys_pwrite64);
 
 /* Bytes readv/writev move through a kernel buffer at a time. */
 #define VECTOR_CHUNK 1024
@@ -299,7 +305,7 @@ static long sys_newfstatat(uint64_t dirfd, uint64_t upath, uint64_t ustat, uint6
         return -EINVAL;
     uint32_t open_flags = O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0);
     struct file *f;
-    int r = open_at((int)dirfd, upath, open_flags, flags & AT_EMPTY_PATH, &f);
+    int r = path_open_at((int)dirfd, upath, open_flags, 0, flags & AT_EMPTY_PATH, &f);
     if (r < 0)
         return r;
     r = put_stat(f, ustat);
@@ -335,7 +341,7 @@ static long sys_readlinkat(uint64_t dirfd, uint64_t upath, uint64_t ubuf, uint64
     if (empty && (int)dirfd == AT_FDCWD)
         return -ENOENT;
     struct file *f;
-    int r = open_at((int)dirfd, upath, O_PATH | O_NOFOLLOW, true, &f);
+    int r = path_open_at((int)dirfd, upath, O_PATH | O_NOFOLLOW, 0, true, &f);
     if (r < 0)
         return r;
     char *target = kmalloc(PATH_MAX);
@@ -387,11 +393,12 @@ static long sys_getdents64(uint64_t fd, uint64_t udirp, uint64_t count)
     uint64_t index = f->pos;
     spin_unlock(&f->lock);
     size_t done = 0;
-    struct dir_entry d;
+    struct dir_entry d = {0};
     while (r == 0 && f->ops->dir_entry(f, index, &d) == 1) {
+        uint64_t next = d.next ? d.next : index + 1;
         struct {
             struct linux_dirent64 head;
-            char name[RAMFS_NAME_MAX + 1 + 8];
+            char name[TMPFS_NAME_MAX + 1 + 8];
         } rec;
         size_t n = strlen(d.name), size = dirent_size(n);
         if (size > count - done) {
@@ -401,7 +408,7 @@ static long sys_getdents64(uint64_t fd, uint64_t udirp, uint64_t count)
         }
         memset(&rec, 0, size);
         rec.head.d_ino = d.ino;
-        rec.head.d_off = index + 1;
+        rec.head.d_off = next;
         rec.head.d_reclen = size;
         rec.head.d_type = d.type;
         memcpy(rec.head.d_name, d.name, n);
@@ -411,7 +418,8 @@ static long sys_getdents64(uint64_t fd, uint64_t udirp, uint64_t count)
             break;
         }
         done += size;
-        index++;
+        index = next;
+        d = (struct dir_entry){0};
     }
     if (r == 0 && done) {
         spin_lock(&f->lock);
@@ -454,34 +462,37 @@ static long sys_ioctl(uint64_t fd, uint64_t cmd_arg, uint64_t arg)
 }
 SYSCALL(SYS_ioctl, sys_ioctl);
 
-/* access: we are root, so only a missing file, a write to the read-only
- * file system, or X_OK on a file with no x bit at all fail. */
-static long sys_access(uint64_t upath, uint64_t mode)
+/* faccessat2: we are root, so only a missing file or X_OK on a file with
+ * no x bit at all fail. */
+static long sys_faccessat2(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t flags)
 {
     if (mode & ~(uint64_t)(R_OK | W_OK | X_OK))
         return -EINVAL;
+    if (flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    uint32_t open_flags = O_PATH | (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0);
     struct file *f;
-    int r = open_at(AT_FDCWD, upath, O_PATH, false, &f);
+    int r = path_open_at((int)dirfd, upath, open_flags, 0, flags & AT_EMPTY_PATH, &f);
     if (r < 0)
         return r;
     struct linux_stat st;
     f->ops->stat(f, &st);
     bool is_dir = (st.st_mode & S_IFMT) == S_IFDIR;
-    if ((mode & W_OK) && f->ops->read_only_fs)
-        r = -EROFS;
-    else if ((mode & X_OK) && !is_dir && !(st.st_mode & 0111))
+    if ((mode & X_OK) && !is_dir && !(st.st_mode & 0111))
         r = -EACCES;
     file_put(f);
     return r;
 }
-SYSCALL(SYS_access, sys_access);
+SYSCALL(SYS_faccessat2, sys_faccessat2);
 
-/* getcwd: the working directory is always "/". Returns the bytes stored,
- * NUL included, as Linux's system call does. */
-static long sys_getcwd(uint64_t ubuf, uint64_t size)
+static long sys_faccessat(uint64_t dirfd, uint64_t upath, uint64_t mode)
 {
-    if (size < 2)
-        return -ERANGE;
-    return copy_to_user(ubuf, "/", 2) < 0 ? -EFAULT : 2;
+    return sys_faccessat2(dirfd, upath, mode, 0);
 }
-SYSCALL(SYS_getcwd, sys_getcwd);
+SYSCALL(SYS_faccessat, sys_faccessat);
+
+static long sys_access(uint64_t upath, uint64_t mode)
+{
+    return sys_faccessat2((uint64_t)AT_FDCWD, upath, mode, 0);
+}
+SYSCALL(SYS_access, sys_access);

@@ -1,153 +1,168 @@
-/* Path lookup and open, with /proc and /dev mounted on the ramfs; see fs/path.h. */
+/* Path lookup and open over the tmpfs, with /proc and /dev mounted on it;
+ * see fs/path.h. */
 #include "fs/path.h"
 
+#include "fs/cwd.h"
 #include "fs/devfs.h"
 #include "fs/procfs.h"
-#include "fs/ramfs.h"
-#include "fs/ramfs_file.h"
+#include "fs/tmpfs_file.h"
 #include "kernel/errno.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 
-/* If absolute 'path' is in the directory /'top' (a file system mounted
- * there: proc or dev), sets *rest to what follows it. */
-static bool in_mount(const char *path, const char *top, const char **rest)
-{
-    size_t n = strlen(top);
-    while (*path == '/')
-        path++;
-    if (strncmp(path, top, n) != 0 || (path[n] != '/' && path[n] != '\0'))
-        return false;
-    *rest = path + n;
-    return true;
-}
-
-/* The child of 'dir' named [name, name + n), or NULL. */
-static struct ramfs_node *child_named(const struct ramfs_node *dir, const char *name, size_t n)
-{
-    for (uint32_t i = 0; i < dir->child_count; i++) {
-        struct ramfs_node *c = dir->children[i];
-        if (strncmp(c->name, name, n) == 0 && c->name[n] == '\0')
-            return c;
-    }
-    return NULL;
-}
-
 /*
- * Finds the ramfs node of absolute 'path' (a buffer of ours: it is cut and
- * restored). The last component is looked up in its parent directory so
- * that a missing name there (O_CREAT: -EROFS) and a link (O_NOFOLLOW) can be
- * told apart. Returns the node, or NULL and *err.
+ * Copies 'path' into buf (PATH_MAX bytes) and finds the node a walk of it
+ * starts at: the root for an absolute path; else 'dir' (NULL: the working
+ * directory). A directory of /proc or /dev has no node: its absolute path
+ * is put in front of 'path' and the walk starts at the root. Returns 0 and
+ * *start (a reference), or -ENOENT (""), -ENOTDIR, -ENAMETOOLONG.
  */
-static struct ramfs_node *lookup_ramfs(char *path, uint32_t flags, int *err)
+static int walk_start(struct file *dir, const char *path, char *buf, struct tmpfs_node **start)
 {
-    size_t len = strlen(path);
-    size_t start = len;
-    while (start > 0 && path[start - 1] != '/')
-        start--;
-    const char *name = path + start;
-    size_t n = len - start;
-    /* "/", a trailing slash, "." and "..": nothing to tell apart */
-    if (n == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-        return ramfs_lookup(path, err);
-
-    char saved = path[start];
-    path[start] = '\0';
-    struct ramfs_node *dir = ramfs_lookup(path, err);
-    path[start] = saved;
-    if (!dir)
-        return NULL;
-    if (!ramfs_is_dir(dir)) {
-        *err = -ENOTDIR;
-        return NULL;
+    size_t n = strlen(path);
+    if (n == 0)
+        return -ENOENT;
+    if (n >= PATH_MAX)
+        return -ENAMETOOLONG;
+    struct file *cwd = NULL;
+    if (path[0] != '/' && !dir)
+        dir = cwd = cwd_get();
+    struct tmpfs_node *node = path[0] != '/' && dir ? tmpfs_file_node(dir) : NULL;
+    int r = 0;
+    size_t at = 0;
+    if (node && !tmpfs_is_dir(node)) {
+        r = -ENOTDIR;
+    } else if (node) {
+        tmpfs_get(node);
+    } else if (path[0] != '/' && dir) {
+        r = dir->ops->dir_path ? dir->ops->dir_path(dir, buf, PATH_MAX) : -ENOTDIR;
+        at = r > 0 ? (size_t)r : 0;
+        if (r >= 0 && at + 1 + n >= PATH_MAX)
+            r = -ENAMETOOLONG;
+        if (r >= 0)
+            buf[at++] = '/';
     }
-    struct ramfs_node *node = child_named(dir, name, n);
-    if (!node) {
-        *err = flags & O_CREAT ? -EROFS : -ENOENT;
-        return NULL;
-    }
-    bool is_link = (node->mode & S_IFMT) == S_IFLNK;
-    if (is_link && !(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL)))
-        return ramfs_lookup(path, err);
-    return node;
+    if (cwd)
+        file_put(cwd);
+    if (r < 0)
+        return r;
+    memcpy(buf + at, path, n + 1);
+    *start = node ? node : tmpfs_root();
+    return *start ? 0 : -ENOENT;
 }
 
-/* Opens the ramfs file at absolute 'path' after open(2)'s checks. */
-static int open_ramfs(char *path, uint32_t flags, struct file **out)
+int path_walk(struct file *dir, const char *path, int flags, struct tmpfs_walk *w)
 {
-    int err = 0;
-    struct ramfs_node *node = lookup_ramfs(path, flags, &err);
-    if (!node)
-        return err;
-    uint32_t type = node->mode & S_IFMT;
-    bool writes = (flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC);
-    if ((flags & O_CREAT) && (flags & O_EXCL))
-        return -EEXIST;
+    char *buf = kmalloc(PATH_MAX);
+    if (!buf)
+        return -ENOMEM;
+    struct tmpfs_node *start;
+    int r = walk_start(dir, path, buf, &start);
+    if (r == 0) {
+        r = tmpfs_walk(start, buf, flags, w);
+        tmpfs_put(start);
+    }
+    if (r == 0 && w->mount != MOUNT_NONE)
+        r = -EPERM;
+    kfree(buf);
+    return r;
+}
+
+/* open(2)'s checks on the node a walk found (or made), then the open. */
+static int open_node(struct tmpfs_node *node, uint32_t flags, struct file **out)
+{
+    uint32_t type = tmpfs_type(node);
+    bool writes = (flags & O_ACCMODE) != O_RDONLY;
     if (type == S_IFDIR && (flags & O_CREAT))
         return -EISDIR;
     if (type != S_IFDIR && (flags & O_DIRECTORY))
         return -ENOTDIR;
     if (type == S_IFLNK && !(flags & O_PATH))
         return -ELOOP;
-    if (type == S_IFDIR && writes)
+    if (type == S_IFDIR && (writes || (flags & O_TRUNC)))
         return -EISDIR;
-    if (writes)
-        return -EROFS;
-    *out = ramfs_file_open(node, file_status_flags(flags));
+    if (type == S_IFREG && (flags & O_TRUNC))
+        tmpfs_truncate(node, 0);
+    *out = tmpfs_file_open(node, file_status_flags(flags));
     return *out ? 0 : -ENOMEM;
 }
 
-/* Writes the absolute form of 'path' into buf[0, PATH_MAX). */
-static int absolute_path(struct file *dir, const char *path, char *buf)
+/* Opens the tmpfs path in buf from 'start', creating the file for O_CREAT;
+ * or returns 1 with *w's mount and rest if it leads into /proc or /dev. */
+static int open_tmpfs(struct tmpfs_node *start, char *buf, uint32_t flags, uint32_t mode,
+                      struct tmpfs_walk *w, struct file **out)
 {
-    size_t at = 0;
-    if (path[0] != '/') {
-        if (dir) {
-            if (!dir->ops->dir_path)
-                return -ENOTDIR;
-            int r = dir->ops->dir_path(dir, buf, PATH_MAX);
-            if (r < 0)
-                return r;
-            at = r;
-        }
-        buf[at++] = '/';
-    }
-    size_t n = strlen(path);
-    if (at + n >= PATH_MAX)
-        return -ENAMETOOLONG;
-    memcpy(buf + at, path, n + 1);
-    return 0;
+    bool create = (flags & O_CREAT) && !(flags & O_PATH);
+    int walk = create ? WALK_PARENT : 0;
+    if (!(flags & O_NOFOLLOW) && !(create && (flags & O_EXCL)))
+        walk |= WALK_FOLLOW;
+    int r = tmpfs_walk(start, buf, walk, w);
+    if (r < 0)
+        return r;
+    if (w->mount != MOUNT_NONE)
+        return 1;
+    struct tmpfs_node *node = w->node, *made = NULL;
+    if (create && node && (flags & O_EXCL))
+        r = -EEXIST;
+    else if (create && !node && w->trailing_slash)
+        r = -EISDIR;
+    else if (create && node && w->trailing_slash && !tmpfs_is_dir(node))
+        r = -ENOTDIR;
+    else if (create && !node) /* another may make it meanwhile: that one is opened */
+        r = tmpfs_create(w->dir, w->name, S_IFREG | (mode & 07777), NULL,
+                         !(flags & O_EXCL), &made);
+    if (r == 0 && made)
+        r = open_node(made, flags & ~O_TRUNC, out);
+    else if (r >= 0)
+        r = open_node(made ? made : node, flags, out);
+    if (r == 0)
+        tmpfs_file_set_name(*out, create ? w->dir : w->found_in, w->name);
+    if (made)
+        tmpfs_put(made);
+    tmpfs_walk_done(w);
+    return r;
 }
 
-int path_open(struct file *dir, const char *path, uint32_t flags, struct file **out)
+int path_open(struct file *dir, const char *path, uint32_t flags, uint32_t mode,
+              struct file **out)
 {
     if (flags & O_PATH)
         flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW;
     if ((flags & O_CREAT) && (flags & O_DIRECTORY))
         return -EINVAL;
-    if (path[0] == '\0')
-        return -ENOENT;
-    char *abs = kmalloc(PATH_MAX);
-    if (!abs)
+    char *buf = kmalloc(PATH_MAX);
+    if (!buf)
         return -ENOMEM;
-    int r = absolute_path(dir, path, abs);
-    const char *rest;
-    if (r == 0 && in_mount(abs, "proc", &rest))
-        r = procfs_open(rest, flags, out, &rest);
-    else if (r == 0 && in_mount(abs, "dev", &rest))
-        r = devfs_open(rest, flags, out, &rest);
-    else if (r == 0)
-        r = open_ramfs(abs, flags, out);
-    if (r == 1) { /* "/proc/.." or "/dev/.." and on, or /proc/self/exe: from "/" */
+    struct tmpfs_node *start;
+    int r = walk_start(dir, path, buf, &start);
+    struct tmpfs_walk w;
+    for (int crossings = 0; r == 0; crossings++) {
+        r = open_tmpfs(start, buf, flags, mode, &w, out);
+        tmpfs_put(start);
+        if (r != 1)
+            break;
+        const char *rest = w.rest;
+        if (w.mount == MOUNT_PROC)
+            r = procfs_open(rest, flags, out, &rest);
+        else
+            r = devfs_open(rest, flags, out, &rest);
+        if (r == -EROFS) /* O_CREAT of a new name: Linux's errno where none can be made */
+            r = -EACCES;
+        if (r != 1)
+            break;
+        /* "/proc/.." or "/dev/.." and on, or /proc/self/exe: from "/" */
         size_t n = strlen(rest);
-        if (n + 2 > PATH_MAX) {
+        if (crossings == TMPFS_MAX_LINKS) {
+            r = -ELOOP;
+        } else if (n + 2 > PATH_MAX) {
             r = -ENAMETOOLONG;
         } else {
-            memmove(abs + 1, rest, n + 1);
-            abs[0] = '/';
-            r = open_ramfs(abs, flags, out);
+            memmove(buf + 1, rest, n + 1);
+            buf[0] = '/';
+            start = tmpfs_root();
+            r = start ? 0 : -ENOENT;
         }
     }
-    kfree(abs);
+    kfree(buf);
     return r;
 }

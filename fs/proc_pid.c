@@ -8,6 +8,7 @@
  */
 #include "fs/proc_files.h"
 
+#include "fs/cwd.h"
 #include "fs/file.h"
 #include "kernel/errno.h"
 #include "kernel/percpu.h"
@@ -189,24 +190,12 @@ int proc_pid_exe_target(struct process *p, int fd, char *buf, size_t size)
     return n;
 }
 
-/*
- * The working directory of live process p (the caller holds a reference)
- * as an absolute path into buf[0, size) (no NUL): its length, or
- * -ENAMETOOLONG. Every process works in "/" until working directories
- * exist (fs/path.h).
- */
-static int proc_cwd_target(struct process *p, char *buf, size_t size)
-{
-    (void)p;
-    return put_target("/", buf, size);
-}
-
 int proc_pid_cwd_target(struct process *p, int fd, char *buf, size_t size)
 {
     (void)fd;
     struct process_info info;
     process_info(p, &info);
-    return info.state == 'Z' ? -ENOENT : proc_cwd_target(p, buf, size);
+    return info.state == 'Z' ? -ENOENT : process_cwd_path(p, buf, size);
 }
 
 int proc_pid_fd_target(struct process *p, int fd, char *buf, size_t size)

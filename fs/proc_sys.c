@@ -7,6 +7,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "fs/proc_files.h"
+#include "fs/tmpfs.h"
 #include "kernel/hwinfo.h"
 #include "kernel/percpu.h"
 #include "kernel/process.h"
@@ -24,19 +25,12 @@
 #define NS_PER_SEC ((uint64_t)NSEC_PER_SEC)
 #define NS_PER_TICK (NS_PER_SEC / USER_CLK_TCK)
 
-/* Shmem: file data of the tmpfs and shared memory, in KiB. The tmpfs
- * counts it; until then 0. */
-static uint64_t proc_shmem_kb(void)
-{
-    return 0;
-}
-
 void proc_memory(struct proc_meminfo *m)
 {
     *m = (struct proc_meminfo){
         .total = mm_total_bytes(),
         .free = mm_free_bytes(),
-        .shmem = proc_shmem_kb() << 10,
+        .shmem = tmpfs_pages() * PAGE_SIZE, /* the tmpfs's file data */
         .page_tables = as_pgtable_bytes_total(),
     };
     /* tmpfs data can be dropped only by removing files: not available */

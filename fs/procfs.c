@@ -219,7 +219,7 @@ static int proc_dir_entry(struct file *f, uint64_t index, struct dir_entry *out)
         bool up = index == 1;
         enum proc_id parent = entries[self].parent;
         out->name = up ? ".." : ".";
-        out->ino = up && self == PROC_ROOT ? 1 /* the ramfs root */
+        out->ino = up && self == PROC_ROOT ? 1 /* the root directory */
                    : up                    ? ino_of(parent, parent >= PROC_PID ? o->proc : NULL, -1)
                                            : ino_of(self, o->proc, -1);
         out->type = DT_DIR;
@@ -520,7 +520,7 @@ static int follow(struct proc_pos *pos, const char *rest, uint32_t flags, struct
     } else if (r > 0) {
         memcpy(path + r, rest, rest_len + 1);
         current_thread()->proc_link_depth++;
-        r = path_open(NULL, path, flags, out);
+        r = path_open(NULL, path, flags, 0, out);
         current_thread()->proc_link_depth--;
         r = r < 0 ? r : 2;
     } else if (r == 0) {

@@ -164,18 +164,23 @@ static int find_phdr(const struct elf64_ehdr *eh, const struct elf_info *info,
 
 int elf_parse(const void *image, size_t len, struct elf_info *out)
 {
-    const uint8_t *bytes = image;
+    return elf_parse_head(image, len, len, out);
+}
+
+int elf_parse_head(const void *head, size_t head_len, uint64_t file_len, struct elf_info *out)
+{
+    const uint8_t *bytes = head;
     struct elf64_ehdr eh;
     uint64_t max_align = PAGE_SIZE, phdr_va = UINT64_MAX, phdr;
 
-    if (len < sizeof(eh))
+    if (head_len < sizeof(eh))
         return -ENOEXEC;
     memcpy(&eh, bytes, sizeof(eh));
-    if (check_ehdr(&eh, len) != 0)
+    if (check_ehdr(&eh, head_len) != 0)
         return -ENOEXEC;
 
     memset(out, 0, sizeof(*out));
-    if (scan_phdrs(bytes, len, &eh, out, &max_align, &phdr_va) != 0 || out->nseg == 0)
+    if (scan_phdrs(bytes, file_len, &eh, out, &max_align, &phdr_va) != 0 || out->nseg == 0)
         return -ENOEXEC;
     if (find_phdr(&eh, out, phdr_va, &phdr) != 0)
         return -ENOEXEC;

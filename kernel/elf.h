@@ -124,4 +124,9 @@ struct elf_info {
  */
 int elf_parse(const void *image, size_t len, struct elf_info *out);
 
+/* The same for a file of file_len bytes of which only the first head_len
+ * are at 'head' (execve reads them from the tmpfs): its program headers
+ * must lie there (else -ENOEXEC); segments are checked against file_len. */
+int elf_parse_head(const void *head, size_t head_len, uint64_t file_len, struct elf_info *out);
+
 #endif

@@ -1,14 +1,15 @@
 /*
- * execve: loading a static ELF64 program from the ramfs into a new address
+ * execve: loading a static ELF64 program from the tmpfs into a new address
  * space. See docs/userspace.md ("How a program is loaded").
  *
  *  1. the path, argv and envp are copied from the old program into kernel
  *     memory (they live in the address space that is about to go);
- *  2. the path is looked up as open(2) does (fs/path.h), /proc
- *     included; only a ramfs regular file with an x bit may run (else
- *     -EACCES, as Linux says for /proc files and directories); the file
- *     is checked by elf_parse(); each PT_LOAD becomes a private anonymous
- *     region, filled through as_access() (the page-fault path, so only
+ *  2. the path is looked up as open(2) does (fs/path.h: relative to the
+ *     working directory, /proc included); only a tmpfs regular file with
+ *     an x bit may run (else -EACCES, as Linux says for /proc files and
+ *     directories); its headers are checked by elf_parse_head(); each
+ *     PT_LOAD becomes a private anonymous region, filled a page at a time
+ *     from the file through as_access() (the page-fault path, so only
  *     pages with file bytes are allocated now; .bss and the rest come
  *     zeroed on first touch);
  *  3. an 8 MiB stack region (growing down) gets the System V initial stack
@@ -23,10 +24,10 @@
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/uaccess.h"
+#include "fs/cwd.h"
 #include "fs/file.h"
 #include "fs/path.h"
-#include "fs/ramfs.h"
-#include "fs/ramfs_file.h"
+#include "fs/tmpfs_file.h"
 #include "kernel/elf.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"
@@ -59,22 +60,71 @@ static size_t stack_image_size(const char *const *argv, const char *const *envp,
 }
 
 /* Maps one segment and copies its file bytes, as a file mapping would
- * show them (the page-aligned start comes from the file too). */
-static int load_segment(struct address_space *as, const struct ramfs_node *file,
-                        const struct elf_segment *seg)
+ * show them (the page-aligned start comes from the file too), through
+ * 'page', a kernel buffer of PAGE_SIZE bytes. */
+static int load_segment(struct address_space *as, struct tmpfs_node *file,
+                        const struct elf_segment *seg, void *page)
 {
     uint64_t start = ALIGN_DOWN(seg->vaddr, PAGE_SIZE);
     uint64_t end = ALIGN_UP(seg->vaddr + seg->memsz, PAGE_SIZE);
     int err = as_map_anon(as, start, end - start, seg->prot, 0);
     if (err)
         return err;
-    uint64_t lead = seg->vaddr - start;
-    uint64_t len = seg->filesz + lead;
     if (seg->filesz == 0)
         return 0;
-    if (as_access(as, start, (void *)(file->data + seg->offset - lead), len, true, true) != len)
-        return -ENOMEM;
+    uint64_t lead = seg->vaddr - start;
+    uint64_t len = seg->filesz + lead;
+    for (uint64_t done = 0; done < len; done += PAGE_SIZE) {
+        size_t n = len - done < PAGE_SIZE ? len - done : PAGE_SIZE;
+        if (tmpfs_read(file, iobuf_kernel(page), n, seg->offset - lead + done) != (long)n)
+            return -ENOEXEC; /* the file shrank meanwhile */
+        if (as_access(as, start + done, page, n, true, true) != n)
+            return -ENOMEM;
+    }
     return 0;
+}
+
+/* Checks the ELF headers of 'file' and maps its segments into as. */
+static int load_image(struct address_space *as, struct tmpfs_node *file, struct elf_info *info)
+{
+    void *page = kmalloc(PAGE_SIZE);
+    if (!page)
+        return -ENOMEM;
+    uint64_t size = __atomic_load_n(&file->size, __ATOMIC_RELAXED);
+    size_t head = size < PAGE_SIZE ? size : PAGE_SIZE;
+    int err = tmpfs_read(file, iobuf_kernel(page), head, 0) == (long)head ? 0 : -ENOEXEC;
+    if (!err)
+        err = elf_parse_head(page, head, size, info);
+    for (int i = 0; !err && i < info->nseg; i++)
+        err = load_segment(as, file, &info->seg[i], page);
+    kfree(page);
+    return err;
+}
+
+/* 'path' made absolute from p's working directory (kmalloc'd: /proc/self/exe
+ * is looked up from "/"); NULL without memory or if it is too long. */
+static char *absolute_path(struct process *p, const char *path)
+{
+    char *abs = kmalloc(EXEC_PATH_MAX);
+    if (!abs)
+        return NULL;
+    size_t at = 0, n = strlen(path);
+    if (path[0] != '/') {
+        int r = process_cwd_path(p, abs, EXEC_PATH_MAX);
+        if (r > 1) {
+            at = (size_t)r;
+            abs[at++] = '/';
+        } else { /* "/", or a removed directory */
+            abs[0] = '/';
+            at = 1;
+        }
+    }
+    if (at + n + 1 > EXEC_PATH_MAX) {
+        kfree(abs);
+        return NULL;
+    }
+    memcpy(abs + at, path, n + 1);
+    return abs;
 }
 
 /* Scripts an execve may go through before it reaches a program, as many
@@ -102,7 +152,7 @@ static void exec_scripts_free(struct exec_scripts *sc)
 static size_t read_head(const char *path, char *head)
 {
     struct file *f;
-    if (path_open(NULL, path, O_RDONLY, &f) != 0)
+    if (path_open(NULL, path, O_RDONLY, 0, &f) != 0)
         return 0;
     struct linux_stat st = {0};
     if (f->ops->stat)
@@ -178,33 +228,39 @@ static int load_program(struct process *p, struct address_space *as, const char 
                         struct trap_frame *frame)
 {
     struct file *opened;
-    int err = path_open(NULL, run_path, O_PATH, &opened);
+    int err = path_open(NULL, run_path, O_PATH, 0, &opened);
     if (err)
         return err;
-    struct ramfs_node *file = ramfs_file_node(opened); /* NULL: a /proc file */
-    file_put(opened);
-    if (!file || (file->mode & S_IFMT) != S_IFREG || !(file->mode & 0111))
-        return -EACCES;
+    struct tmpfs_node *file = tmpfs_file_node(opened); /* NULL: a /proc file */
     struct elf_info info;
-    err = elf_parse(file->data, file->size, &info);
+    char *exe = NULL; /* the program's own path, however it was named */
+    if (!file || tmpfs_type(file) != S_IFREG || !(file->mode & 0111))
+        err = -EACCES;
+    else
+        err = load_image(as, file, &info);
+    if (!err) {
+        exe = file_path_dup(opened);
+        if (!exe)
+            exe = absolute_path(p, run_path);
+        if (!exe)
+            err = -ENOMEM;
+    }
+    file_put(opened);
     if (err)
         return err;
-    for (int i = 0; i < info.nseg; i++) {
-        err = load_segment(as, file, &info.seg[i]);
-        if (err)
-            return err;
-    }
 
     err = as_map_anon(as, EXEC_STACK_TOP - EXEC_STACK_SIZE, EXEC_STACK_SIZE,
                       PROT_READ | PROT_WRITE | (info.exec_stack ? PROT_EXEC : 0), VMA_GROWSDOWN);
-    if (err)
-        return err;
     size_t size = stack_image_size(argv, envp, path);
-    if (size > EXEC_STACK_SIZE / 4)
-        return -E2BIG;
-    uint8_t *image = kmalloc(size);
-    if (!image)
-        return -ENOMEM;
+    if (!err && size > EXEC_STACK_SIZE / 4)
+        err = -E2BIG;
+    uint8_t *image = err ? NULL : kmalloc(size);
+    if (!err && !image)
+        err = -ENOMEM;
+    if (err) {
+        kfree(exe);
+        return err;
+    }
     uint8_t random[16];
     random_bytes(random, sizeof(random));
     uint32_t a, b, c, d;
@@ -218,12 +274,11 @@ static int load_program(struct process *p, struct address_space *as, const char 
     if (!err && as_access(as, EXEC_STACK_TOP - size, image, size, true, false) != size)
         err = -ENOMEM;
     kfree(image);
-    if (err)
+    if (err) {
+        kfree(exe);
         return err;
+    }
 
-    char *exe = ramfs_node_path_dup(file); /* the program, however it was named */
-    if (!exe)
-        return -ENOMEM;
     spin_lock(&proc_lock); /* /proc/PID/exe of another process reads it */
     char *old_exe = p->exe;
     p->exe = exe;
@@ -332,15 +387,11 @@ static long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
     struct address_space *as = NULL;
     if (!path || !s.buf || !s.argv || !s.envp)
         goto out;
-    /* Read after a leading '/' so that a relative name (the working
-     * directory is always "/") becomes absolute in place. */
-    err = strncpy_from_user(path + 1, upath, EXEC_PATH_MAX - 1);
-    if (err >= 0 && path[1] == '\0')
+    err = strncpy_from_user(path, upath, EXEC_PATH_MAX);
+    if (err >= 0 && path[0] == '\0')
         err = -ENOENT;
     if (err < 0)
         goto out;
-    path[0] = '/';
-    const char *abs_path = path[1] == '/' ? path + 1 : path;
     err = copy_vector(&s, uargv, s.argv);
     if (!err)
         err = copy_vector(&s, uenvp, s.envp);
@@ -351,7 +402,7 @@ static long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
     if (!as)
         goto out;
     struct trap_frame frame;
-    err = exec_prepare(p, as, abs_path, s.argv, s.envp, &frame);
+    err = exec_prepare(p, as, path, s.argv, s.envp, &frame);
     if (err)
         goto out;
     exec_commit(p, as, &frame);

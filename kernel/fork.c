@@ -23,6 +23,7 @@
  */
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/uaccess.h"
+#include "fs/cwd.h"
 #include "fs/file.h"
 #include "kernel/errno.h"
 #include "kernel/process.h"
@@ -84,6 +85,7 @@ static struct process *new_child_process(struct process *parent, uint64_t flags,
         process_put(child);
         return NULL;
     }
+    cwd_fork(parent, child);
     child->as = *as;
     child->exit_signal = (int)(flags & CSIGNAL);
     signal_copy_actions(child, parent);
@@ -127,6 +129,7 @@ static long do_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64
     if (!t) {
         if (new_process) {
             fd_table_destroy(p->files);
+            cwd_release(p);
             process_put(p);
         }
         return -ENOMEM;

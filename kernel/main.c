@@ -17,7 +17,7 @@
 #include "drivers/serial.h"
 #include "drivers/tty.h"
 #include "drivers/video.h"
-#include "fs/ramfs.h"
+#include "fs/tmpfs.h"
 #include "kernel/boot_hook.h"
 #include "kernel/bootinfo.h"
 #include "kernel/hwinfo.h"

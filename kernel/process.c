@@ -8,6 +8,7 @@
 #include "arch/x86_64/syscall_arch.h"
 #include "arch/x86_64/uaccess.h"
 #include "drivers/tty.h"
+#include "fs/cwd.h"
 #include "fs/file.h"
 #include "kernel/arch_hooks.h"
 #include "kernel/errno.h"
@@ -79,6 +80,8 @@ struct process *process_alloc(const char *name)
     wait_queue_init(&p->child_exit, "child_exit");
     spin_init(&p->sig_lock, "signals");
     wait_queue_init(&p->continue_wq, "continue");
+    spin_init(&p->cwd_lock, "cwd");
+    p->umask = 022;
     return p;
 }
 
@@ -329,6 +332,7 @@ static void process_become_zombie(struct process *p, int status)
     p->files = NULL;
     spin_unlock(&proc_lock);
     fd_table_destroy(files);
+    cwd_release(p);
     struct pgrp_hup hup;
     spin_lock(&proc_lock);
     p->exit_status = status;

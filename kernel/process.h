@@ -62,6 +62,7 @@ enum process_state {
 };
 
 struct fd_table;
+struct file;
 struct address_space;
 struct tty;
 
@@ -78,6 +79,9 @@ struct process {
     uint64_t start_ns;              /* constant: monotonic time of process_alloc() */
     struct address_space *as;       /* see Rules */
     struct fd_table *files;         /* see Rules */
+    struct spinlock cwd_lock;       /* protects cwd (fs/cwd.h) */
+    struct file *cwd;               /* cwd_lock: working directory; NULL: "/" */
+    uint32_t umask;                 /* atomic: umask(2), for the calling process only */
 
     /* proc_lock */
     enum process_state state;

@@ -18,7 +18,7 @@
 static struct file *open_ro(const char *path)
 {
     struct file *f = NULL;
-    return path_open(NULL, path, O_RDONLY, &f) == 0 ? f : NULL;
+    return path_open(NULL, path, O_RDONLY, 0, &f) == 0 ? f : NULL;
 }
 
 KTEST(file_console_table_has_fds_0_1_2)

@@ -8,8 +8,10 @@
 #ifndef TESTS_USER_FUZZ_ARGS_H
 #define TESTS_USER_FUZZ_ARGS_H
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -137,6 +139,68 @@ static void make_template(void)
     };
     memcpy(rw_template + 768, iov, sizeof(iov));
     memset(rw_template + 1536, 0, 512);
+}
+
+/* Names in a child's sandbox directory (tests/user/test_fuzz.c), for the
+ * calls that make, change or remove names. */
+static const char *const sandbox_names[] = {"a", "b", "d", "d/c", "a/", "l", ".", "..", ""};
+static const char *const link_targets[] = {"a", "d", "d/c", "nowhere", "l"};
+static const char *const chdir_names[] = {"d", ".", "l"};
+
+#define PICK(f, names) ((long)(names)[rng_below((f), sizeof(names) / sizeof((names)[0]))])
+
+/* The sandbox's rules for the file calls: a[] gets safe names and dirfds. */
+static void sandbox_file_call(struct fuzzer *f, long nr, long *a)
+{
+    switch (nr) {
+    case SYS_open:
+        if (a[1] & (O_CREAT | O_TRUNC | O_TMPFILE))
+            a[0] = PICK(f, sandbox_names);
+        break;
+    case SYS_openat:
+        if (a[2] & (O_CREAT | O_TRUNC | O_TMPFILE)) {
+            a[0] = AT_FDCWD;
+            a[1] = PICK(f, sandbox_names);
+        }
+        break;
+    case SYS_creat: case SYS_mkdir: case SYS_unlink: case SYS_rmdir: case SYS_truncate:
+    case SYS_chmod: case SYS_chown: case SYS_lchown: case SYS_utime: case SYS_utimes:
+        a[0] = PICK(f, sandbox_names);
+        break;
+    case SYS_rename: case SYS_link:
+        a[0] = PICK(f, sandbox_names);
+        a[1] = PICK(f, sandbox_names);
+        break;
+    case SYS_symlink:
+        a[0] = PICK(f, link_targets);
+        a[1] = PICK(f, sandbox_names);
+        break;
+    case SYS_symlinkat:
+        a[0] = PICK(f, link_targets);
+        a[1] = AT_FDCWD;
+        a[2] = PICK(f, sandbox_names);
+        break;
+    case SYS_mkdirat: case SYS_unlinkat: case SYS_fchmodat: case SYS_fchownat:
+    case SYS_futimesat: case SYS_utimensat: case SYS_mknodat: case 452 /* fchmodat2 */:
+        a[0] = AT_FDCWD;
+        a[1] = PICK(f, sandbox_names);
+        break;
+    case SYS_renameat: case SYS_renameat2: case SYS_linkat:
+        a[0] = AT_FDCWD;
+        a[1] = PICK(f, sandbox_names);
+        a[2] = AT_FDCWD;
+        a[3] = PICK(f, sandbox_names);
+        break;
+    case SYS_mknod:
+        a[0] = PICK(f, sandbox_names);
+        break;
+    case SYS_chdir:
+        a[0] = PICK(f, chdir_names);
+        break;
+    case SYS_fchdir:
+        a[0] = -1;
+        break;
+    }
 }
 
 #endif

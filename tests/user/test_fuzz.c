@@ -30,6 +30,13 @@
  * then the terminal, non-blocking, for its reads, writes and ioctls (a read
  * that blocks, once a random fcntl cleared O_NONBLOCK, ends with the
  * parent's signals, SIGKILL at the latest).
+ * The file calls run in a sandbox: each child works in its own directory
+ * /tmp/fuzz.PID (the parent removes it after the child), and the calls that
+ * make, change or remove names (open with O_CREAT or O_TRUNC, mkdir,
+ * unlink, rename, link, symlink, truncate, chmod, utimes...) get names
+ * relative to it from a small set, with AT_FDCWD, instead of random paths,
+ * so that no call reaches the initrd's files or leaves anything behind;
+ * chdir stays inside it, fchdir is given a bad fd.
  * Not run on the host: random calls as root on a real machine are a bad idea.
  */
 /* prune-test: prune-only */
@@ -39,12 +46,14 @@
 #include "ut.h"
 #include "fuzz_args.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
@@ -159,6 +168,37 @@ static void sanitize(struct fuzzer *f, long nr, long *a)
         a[0] = 0;
         break;
     }
+    sandbox_file_call(f, nr, a);
+}
+
+/* Removes 'name' in dirfd and everything under it, following no link. A
+ * listing may miss entries made or removed while it runs, so a directory
+ * is listed again until it can go. */
+static void remove_tree(int dirfd, const char *name)
+{
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return;
+    if (!S_ISDIR(st.st_mode)) {
+        unlinkat(dirfd, name, 0);
+        return;
+    }
+    for (int pass = 0; pass < 8 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0; pass++) {
+        int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+        struct dirent *e;
+        while (d && (e = readdir(d)))
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+                remove_tree(fd, e->d_name);
+        if (d)
+            closedir(d);
+    }
+}
+
+/* The sandbox directory of the child with this pid. */
+static void sandbox_path(char *buf, size_t size, pid_t pid)
+{
+    snprintf(buf, size, "/tmp/fuzz.%d", (int)pid);
 }
 
 /* Whether nr makes a new thread or process (its child must exit at once). */
@@ -219,7 +259,13 @@ static long random_number(struct fuzzer *f)
         SYS_readlinkat, SYS_sysinfo, SYS_sched_getaffinity, SYS_setpgid, SYS_getpgid, SYS_getpgrp,
         SYS_setsid, SYS_getsid, SYS_rt_sigpending, SYS_rt_sigqueueinfo, SYS_rt_tgsigqueueinfo,
         SYS_rt_sigtimedwait, SYS_rt_sigsuspend, SYS_pause, SYS_restart_syscall, SYS_poll, SYS_ppoll,
-        SYS_select, SYS_pselect6,
+        SYS_select, SYS_pselect6, SYS_pwrite64, SYS_sendfile, SYS_fsync, SYS_fdatasync,
+        SYS_truncate, SYS_ftruncate, SYS_chdir, SYS_rename, SYS_mkdir, SYS_rmdir, SYS_creat,
+        SYS_link, SYS_unlink, SYS_symlink, SYS_chmod, SYS_fchmod, SYS_chown, SYS_fchown,
+        SYS_lchown, SYS_umask, SYS_utime, SYS_statfs, SYS_fstatfs, SYS_utimes, SYS_mkdirat,
+        SYS_fchownat, SYS_futimesat, SYS_unlinkat, SYS_renameat, SYS_linkat, SYS_symlinkat,
+        SYS_fchmodat, SYS_faccessat, SYS_utimensat, SYS_renameat2, SYS_copy_file_range,
+        SYS_faccessat2,
     };
     if (rng_below(f, 2))
         return known[rng_below(f, sizeof(known) / sizeof(known[0]))];
@@ -317,6 +363,10 @@ static void fuzz_child(uint64_t seed)
         handle_signals();
         open("/dev/tty", O_RDWR | O_NONBLOCK);
     }
+    char sandbox[64];
+    sandbox_path(sandbox, sizeof(sandbox), getpid());
+    if (mkdir(sandbox, 0755) < 0 || chdir(sandbox) < 0 || mkdir("d", 0755) < 0)
+        _exit(3);
     mmap(ARENA, ARENA_PAGES * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
          -1, 0);
     for (int t = 0; t < MAX_THREADS; t++)
@@ -468,6 +518,14 @@ int main(int argc, char **argv)
         }
         children++;
         int status = watch_child(child, pid);
+        char sandbox[64];
+        sandbox_path(sandbox, sizeof(sandbox), pid);
+        remove_tree(AT_FDCWD, sandbox);
+        struct stat st;
+        if (lstat(sandbox, &st) == 0) {
+            printf("FAIL %s is left\n", sandbox);
+            ut_failures++;
+        }
         calls += atomic_load(&progress->calls);
         enosys += atomic_load(&progress->enosys);
         handled += atomic_load(&progress->handled);

@@ -54,6 +54,8 @@ static inline const char *ut_errname(int e)
         { ETIMEDOUT, "ETIMEDOUT" }, { EOPNOTSUPP, "EOPNOTSUPP" },
         { ENOSPC, "ENOSPC" }, { ENOEXEC, "ENOEXEC" }, { EPIPE, "EPIPE" },
         { ENXIO, "ENXIO" }, { ELOOP, "ELOOP" }, { ENAMETOOLONG, "ENAMETOOLONG" },
+        { EBUSY, "EBUSY" }, { EXDEV, "EXDEV" }, { ENOTEMPTY, "ENOTEMPTY" },
+        { EFBIG, "EFBIG" }, { EMLINK, "EMLINK" },
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (names[i].value == e)
