@@ -201,8 +201,9 @@ static void dest_put(struct address_space *as, struct dest_tables *d, uint64_t n
     kfree(d->entries);
 }
 
-/* Gets, allocating them, the leaf tables [old_start, old_end) moved to
- * 'dest' needs (MV4). Returns 0 or -ENOMEM (nothing held then). */
+/* Gets, allocating the missing ones, the leaf tables that the entries of
+ * [old_start, old_end) moved to 'dest' will go to, each with a reference
+ * (MV4). Returns 0 or -ENOMEM (nothing held then). */
 static long dest_get(struct address_space *as, uint64_t old_start, uint64_t old_end,
                      uint64_t dest, struct dest_tables *d, struct zap *z)
 {
@@ -297,6 +298,7 @@ static void move_entries(struct address_space *as, uint64_t old_start, uint64_t 
 static long move_region(struct remap *r, const struct vma *vma, uint64_t dest)
 {
     struct address_space *as = r->as;
+    assert_write_held(&as->map_lock); /* MV1 */
     uint64_t old_start = r->addr, old_end = r->addr + r->old_len;
     struct vma moved = *vma;
     moved.start = dest;
