@@ -7,8 +7,8 @@
  *
  * Rules:
  *  - 'map_lock' is a reader-writer spinlock over the region map, brk and
- *    shm_links. Writers: mmap, munmap, mprotect, brk, madvise advice that
- *    changes regions, fork (the parent's and the child's), execve's
+ *    shm_links. Writers: mmap, munmap, mremap, mprotect, brk, madvise advice
+ *    that changes regions, fork (the parent's and the child's), execve's
  *    mappings, stack growth. Readers: page faults, as_access (execve, and
  *    process_vm_readv/writev for the pages the lockless walker
  *    mm/gup_fast.h cannot pin), mincore (its lockless walk included),
@@ -54,7 +54,8 @@
  * the arch code in mm/arch_hooks.h.
  * The files: mm/as.c (create, fork, switch, teardown, zaps),
  * mm/pgtable_user.c (page-table walks), mm/fault.c (faults, as_access),
- * mm/as_mman.c (the memory system calls), mm/shm.c, mm/process_vm.c.
+ * mm/as_mman.c (the memory system calls), mm/mremap.c, mm/shm.c,
+ * mm/process_vm.c.
  */
 #ifndef MM_AS_H
 #define MM_AS_H

@@ -1,6 +1,6 @@
 /*
  * What the files of the address-space code share (mm/as.c, mm/fault.c,
- * mm/pgtable_user.c, mm/as_mman.c): user leaf entries, the user page-table
+ * mm/pgtable_user.c, mm/as_mman.c, mm/mremap.c): user leaf entries, the user page-table
  * walks, and zaps. Not for use outside mm/.
  *
  * User leaf entries (level 1) are in one of three states:
@@ -147,7 +147,8 @@ static inline void user_page_copy(struct page *page, size_t offset, void *kbuf, 
 /* ---- Zaps (mm/as.c) ----
  * A zap removes or weakens user entries and frees what they reached:
  * MADV_DONTNEED/FREE/REMOVE, munmap, mmap or execve over a range, brk,
- * mprotect, fork's write protection, a copy-on-write fault's replacement.
+ * mprotect, fork's write protection, a copy-on-write fault's replacement,
+ * mremap's move (its entries leave the old range: mm/mremap.c, MV3, MV5).
  * The entries change under the map lock and table locks; the TLB shootdown
  * and the frees happen in zap_finish(), after the map lock is dropped: a
  * shootdown waits for every CPU of the address space, which under QEMU can

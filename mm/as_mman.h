@@ -1,6 +1,6 @@
 /*
  * The memory system calls on a given address space: mmap, munmap,
- * mprotect, madvise, mincore and brk. The argument rules and errno values
+ * mprotect, madvise, mincore, brk and mremap (mm/mremap.c). The argument rules and errno values
  * come from mm/mmap_rules.h (Linux's); these functions bring the page
  * tables in line. mm/mman_syscalls.c calls them on the caller's address
  * space; kernel tests call them on address spaces that are not loaded.
@@ -41,6 +41,11 @@ int as_madvise(struct address_space *as, uint64_t start, uint64_t len, int advic
  * page no region covers; returns the number of pages filled (0: start is
  * not mapped). */
 uint64_t as_mincore(struct address_space *as, uint64_t start, uint64_t pages, uint8_t *vec);
+
+/* mremap(addr, old_len, new_len, flags, new_addr) with Linux's semantics
+ * (mm/mremap.c): returns the mapping's address afterwards or -errno. */
+long as_mremap(struct address_space *as, uint64_t addr, uint64_t old_len, uint64_t new_len,
+               uint64_t flags, uint64_t new_addr);
 
 /* brk: the new break, or the old one if the request is refused. */
 uint64_t as_brk(struct address_space *as, uint64_t req);

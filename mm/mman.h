@@ -36,6 +36,11 @@
 #define MAP_SYNC 0x80000
 #define MAP_FIXED_NOREPLACE 0x100000
 
+/* mremap flags */
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
+
 /* madvise advice */
 #define MADV_NORMAL 0
 #define MADV_RANDOM 1

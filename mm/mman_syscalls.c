@@ -1,6 +1,6 @@
 /*
  * The memory system calls of the calling process: mmap, munmap, mprotect,
- * madvise, mincore, brk (mm/as_mman.h does the work).
+ * madvise, mincore, brk, mremap (mm/as_mman.h does the work).
  */
 #include "arch/x86_64/mmu.h"
 #include "fs/file.h"
@@ -88,3 +88,10 @@ static long sys_brk(uint64_t req)
     return (long)as_brk(current_as(), req);
 }
 SYSCALL(SYS_brk, sys_brk);
+
+static long sys_mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags,
+                       uint64_t new_addr)
+{
+    return as_mremap(current_as(), addr, old_len, new_len, flags, new_addr);
+}
+SYSCALL(SYS_mremap, sys_mremap);

@@ -31,14 +31,10 @@ static bool hint_free(const struct vma_map *map, uint64_t addr, uint64_t len)
     return !next || addr + len <= vma_start_gap(next);
 }
 
-/*
- * Linux's __get_unmapped_area() with x86's arch_get_unmapped_area_topdown():
- * MAP_FIXED takes addr as it is; otherwise a free hint is honoured, then the
- * highest gap below mmap_base, then the lowest above MMAP_LEGACY_BASE.
- * Returns 0 and sets *out, or -errno.
- */
-static int get_unmapped_area(const struct vma_map *map, uint64_t mmap_base, uint64_t addr,
-                             uint64_t len, bool fixed, uint64_t *out)
+/* Linux's __get_unmapped_area() with x86's
+ * arch_get_unmapped_area_topdown(); see mm/mmap_rules.h. */
+int mmap_find_area(const struct vma_map *map, uint64_t mmap_base, uint64_t addr, uint64_t len,
+                   bool fixed, uint64_t *out)
 {
     if (len > USER_TOP)
         return -ENOMEM;
@@ -84,7 +80,7 @@ int mmap_prepare(const struct vma_map *map, uint64_t mmap_base, uint64_t addr, u
         return -ENOMEM;
     if (map->count > map->max_count)
         return -ENOMEM;
-    int err = get_unmapped_area(map, mmap_base, addr, len, flags & MAP_FIXED, &addr);
+    int err = mmap_find_area(map, mmap_base, addr, len, flags & MAP_FIXED, &addr);
     if (err)
         return err;
     if ((flags & MAP_FIXED_NOREPLACE) && vma_first_in(map, addr, addr + len))

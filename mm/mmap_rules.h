@@ -37,6 +37,16 @@
 int mmap_prepare(const struct vma_map *map, uint64_t mmap_base, uint64_t addr, uint64_t len,
                  uint64_t prot, uint64_t flags, bool fd_open, uint64_t off, struct vma *out);
 
+/*
+ * Where a mapping of len bytes goes (Linux's get_unmapped_area(), used by
+ * mmap and mremap): with 'fixed', addr as it is; otherwise a free hint is
+ * honoured, then the highest gap below mmap_base, then the lowest above
+ * MMAP_LEGACY_BASE. Returns 0 and sets *out, or -ENOMEM (no room), -EINVAL
+ * (fixed, unaligned) or -EPERM (fixed, below MMAP_MIN_FIXED).
+ */
+int mmap_find_area(const struct vma_map *map, uint64_t mmap_base, uint64_t addr, uint64_t len,
+                   bool fixed, uint64_t *out);
+
 /* munmap(addr, len): checks the arguments and sets *end; the caller then
  * calls vma_remove(map, addr, *end). Returns 0 or -EINVAL. */
 int munmap_check(uint64_t addr, uint64_t len, uint64_t *end);

@@ -6,8 +6,9 @@
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 
-/* Regions one change may add before merging: two cuts and a new region. */
-#define SPARES_MAX 3
+/* Regions one change may add before merging: two cuts and a new region,
+ * or for vma_remap() two cuts at each of its two ranges and a new region. */
+#define SPARES_MAX 5
 
 /* Memory for one change, taken before the map is touched. */
 struct reserve {
@@ -295,6 +296,21 @@ int vma_remove(struct vma_map *map, uint64_t start, uint64_t end)
     return 0;
 }
 
+/* Maps new's range with new's attributes, replacing what was there, and
+ * merges with compatible neighbours: vma_insert() once memory for two cuts
+ * and one region is in the reserve. */
+static void place(struct vma_map *map, const struct vma *new, struct reserve *r)
+{
+    cut(map, new->start, r);
+    cut(map, new->end, r);
+    uint32_t i = index_from(map, new->start);
+    slot_delete(map, i, index_from(map, new->end));
+    struct vma *vma = take(r);
+    *vma = *new;
+    slot_insert(map, i, vma);
+    merge_range(map, i, i + 1);
+}
+
 int vma_insert(struct vma_map *map, const struct vma *new)
 {
     uint64_t start = new->start, end = new->end;
@@ -305,14 +321,28 @@ int vma_insert(struct vma_map *map, const struct vma *new)
     int err = reserve(map, cuts + 1, final, &r);
     if (err)
         return err;
+    place(map, new, &r);
+    release(&r);
+    return 0;
+}
+
+int vma_remap(struct vma_map *map, uint64_t start, uint64_t end, const struct vma *new)
+{
+    ASSERT(start <= end && start % PAGE_SIZE == 0 && end % PAGE_SIZE == 0);
+    ASSERT(end <= new->start || new->end <= start);
+    if (start == end)
+        return vma_insert(map, new);
+    struct reserve r;
+    int cuts = (straddler(map, start) != NULL) + (straddler(map, end) != NULL) +
+               (straddler(map, new->start) != NULL) + (straddler(map, new->end) != NULL);
+    /* an upper bound of the final count: a region may meet both ranges */
+    int err = reserve(map, cuts + 1, (uint64_t)map->count + cuts + 1, &r);
+    if (err)
+        return err;
     cut(map, start, &r);
     cut(map, end, &r);
-    uint32_t i = index_from(map, start);
-    slot_delete(map, i, index_from(map, end));
-    struct vma *vma = take(&r);
-    *vma = *new;
-    slot_insert(map, i, vma);
-    merge_range(map, i, i + 1);
+    slot_delete(map, index_from(map, start), index_from(map, end));
+    place(map, new, &r);
     release(&r);
     return 0;
 }

@@ -122,6 +122,11 @@ int vma_gap_bottomup(const struct vma_map *map, uint64_t len, uint64_t low, uint
  */
 int vma_insert(struct vma_map *map, const struct vma *new);
 
+/* Unmaps [start, end) and maps new's range, which does not meet it, as one
+ * change (mremap's move): both or neither. Returns 0, or -ENOMEM with the
+ * map unchanged. */
+int vma_remap(struct vma_map *map, uint64_t start, uint64_t end, const struct vma *new);
+
 /* Unmaps [start, end) (page aligned; holes allowed), splitting regions that
  * straddle its ends. Returns 0, or -ENOMEM with the map unchanged. */
 int vma_remove(struct vma_map *map, uint64_t start, uint64_t end);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Usage: tools/check-model.sh [LOGDIR]
 # The model layer of "make test" (docs/pt-model.md): checks the models of
-# tests/model/ (pt_lifecycle.pml, zap_tlb.pml) with SPIN, exhaustively,
+# tests/model/ (pt_lifecycle.pml, zap_tlb.pml, mremap_tlb.pml) with SPIN, exhaustively,
 # once per variant below. Each variant is generated (spin -a), compiled (pan, safety
 # properties only) and searched. A variant of the design must complete the
 # search with no error; a broken variant passes when SPIN finds the
@@ -34,6 +34,8 @@ variants=(
     "reclaim-no-empty-check|pt_lifecycle.pml|-DSTRATEGY=RCU -DRECLAIM -DRECLAIM_NO_EMPTY_CHECK|((state[t]!=2)||(idle[t]==((entries[t]==zero[t])&&(((entries[t]>0)||keep[t])||0))))"
     "zap-tlb|zap_tlb.pml||holds"
     "zap-tlb-no-nested-flush|zap_tlb.pml|-DNO_NESTED_FLUSH|((ztlb[i]==0)||(ztlb[i]>passed))"
+    "mremap-tlb|mremap_tlb.pml||holds"
+    "mremap-tlb-late-flush|mremap_tlb.pml|-DLATE_FLUSH|((tlb[a]==0)|| !(freed))"
 )
 
 ktap=$logs/model.ktap

@@ -1,7 +1,8 @@
 /*
  * The region map (mm/vma.c) against a model: one entry per page of a small
- * window of addresses. Thousands of random inserts, removals and protection
- * or flag changes (some with an allocation made to fail) must leave the map
+ * window of addresses. Thousands of random inserts, removals, moves
+ * (vma_remap) and protection or flag changes (some with an allocation made
+ * to fail) must leave the map
  * sorted, fully merged and describing exactly the model's pages.
  */
 #include <stdarg.h>
@@ -108,7 +109,30 @@ static void random_op(void)
     uint32_t prot = rnd(8);
     fail_at = rnd(8) == 0 ? 1 + rnd(3) : 0;
     int err;
-    switch (rnd(4)) {
+    switch (rnd(5)) {
+    case 4: {
+        /* mremap's move: unmap [a, b), map as many pages at c */
+        int c = rnd(NPAGES - (b - a) + 1), d = c + (b - a);
+        if (c < b && a < d) {
+            err = 0;
+            break;
+        }
+        struct vma v = {.start = page_addr(c), .end = page_addr(d), .prot = prot};
+        if (rnd(3) == 0) {
+            v.flags = VMA_SHARED;
+            v.object = &objects[rnd(3)];
+            v.pgoff = (uint64_t)rnd(8);
+        }
+        err = vma_remap(&map, page_addr(a), page_addr(b), &v);
+        if (!err) {
+            for (int p = a; p < b; p++)
+                model[p] = (struct model_page){0};
+            for (int p = c; p < d; p++)
+                model[p] = (struct model_page){true, v.prot, v.flags, v.object,
+                                               v.pgoff + (p - c)};
+        }
+        break;
+    }
     case 0: {
         struct vma v = {.start = page_addr(a), .end = page_addr(b), .prot = prot};
         if (rnd(3) == 0) {

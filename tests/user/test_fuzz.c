@@ -5,8 +5,8 @@
  * page, to read-only memory, NULL, kernel addresses, non-canonical ones).
  * Half the children run up to four threads making calls at once, and each
  * child maps an arena (32 pages) that pointer and length arguments often
- * fall in, so that one thread's munmap, mprotect or madvise meets another's
- * user copies there. A child may die of what it did to itself (a signal is
+ * fall in, so that one thread's munmap, mprotect, madvise or mremap meets
+ * another's user copies there (most mremap calls are aimed at the arena). A child may die of what it did to itself (a signal is
  * fine); the kernel must survive every call: this test passing at all is the
  * check. The seed is fixed, so a run is reproducible on one machine (up to
  * the threads' timing).
@@ -166,6 +166,19 @@ static void sanitize(struct fuzzer *f, long nr, long *a)
         break;
     case SYS_alarm:
         a[0] = 0;
+        break;
+    case SYS_mremap:
+        /* three calls in four move, grow or shrink pieces of the arena,
+         * while other threads fault and copy there */
+        if (rng_below(f, 4)) {
+            static const long flags[] = { 0, MREMAP_MAYMOVE, MREMAP_MAYMOVE | MREMAP_FIXED,
+                                          MREMAP_MAYMOVE | MREMAP_DONTUNMAP };
+            a[0] = (long)(ARENA + rng_below(f, ARENA_PAGES) * PG);
+            a[1] = (long)(rng_below(f, ARENA_PAGES / 4) * PG);
+            a[2] = (long)((1 + rng_below(f, ARENA_PAGES / 4)) * PG);
+            a[3] = flags[rng_below(f, 4)];
+            a[4] = (long)(ARENA + rng_below(f, ARENA_PAGES) * PG);
+        }
         break;
     }
     sandbox_file_call(f, nr, a);
