@@ -3,11 +3,14 @@
 # The busybox session layer of "make test" (docs/files.md, "Testing with
 # busybox"). Each shell script tests/busybox/NAME.sh runs in Debian's
 # busybox sh, the same binary (build/busybox/busybox) on both sides:
-#   1. on the host Linux, the oracle: "sh NAME.sh" with nothing on PATH but
-#      a link for each of busybox's applets, in an empty environment;
-#   2. on prune as PID 1, "init=/bin/sh /bin/NAME.sh" (the scripts come in
-#      the extra initrd module busybox-tests.cpio), at -smp 1 and -smp 4,
-#      each boot with "leakcheck".
+#   1. on the host Linux, the oracle, with nothing on PATH but a link for
+#      each of busybox's applets, in an empty environment;
+#   2. on prune, where PID 1 is busybox's sh (the scripts come in the extra
+#      initrd module busybox-tests.cpio), at -smp 1 and -smp 4, each boot
+#      with "leakcheck".
+# On both sides the script runs as "sh NAME.sh < /dev/null 2>&1 | cat", so
+# that it sees no terminal (ls writes one name a line, the shell reports no
+# jobs) and its exit status is the pipeline's (pipefail).
 # A prune run passes when its output and exit status are the host's, the
 # kernel printed no "prune: unknown syscall" line and its leak check is ok
 # (the scripts remove what they made in /tmp). The output is what the serial
@@ -41,15 +44,16 @@ for a in $("$busybox" --list); do ln -s "$busybox" "$applets/$a"; done
 
 for name in "${names[@]}"; do
     script=tests/busybox/$name.sh
-    env -i PATH="$applets" HOME=/ TERM=linux "$applets/sh" "$script" \
-        > "$outdir/$name.host.out" 2>&1
+    env -i PATH="$applets" HOME=/ TERM=linux "$applets/sh" -c \
+        "set -o pipefail; sh $script < /dev/null 2>&1 | cat" > "$outdir/$name.host.out" 2>&1
     host_rc=$?
     result ok "busybox-host-$name" "status $host_rc, $(wc -l < "$outdir/$name.host.out") lines"
     for smp in 1 4; do
         log=$outdir/$name.smp$smp.log
         start=$(date +%s.%N)
         tools/qemu-run "$iso" --smp $smp --mem 256M --extra busybox-tests.cpio --timeout 300 \
-            --cmdline "leakcheck init=/bin/sh /bin/$name.sh" > "$log" 2>&1
+            --cmdline "leakcheck init=/bin/sh -c \"set -o pipefail; sh /bin/$name.sh < /dev/null 2>&1 | cat\"" \
+            > "$log" 2>&1
         rc=$?
         secs=$(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }")
         tr -d '\r' < "$log" |

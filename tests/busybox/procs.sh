@@ -17,8 +17,12 @@ sh -c 'trap "echo child caught INT; exit 4" INT; kill -INT $$; sleep 5'; echo "c
 trap - TERM USR1
 echo "== ps"
 sleep 5 &
-ps -o ppid,comm | awk -v me=$$ '$1 == me { print $2 }'
-kill $!
+job=$!
+# the job is "sh" until it has run busybox's sleep (which names itself)
+i=0
+while [ "$(cat /proc/$job/comm)" != sleep ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+ps -o pid,ppid,comm | awk -v me=$$ -v job=$job '$1 == job && $2 == me { print "job:", $3 }'
+kill $job
 ps | head -1
 echo "== free and top"
 free | head -1 | tr -s ' '
