@@ -345,7 +345,8 @@ static bool is_ctty(struct tty *tty)
 }
 
 /* TIOCSPGRP: the foreground group becomes pgid, one of the caller's
- * session (-EPERM), existing (-ESRCH), after job control. */
+ * session (-EPERM), existing (-ESRCH: a group with only zombies exists, as
+ * pgrp_in_session_locked() says), after job control. */
 static long set_foreground(struct tty *tty, uint64_t upgid)
 {
     if (!is_ctty(tty))
@@ -362,7 +363,7 @@ static long set_foreground(struct tty *tty, uint64_t upgid)
     long ret = -ESRCH;
     spin_lock(&proc_lock);
     for (struct process *p = process_list_locked(); p; p = p->all_next) {
-        if (p->pgid != (int)pgid || p->state != PROC_ALIVE)
+        if (p->pgid != (int)pgid || (p->state != PROC_ALIVE && p->state != PROC_ZOMBIE))
             continue;
         ret = p->sid == self->sid && tty->session == self->sid ? 0 : -EPERM;
         break;

@@ -93,7 +93,8 @@ bool pgrp_in_session_locked(int pgid, int sid)
 {
     assert_held(&proc_lock);
     for (struct process *q = process_list_locked(); q; q = q->all_next)
-        if (q->pgid == pgid && q->sid == sid && q->state == PROC_ALIVE)
+        if (q->pgid == pgid && q->sid == sid &&
+            (q->state == PROC_ALIVE || q->state == PROC_ZOMBIE))
             return true;
     return false;
 }

@@ -34,7 +34,9 @@ int pgrp_signal_all(int sig, const struct siginfo *info);
  * PID 1 is often its shell, user/minish.c, which does.) */
 bool pgrp_orphaned(struct process *p);
 
-/* True if a live process of session sid is in group pgid. proc_lock held. */
+/* True if group pgid has a member in session sid: a live process or a
+ * zombie (one belongs to its group until it is reaped, as on Linux, where
+ * its pid stays attached until release_task()). proc_lock held. */
 bool pgrp_in_session_locked(int pgid, int sid);
 
 /* The groups a process's exit leaves orphaned with stopped members

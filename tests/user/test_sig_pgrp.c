@@ -76,6 +76,25 @@ static void setpgid_rules(void)
     EXPECT_ERRNO("setpgid of a child after its execve", setpgid(child, 0), EACCES);
     kill(child, SIGKILL);
     reap(child, SIGKILL);
+
+    /* A shell's pipeline: the first command's group is the job's; the
+     * command may have exited (a zombie, not reaped yet) before the
+     * second joins its group, which still exists until the reap. */
+    pid_t first = fork();
+    if (first == 0)
+        _exit(0);
+    CHECK(setpgid(first, first) == 0);
+    siginfo_t info;
+    CHECK(waitid(P_PID, first, &info, WEXITED | WNOWAIT) == 0); /* a zombie now */
+    child = sleeper(-1);
+    EXPECT_ERRNO("setpgid into the group of a zombie", setpgid(child, first), 0);
+    kill(child, SIGKILL);
+    reap(child, SIGKILL);
+    reap(first, 0);
+    child = sleeper(-1);
+    EXPECT_ERRNO("setpgid into the group of a reaped process", setpgid(child, first), EPERM);
+    kill(child, SIGKILL);
+    reap(child, SIGKILL);
 }
 
 static void sessions(void *arg)
