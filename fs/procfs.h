@@ -1,6 +1,6 @@
 /*
  * /proc: files generated from the kernel's state, as Linux's (busybox's
- * ps, top, free, uptime and pidof read them). See docs/proc.md.
+ * ps, top, free, uptime and pidof read them). See docs/files.md ("/proc").
  *
  * The tree (fs/procfs.c holds it as one table, parents first):
  *   /proc                    ".", "..", the names below, then one directory
