@@ -24,9 +24,10 @@ static struct tmpfs_node *lookup(const char *path, int flags, int *err)
     kfree(buf);
     if (*err)
         return NULL;
-    if (w.dir)
-        tmpfs_put(w.dir);
-    return w.node;
+    struct tmpfs_node *node = w.node; /* its reference passes to the caller */
+    w.node = NULL;
+    tmpfs_walk_done(&w);
+    return node;
 }
 
 /* The directory /tmp with a reference. */
