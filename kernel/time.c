@@ -58,11 +58,20 @@ uint64_t time_cycles_per_second(void)
     return tsc_hz;
 }
 
-/* Wall-clock minus monotonic time; reads the RTC on the first call. */
+/* Wall-clock minus monotonic time; reads the RTC on the first call after
+ * the TSC is calibrated. Before that (the initrd is unpacked into the
+ * tmpfs earlier, and stamps its files) monotonic time reads 0: the RTC
+ * alone gives the time, and nothing is kept, or the TSC's count since the
+ * machine's reset (seconds of UEFI firmware) would be added to every later
+ * reading. */
 static int64_t realtime_offset(void)
 {
     if (__atomic_load_n(&realtime_ready, __ATOMIC_ACQUIRE))
         return realtime_offset_ns;
+    if (time_cycles_per_second() == 0) {
+        int64_t epoch = rtc_read_epoch();
+        return (epoch > 0 ? epoch : 0) * NSEC_PER_SEC;
+    }
     spin_lock(&realtime_lock);
     if (!realtime_ready) {
         int64_t epoch = rtc_read_epoch();
