@@ -229,9 +229,11 @@ int tmpfs_walk(struct tmpfs_node *start, char *path, int flags, struct tmpfs_wal
         bool last = *after == '\0';
         w->trailing_slash = last && *p == '/';
         bool dot = n == 1 && comp[0] == '.', dotdot = n == 2 && comp[0] == '.' && comp[1] == '.';
-        if (last && (flags & WALK_PARENT) && (dot || dotdot)) {
+        if (last) {
             memcpy(w->name, comp, n);
             w->name[n] = '\0';
+        }
+        if (last && (flags & WALK_PARENT) && (dot || dotdot)) {
             cur = dotdot ? cur->parent : cur;
             w->dir = cur;
             w->node = cur;
@@ -256,8 +258,6 @@ int tmpfs_walk(struct tmpfs_node *start, char *path, int flags, struct tmpfs_wal
             continue;
         }
         if (last && (flags & WALK_PARENT)) {
-            memcpy(w->name, comp, n);
-            w->name[n] = '\0';
             w->dir = cur;
             w->node = child;
             break;
@@ -266,31 +266,25 @@ int tmpfs_walk(struct tmpfs_node *start, char *path, int flags, struct tmpfs_wal
             err = -ENOENT;
             break;
         }
-        struct tmpfs_node *holder = cur;
-        cur = child;
-        if (cur->mount != MOUNT_NONE) {
-            w->mount = cur->mount;
+        if (child->mount != MOUNT_NONE) {
+            w->mount = child->mount;
             w->rest = p;
             spin_unlock(&tree_lock);
             return 0;
         }
-        if (last) {
-            w->found_in = holder;
-            memcpy(w->name, comp, n);
-            w->name[n] = '\0';
-        }
+        if (last)
+            w->found_in = cur; /* the directory that named it: its path */
+        cur = child;
     }
     if (!err && !w->dir) {
         if (w->trailing_slash && !tmpfs_is_dir(cur))
             err = -ENOTDIR;
         w->node = cur;
     }
-    if (!err && w->dir)
-        tmpfs_get(w->dir);
-    if (!err && w->node)
-        tmpfs_get(w->node);
-    if (!err && w->found_in)
-        tmpfs_get(w->found_in);
+    struct tmpfs_node *held[] = {w->dir, w->node, w->found_in};
+    for (int i = 0; !err && i < 3; i++)
+        if (held[i])
+            tmpfs_get(held[i]);
     if (err)
         w->dir = w->node = w->found_in = NULL;
     spin_unlock(&tree_lock);
@@ -299,12 +293,10 @@ int tmpfs_walk(struct tmpfs_node *start, char *path, int flags, struct tmpfs_wal
 
 void tmpfs_walk_done(struct tmpfs_walk *w)
 {
-    if (w->dir)
-        tmpfs_put(w->dir);
-    if (w->node)
-        tmpfs_put(w->node);
-    if (w->found_in)
-        tmpfs_put(w->found_in);
+    struct tmpfs_node *held[] = {w->dir, w->node, w->found_in};
+    for (int i = 0; i < 3; i++)
+        if (held[i])
+            tmpfs_put(held[i]);
     w->dir = w->node = w->found_in = NULL;
 }
 

@@ -122,21 +122,21 @@ struct tmpfs_node *tmpfs_root(void);
 #define WALK_PARENT 2  /* stop before the last component: fill dir and name */
 
 /*
- * What tmpfs_walk() found. With WALK_PARENT: 'dir' is the directory that
- * holds the last component 'name', and 'node' the node it names (NULL if
- * it does not exist); a path ending on "/", "." or ".." has name "" and
- * node = dir's own ("/" itself, or a directory). Without: 'node' is what
- * the path names. Each non-NULL pointer holds a reference (tmpfs_walk_done
- * drops them; found_in too). If the walk entered a mount point, 'mount' says which and
- * 'rest' is the path inside it ("" or starting with '/'), in the caller's
- * buffer; dir and node are then NULL.
+ * What tmpfs_walk() found. 'name' is the path's last component (after the
+ * links followed; "" for a path such as "/"). With WALK_PARENT: 'dir' is
+ * the directory that holds 'name', and 'node' the node it names (NULL if
+ * it does not exist); for a last component "." or "..", node = dir, that
+ * directory. Without: 'node' is what the path names, and 'found_in' the
+ * directory whose entry 'name' gave it (NULL if the path ended on "/", "."
+ * or ".."), the file's path for /proc. Each non-NULL pointer holds a
+ * reference (tmpfs_walk_done drops them). If the walk entered a mount
+ * point, 'mount' says which and 'rest' is the path inside it ("" or
+ * starting with '/'), in the caller's buffer; dir and node are then NULL.
  */
 struct tmpfs_walk {
     struct tmpfs_node *dir;
     struct tmpfs_node *node;
-    struct tmpfs_node *found_in; /* without WALK_PARENT: the directory whose entry
-                                    'name' gave 'node' (NULL if the path ended on
-                                    "/", "." or ".."): the file's path for /proc */
+    struct tmpfs_node *found_in;
     char name[TMPFS_NAME_MAX + 1];
     bool trailing_slash;          /* the path ends with '/' */
     enum tmpfs_mount mount;
