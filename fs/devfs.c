@@ -176,12 +176,8 @@ int devfs_open(const char *path, uint32_t flags, struct file **out, const char *
     enum dev_id cur = DEV_DIR;
     const char *p = path;
     for (;;) {
-        while (*p == '/')
-            p++;
-        const char *name = p;
-        while (*p && *p != '/')
-            p++;
-        size_t n = p - name;
+        size_t n;
+        const char *name = path_component(&p, &n);
         if (n == 0)
             break;
         if (cur != DEV_DIR)

@@ -537,12 +537,8 @@ static int walk(const char *path, uint32_t flags, struct proc_pos *pos, struct f
 {
     const char *p = path;
     for (;;) {
-        while (*p == '/')
-            p++;
-        const char *name = p;
-        while (*p && *p != '/')
-            p++;
-        size_t n = p - name;
+        size_t n;
+        const char *name = path_component(&p, &n);
         if (n == 0)
             break;
         if (entries[pos->id].kind != PROC_DIR)

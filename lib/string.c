@@ -76,3 +76,16 @@ char *strstr(const char *haystack, const char *needle)
             return (char *)haystack;
     return n == 0 ? (char *)haystack : NULL;
 }
+
+const char *path_component(const char **cursor, size_t *len)
+{
+    const char *p = *cursor;
+    while (*p == '/')
+        p++;
+    const char *start = p;
+    while (*p && *p != '/')
+        p++;
+    *len = (size_t)(p - start);
+    *cursor = p;
+    return start;
+}

@@ -15,4 +15,9 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 char *strstr(const char *haystack, const char *needle);
 
+/* The next component of a path at *cursor: skips its slashes, returns where
+ * the component starts with its length in *len (0: the path ends there),
+ * and moves *cursor past it. */
+const char *path_component(const char **cursor, size_t *len);
+
 #endif
