@@ -12,7 +12,7 @@ static uint64_t next_ino = 1;    /* tree_lock */
 
 void tmpfs_get(struct tmpfs_node *node)
 {
-    __atomic_fetch_add(&node->refs, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&node->refs, 1, __ATOMIC_RELAXED); /* T4: no lock */
 }
 
 /* Frees 'node' if nothing holds or names it (T4), then its parent if that
@@ -20,7 +20,7 @@ void tmpfs_get(struct tmpfs_node *node)
 static void free_if_unused(struct tmpfs_node *node)
 {
     assert_held(&tree_lock);
-    while (node && node != root && node->refs == 0 && node->links == 0) {
+    while (node && node != root && !node->links && !__atomic_load_n(&node->refs, __ATOMIC_RELAXED)) {
         struct tmpfs_node *parent = tmpfs_is_dir(node) ? node->parent : NULL;
         ASSERT(!tmpfs_is_dir(node) || node->entry_count == 0);
         tmpfs_free_data(node);
@@ -28,7 +28,7 @@ static void free_if_unused(struct tmpfs_node *node)
         kfree(node->target);
         kfree(node);
         if (parent)
-            parent->refs--;
+            __atomic_sub_fetch(&parent->refs, 1, __ATOMIC_RELAXED);
         node = parent;
     }
 }
@@ -36,8 +36,8 @@ static void free_if_unused(struct tmpfs_node *node)
 void tmpfs_put(struct tmpfs_node *node)
 {
     spin_lock(&tree_lock);
-    ASSERT(node->refs > 0);
-    node->refs--;
+    int left = __atomic_sub_fetch(&node->refs, 1, __ATOMIC_RELAXED);
+    ASSERT(left >= 0);
     free_if_unused(node);
     spin_unlock(&tree_lock);
 }
@@ -134,10 +134,10 @@ static void set_parent(struct tmpfs_node *node, struct tmpfs_node *dir)
     struct tmpfs_node *old = node->parent;
     if (old == dir)
         return;
-    dir->refs++;
+    tmpfs_get(dir);
     node->parent = dir;
     if (old) {
-        old->refs--;
+        __atomic_sub_fetch(&old->refs, 1, __ATOMIC_RELAXED);
         free_if_unused(old);
     }
 }

@@ -29,8 +29,8 @@
  *
  * Rules (the lock discipline):
  *  T1 tree_lock (one spinlock, tmpfs.c) protects every directory's entries,
- *     every node's parent, links, subdirs, refs and mode, and the mount
- *     marks. Walks, name changes and reference changes take it.
+ *     every node's parent, links, subdirs and mode, and the mount marks.
+ *     Walks, name changes and reference drops take it.
  *  T2 node->data_lock protects a file's size and its frames. Lock order:
  *     tree_lock, then a data_lock; never two data_locks.
  *  T3 Neither lock is held across a user copy (it may fault and sleep):
@@ -42,7 +42,10 @@
  *     and each subdirectory (a directory holds its parent, so ".." of a
  *     removed directory stays valid). links counts the directory entries
  *     naming it. A node is freed, with its frames, when both are 0; that
- *     is decided under tree_lock (tmpfs_put(), unlink, rename).
+ *     is decided under tree_lock (tmpfs_put(), unlink, rename). refs is
+ *     atomic: tmpfs_get() takes no lock (its caller holds a reference
+ *     already, or tree_lock, so the node cannot be freed meanwhile), and a
+ *     drop, under tree_lock, never loses a concurrent get.
  *  T5 A holder of a reference may use the node without tree_lock for what
  *     T2 covers, and read its constant fields (ino, type, target).
  *  T6 Time stamps are single 64-bit words, written and read with atomic
@@ -81,7 +84,7 @@ struct tmpfs_node {
     uint64_t ino;                 /* constant; 1 for the root */
     uint32_t mode;                /* T1; the type bits are constant */
     enum tmpfs_mount mount;       /* constant once the root is built */
-    int refs;                     /* T1, T4 */
+    int refs;                     /* T4 (atomic) */
     uint32_t links;               /* T1, T4: entries naming it */
     uint32_t subdirs;             /* T1: directory: entries that are directories */
     struct tmpfs_node *parent;    /* T1: directory: the one holding it (root: itself) */
